@@ -1,0 +1,112 @@
+/**
+ * The typed values that flow between the workbook, the chain and the payout math.
+ * Everything here is parsed once at the boundary; inside ValTrac these types are trusted.
+ * Money is always RAO (1 TAO = 10^9 RAO) as bigint.
+ */
+export type Rao = bigint;
+
+export const RAO_PER_TAO = 1_000_000_000n;
+/** Referral tax and other fractions are parts per million: 15% = 150_000n. */
+export const PPM = 1_000_000n;
+
+export type SheetName = 'Users' | 'Referrals' | 'Settings' | 'Snapshots' | 'Payouts' | 'Problems';
+
+/** Something wrong in a sheet people edit: where, what, and how to fix it. */
+export interface Problem {
+  sheet: SheetName;
+  /** A1 notation, e.g. "B7". */
+  cell: string;
+  message: string;
+  fix: string;
+}
+
+export interface User {
+  name: string;
+  /** SS58 coldkeys in sheet order; the first receives payouts. */
+  addresses: string[];
+  /** 1-based sheet row, for messages. */
+  row: number;
+}
+
+export interface Referral {
+  referrer: string;
+  referee: string;
+  taxPpm: bigint;
+  row: number;
+}
+
+/** `base`: tax applies to the referee's base share only. `compound`: to all the referee receives, deepest layer first. */
+export type TaxMode = 'base' | 'compound';
+
+export interface Settings {
+  hotkey: string | null;
+  network: string;
+  snapshotInterval: number;
+  payoutColdkey: string | null;
+  taxMode: TaxMode;
+}
+
+/** One row of the Snapshots sheet. */
+export interface SnapshotSummary {
+  block: number;
+  blockHash: string;
+  time: Date;
+  totalStake: Rao;
+  delegateStake: Rao;
+  nominatorStake: Rao;
+  nominators: number;
+  usersStake: Rao;
+}
+
+export interface SubnetStake {
+  netuid: number;
+  /** Stake in the subnet's alpha (RAO units of alpha); on root or legacy runtimes equal to tao. */
+  alpha: bigint;
+  /** The alpha valued in TAO at the snapshot block. */
+  tao: Rao;
+}
+
+export interface NominatorStake {
+  coldkey: string;
+  /** Sum of `subnets[].tao`. */
+  stake: Rao;
+  subnets: SubnetStake[];
+}
+
+/** Everything read from the chain for one validator hotkey at one block. */
+export interface ValidatorSnapshot {
+  block: number;
+  blockHash: string;
+  time: Date;
+  hotkey: string;
+  owner: string;
+  takePpm: bigint;
+  era: 'dynamic' | 'legacy';
+  totalStake: Rao;
+  /** The owner coldkey's own stake on the hotkey: the payout pool. */
+  delegateStake: Rao;
+  /** Every coldkey with stake on the hotkey except the owner. */
+  nominators: NominatorStake[];
+}
+
+export type PayoutStatus = 'planned' | 'carried' | 'sent' | 'paid' | 'failed';
+
+/** One row of the Payouts sheet. */
+export interface PayoutRow {
+  planId: string;
+  status: PayoutStatus;
+  fromBlock: number;
+  toBlock: number;
+  pool: Rao;
+  user: string;
+  address: string;
+  basePpb: bigint;
+  taxPaid: Rao;
+  taxReceived: Rao;
+  amount: Rao;
+  batch: number | null;
+  extrinsicHash: string | null;
+  blockNumber: number | null;
+  blockHash: string | null;
+  note: string;
+}
