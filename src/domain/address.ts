@@ -44,17 +44,8 @@ export function checkAddress(text: string): AddressCheck {
       fix: 'Copy the address again from the wallet (btcli wallet overview shows it).',
     };
   }
-  if (text.length !== ADDRESS_LENGTH) {
-    return {
-      ok: false,
-      message: `"${text}" is ${text.length} characters long; a Bittensor address has ${ADDRESS_LENGTH}.`,
-      fix: text.length < ADDRESS_LENGTH
-        ? 'A character is missing: copy the whole address again from the wallet.'
-        : 'There is an extra character: copy the address again from the wallet.',
-    };
-  }
   const [valid, reason] = checkSs58(text, SS58_PREFIX);
-  if (valid) return { ok: true, address: text };
+  if (valid && text.length === ADDRESS_LENGTH) return { ok: true, address: text };
   if (reason?.startsWith('Prefix mismatch')) {
     const prefix = reason.match(/found (\d+)/)?.[1] ?? 'another';
     const key = decodeAddress(text);
@@ -62,6 +53,15 @@ export function checkAddress(text: string): AddressCheck {
       ok: false,
       message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
       fix: `If this is the right key, its Bittensor address is ${encodeAddress(key, SS58_PREFIX)}.`,
+    };
+  }
+  if (text.length !== ADDRESS_LENGTH) {
+    return {
+      ok: false,
+      message: `"${text}" is ${text.length} characters long; a Bittensor address has ${ADDRESS_LENGTH}.`,
+      fix: text.length < ADDRESS_LENGTH
+        ? 'A character is missing: copy the whole address again from the wallet.'
+        : 'There is an extra character: copy the address again from the wallet.',
     };
   }
   if (reason?.includes('checksum')) {
