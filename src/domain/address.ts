@@ -17,6 +17,16 @@ function describeInvisible(text: string): string {
   return `${name} at position ${index + 1}`;
 }
 
+/** The 32-byte account key of a well-formed address of any network, or null. */
+function accountKey(text: string): Uint8Array | null {
+  try {
+    const key = decodeAddress(text);
+    return key.length === 32 ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Checks that `text` is a Bittensor account address as a person would type or paste it.
  * Invisible characters are reported, never silently removed: the cell is the person's data.
@@ -46,9 +56,9 @@ export function checkAddress(text: string): AddressCheck {
   }
   const [valid, reason] = checkSs58(text, SS58_PREFIX);
   if (valid && text.length === ADDRESS_LENGTH) return { ok: true, address: text };
-  if (reason?.startsWith('Prefix mismatch')) {
-    const prefix = reason.match(/found (\d+)/)?.[1] ?? 'another';
-    const key = decodeAddress(text);
+  const key = reason?.startsWith('Prefix mismatch') ? accountKey(text) : null;
+  if (key) {
+    const prefix = reason!.match(/found (\d+)/)?.[1] ?? 'another';
     return {
       ok: false,
       message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
