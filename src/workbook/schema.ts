@@ -5,7 +5,7 @@ export const TITLE_ROW = 1;
 export const HEADER_ROW = 2;
 export const FIRST_DATA_ROW = 3;
 /** How far down dropdowns and validations reach. */
-export const LAST_VALIDATED_ROW = 2000;
+export const LAST_VALIDATED_ROW = 1000;
 
 export const PEOPLE_SHEETS = ['Users', 'Referrals', 'Settings'] as const satisfies readonly SheetName[];
 export const VALTRAC_SHEETS = ['Snapshots', 'Payouts', 'Problems'] as const satisfies readonly SheetName[];
