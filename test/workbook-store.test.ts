@@ -54,7 +54,7 @@ describe('workbook round trip', () => {
     expect(referrals.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(referrals.getCell('A2').font?.bold).toBe(true);
     expect(referrals.getCell('C2').note).toBeTruthy();
-    expect(referrals.getCell('A10').dataValidation).toMatchObject({ type: 'list', formulae: ['Users!$A$3:$A$1000'] });
+    expect(referrals.getCell('A10').dataValidation).toMatchObject({ type: 'list', formulae: ['Users!$A$3:$A$2000'] });
     expect(referrals.getCell('C10').dataValidation).toMatchObject({ type: 'decimal', formulae: [0, 100] });
     expect(workbook.getWorksheet('Settings')!.getCell('B3').value).toBe(sr[200]);
     const again = await valtrac(['init', '--workbook', 'workbook/valtrac.xlsx'], dir);

@@ -163,6 +163,20 @@ export class WorkbookStore {
     });
   }
 
+  /**
+   * Reads, checks and serialises the workbook in memory a few times without writing anything: a long-running process
+   * (the watcher) does this at start so that its first real check runs on warmed-up code and answers quickly.
+   */
+  async warmUp(rounds = 3): Promise<void> {
+    for (let i = 0; i < rounds; i++) {
+      const workbook = await this.load();
+      const parsed = withProblems(parseWorkbook(workbook));
+      writeFeedback(workbook, parsed.problems, parsed.data.referrals, new Date());
+      applyLayout(workbook);
+      await workbook.xlsx.writeBuffer();
+    }
+  }
+
   async load(): Promise<ExcelJS.Workbook> {
     if (!fs.existsSync(this.path)) {
       throw new UserError(`There is no workbook at ${this.path}: create it with "valtrac init" (or pass --workbook PATH).`);

@@ -43,7 +43,6 @@ export class WorkbookWatcher {
       awaitWriteFinish: { stabilityThreshold: 120, pollInterval: 30 },
     });
     this.watcher.on('all', (event, file) => {
-      if (process.env.VALTRAC_DEBUG) this.log.note(`event ${event} ${file}`);
       const full = nodePath.resolve(file);
       if (full === workbook && (event === 'add' || event === 'change')) {
         if (this.isOwnWrite()) return;
@@ -54,6 +53,7 @@ export class WorkbookWatcher {
     });
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     this.schedule();
+    this.running = this.running.then(() => this.store.warmUp().catch(() => undefined));
     await this.running;
   }
 
