@@ -83,7 +83,7 @@ async function waitFor(file: string, ready: (wb: ExcelJS.Workbook) => boolean, t
   }
 }
 
-describe('a person editing in LibreOffice while valtrac watch runs', () => {
+describe('a person editing in LibreOffice while valtrac watch runs', { timeout: 180_000 }, () => {
   let dir: string;
   let file: string;
   let watcher: ChildProcessWithoutNullStreams;
