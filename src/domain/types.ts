@@ -26,6 +26,8 @@ export interface User {
   addresses: string[];
   /** 1-based sheet row, for messages. */
   row: number;
+  /** A1 cell of each address when read from the sheet (blank cells may sit between them); else B, C, ... of `row`. */
+  addressCells?: string[];
 }
 
 export interface Referral {
