@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from './util/errors.js';
+import * as snapshot from './commands/snapshot.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
 const cli = yargs(hideBin(process.argv))
@@ -12,6 +13,7 @@ const cli = yargs(hideBin(process.argv))
     describe: 'Path of the workbook',
     global: true,
   })
+  .command(snapshot)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
