@@ -6,6 +6,7 @@ import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
+import * as start from './commands/start.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
@@ -26,6 +27,7 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(start)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
