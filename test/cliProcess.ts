@@ -8,8 +8,8 @@ export class CliProcess {
   private readonly child: ChildProcess;
   private waiters: Array<() => void> = [];
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer) => {
       this.output.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
       this.waiters.forEach((w) => w());
@@ -49,8 +49,8 @@ export class CliProcess {
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const p = new CliProcess(args);
+export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const p = new CliProcess(args, env);
   const { code } = await p.exited;
   return { code, output: p.text() };
 }
