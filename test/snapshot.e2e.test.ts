@@ -209,7 +209,7 @@ describe('valtrac snapshot refuses what it cannot do, with a clear message', () 
     const garbled = await runCli(['snapshot', '--once', '--workbook', workbook, '--hotkey', '5Fnot-an-address']);
     expect(garbled.code).toBe(1);
     expect(garbled.output).toMatch(/valtrac: hotkey "5Fnot-an-address" is not an SS58 address/);
-  });
+  }, 180_000);
 
   it('a node that is down is retried, then named with what to check', async () => {
     const port = await freePort();
@@ -217,7 +217,7 @@ describe('valtrac snapshot refuses what it cannot do, with a clear message', () 
     expect(run.code).toBe(1);
     expect(run.output).toMatch(new RegExp(`node ws://127\\.0\\.0\\.1:${port} not reachable .*retrying in`));
     expect(run.output).toMatch(new RegExp(`valtrac: cannot reach the subtensor node at ws://127\\.0\\.0\\.1:${port} .*Check that the node is running`));
-  });
+  }, 180_000);
 
   it('a gap older than the pruned node keeps is reported; --backfill says it needs an archive node', async () => {
     const once = await runCli(['snapshot', '--once', '--workbook', workbook]);
@@ -228,18 +228,26 @@ describe('valtrac snapshot refuses what it cannot do, with a clear message', () 
 
     const backfill = await runCli(['snapshot', '--backfill', '--workbook', workbook]);
     expect(backfill.code).toBe(1);
-    expect(backfill.output).toMatch(/valtrac: the node no longer has the state of block .*archive node/);
+    expect(backfill.output).toMatch(/valtrac: the node no longer has the state of block 20 \(0x[0-9a-f]{64}\).*archive node/);
 
     const follow = new CliProcess(['snapshot', '--workbook', workbook]);
+    let gap: RegExpExecArray;
     try {
-      await follow.waitFor(/gap: 15 snapshot\(s\) missing from block 20 to 160: the node no longer has their state.*--backfill/);
+      const line = await follow.waitFor(/gap: \d+ snapshot\(s\) missing from block 20 to \d+: the node no longer has their state/);
+      expect(line).toMatch(/valtrac snapshot --backfill --network <archive node URL>/);
+      gap = /gap: (\d+) snapshot\(s\) missing from block 20 to (\d+)/.exec(line)!;
       await follow.waitFor(/snapshot( \[\d+\/\d+\])? block 190 /);
     } finally {
       follow.kill('SIGTERM');
     }
     await follow.exited;
-    expect(await listRecords(recordsDir(workbook))).toEqual([firstBlock, 170, 180, 190]);
-  });
+    // What the node still had is recorded, from the first grid block after the gap, with nothing skipped.
+    const lastMissed = Number(gap[2]);
+    expect(Number(gap[1])).toBe((lastMissed - 20) / INTERVAL + 1);
+    const resumed = Array.from({ length: (190 - lastMissed) / INTERVAL }, (_, i) => lastMissed + (i + 1) * INTERVAL);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(await listRecords(recordsDir(workbook))).toEqual([firstBlock, ...resumed]);
+  }, 180_000);
 });
 
 function freePort(): Promise<number> {

@@ -224,14 +224,15 @@ class Snapshotter {
 
   /** One block's snapshot; a block pruned in the meantime is reported (and fatal when backfilling or --once). */
   private async readBlock(block: number): Promise<ValidatorSnapshot | null> {
+    const hash = await blockHashAt(this.api, block);
     try {
-      return await readValidator(this.api, this.hotkey, await blockHashAt(this.api, block));
+      return await readValidator(this.api, this.hotkey, hash);
     } catch (error) {
-      if (error instanceof StateUnavailableError && !this.args.backfill && !this.args.once) {
-        log(`skipped block ${block}: ${error.message}`);
-        return null;
-      }
-      throw error;
+      if (!(error instanceof StateUnavailableError)) throw error;
+      const named = new StateUnavailableError(`${block} (${hash})`, error.nodeMessage);
+      if (this.args.backfill || this.args.once) throw named;
+      log(`skipped block ${block}: ${named.message}`);
+      return null;
     }
   }
 }
