@@ -25,7 +25,9 @@ describe('npm start (valtrac start) under pm2', () => {
   const secret = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
 
   const pm2 = async (...args: string[]) => (await run(process.execPath, [pm2Bin, ...args], { env })).stdout;
-  const processes = async (): Promise<Pm2Process[]> => JSON.parse(await pm2('jlist')) as Pm2Process[];
+  // jlist prints the list as one JSON line, sometimes after pm2's own notices.
+  const processes = async (): Promise<Pm2Process[]> =>
+    JSON.parse((await pm2('jlist')).split('\n').find((l) => l.startsWith('['))!) as Pm2Process[];
 
   beforeAll(async () => {
     chain = await TestChain.start({ metadata: 'devnet-381', blockIntervalMs: 50 });
