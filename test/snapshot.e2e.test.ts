@@ -4,7 +4,9 @@ import type { ApiPromise } from '@polkadot/api';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../src/chain/connect.js';
+import { readDelegateInfo } from '../src/chain/delegateInfo.js';
 import { readValidator } from '../src/chain/stake.js';
+import { stakeLayout } from '../src/chain/stakeLayout.js';
 import type { ValidatorSnapshot } from '../src/domain/types.js';
 import { listRecords, readRecord, recordsDir } from '../src/workbook/records.js';
 import { WorkbookStore } from '../src/workbook/store.js';
@@ -171,6 +173,18 @@ describe.each(CASES)('valtrac snapshot against a %s test chain', (metadata, { sw
       const later = await readValidator(api, s.hotkey, chain.blockHash(300));
       expectSnapshot(later, expectedAt.get(300)!, nominatorCount);
       expect(later.totalStake).not.toBe(past.totalStake);
+
+      // Where the runtime declares get_delegate with per-subnet stake, that is the path taken, and it agrees.
+      const at = await api.at(chain.blockHash(100));
+      const layout = stakeLayout(at);
+      expect(layout.era).toBe(chain.era);
+      expect(layout.delegateInfo).toBe(swapPrice);
+      if (layout.delegateInfo) {
+        const info = (await readDelegateInfo(at, s.hotkey))!;
+        expect(info.owner).toBe(s.owner);
+        expect(info.stake).toEqual(expectedAt.get(100)!.alpha);
+        expect(await readDelegateInfo(at, someAddress('not-a-validator'))).toBeNull();
+      }
     } finally {
       await api.disconnect();
     }

@@ -1,10 +1,5 @@
-/**
- * Snapshots land on a fixed grid of blocks (block % interval == 0), so a restarted snapshotter continues the same
- * series and two runs can never disagree about which blocks belong to it.
- */
-export function isOnGrid(block: number, interval: number): boolean {
-  return block % interval === 0;
-}
+// Snapshots land on a fixed grid of blocks (block % interval == 0), so a restarted snapshotter continues the same
+// series and two runs can never disagree about which blocks belong to it.
 
 /** The first grid block strictly after `block`. */
 export function nextGridBlock(block: number, interval: number): number {
