@@ -3,8 +3,8 @@ import type { Rao, SnapshotSummary } from './types.js';
 /** 365.25 days: the mean calendar year, so leap years do not bend the rate. */
 export const YEAR_MS = 31_557_600_000;
 
-/** The rate is computed in parts per billion with integers; only the final ratio becomes a number (display only). */
-const PPB = 1_000_000_000n;
+/** The rate is computed with integers to 18 decimals; only the final ratio becomes a number (display only). */
+const SCALE = 10n ** 18n;
 
 export const POOL_RETURN_FORMULA = 'APR = (D₂ − D₁) / N₁ × (1 year / (t₂ − t₁)); D = delegate stake (pool), N = nominator stake';
 
@@ -19,12 +19,12 @@ export interface ReturnPoint {
 
 /**
  * `gain / principal`, scaled to one year from `durationMs`; null when undefined (no principal, no time passed).
- * A display ratio: the integers are divided exactly to parts per billion first, then turned into a number.
+ * A display ratio: the integers are divided exactly to 18 decimals first, then turned into a number.
  */
 export function annualise(gain: Rao, principal: Rao, durationMs: number): number | null {
   if (principal <= 0n || !Number.isSafeInteger(durationMs) || durationMs <= 0) return null;
-  const ppb = (gain * PPB * BigInt(YEAR_MS)) / (principal * BigInt(durationMs));
-  return Number(ppb) / 1e9;
+  const scaled = (gain * SCALE * BigInt(YEAR_MS)) / (principal * BigInt(durationMs));
+  return Number(scaled) / 1e18;
 }
 
 /**
