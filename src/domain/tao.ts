@@ -4,11 +4,22 @@ const DECIMALS = 9;
 
 /** RAO as TAO with all 9 decimals ("1.500000000"), from bigint only so a person can check every RAO by eye. */
 export function formatTao(rao: Rao): string {
-  const sign = rao < 0n ? '-' : '';
-  const abs = rao < 0n ? -rao : rao;
-  const whole = abs / RAO_PER_TAO;
-  const fraction = (abs % RAO_PER_TAO).toString().padStart(DECIMALS, '0');
-  return `${sign}${whole}.${fraction}`;
+  return formatScaled9(rao);
+}
+
+/** Any value scaled by 10^9 (RAO, parts per billion) as a decimal with exactly 9 decimals. */
+export function formatScaled9(value: bigint): string {
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  return `${negative ? '-' : ''}${abs / RAO_PER_TAO}.${(abs % RAO_PER_TAO).toString().padStart(DECIMALS, '0')}`;
+}
+
+/** Parses a plain decimal with at most 9 decimals into its value scaled by 10^9; null if it is not one. */
+export function parseScaled9(text: string): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d{0,9}))?$/.exec(text.trim());
+  if (!match) return null;
+  const value = BigInt(match[2]!) * RAO_PER_TAO + BigInt((match[3] ?? '').padEnd(DECIMALS, '0'));
+  return match[1] === '-' ? -value : value;
 }
 
 /**
@@ -19,7 +30,5 @@ export function formatTao(rao: Rao): string {
 export function parseTao(text: string): Rao | null {
   const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(text.trim());
   if (!match) return null;
-  const whole = BigInt(match[1]!);
-  const fraction = BigInt((match[2] ?? '').padEnd(DECIMALS, '0'));
-  return whole * RAO_PER_TAO + fraction;
+  return BigInt(match[1]!) * RAO_PER_TAO + BigInt((match[2] ?? '').padEnd(DECIMALS, '0'));
 }
