@@ -7,6 +7,7 @@ import * as init from './commands/init.js';
 import * as referrals from './commands/referrals.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
+import * as snapshot from './commands/snapshot.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -24,6 +25,7 @@ const cli = yargs(hideBin(process.argv))
   .command(referrals)
   .command(check)
   .command(watch)
+  .command(snapshot)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
