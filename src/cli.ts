@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
@@ -8,6 +9,7 @@ import * as referrals from './commands/referrals.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import * as snapshot from './commands/snapshot.js';
+import * as stats from './commands/stats.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -26,6 +28,8 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(charts)
+  .command(stats)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
