@@ -221,7 +221,8 @@ export async function submitAndFollow(
   });
 }
 
-export async function freeBalance(api: ApiPromise, address: string): Promise<{ free: Rao; exists: boolean }> {
+/** Free balance and whether the account exists (has a provider): a new account must receive at least the ED. */
+export async function accountInfo(api: ApiPromise, address: string): Promise<{ free: Rao; exists: boolean }> {
   const account = (await api.query.system!.account!(address)) as unknown as {
     data: { free: { toBigInt(): bigint } };
     providers: { toNumber(): number };
