@@ -56,9 +56,9 @@ describe('charts from the seeded program', () => {
     expect(values).toContainEqual(expect.objectContaining({ block: 1000, series: 'Total stake', tao: 170.01 }));
     expect(values).toContainEqual(expect.objectContaining({ block: 1000, series: 'Nominator stake', tao: 170 }));
     expect(values).toContainEqual(expect.objectContaining({ block: 1900, series: 'Delegate stake (pool)', tao: 0.04 }));
-    expect(values).toContainEqual(expect.objectContaining({ block: 3100, series: 'Total stake', tao: 214.035 }));
-    // The pool axis spans 0 .. 0.04 TAO: its labels are exactly the round ticks of that range.
-    expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['0.00', '0.01', '0.02', '0.03', '0.04']));
+    expect(values).toContainEqual(expect.objectContaining({ block: 3100, series: 'Total stake', tao: 214.08 }));
+    // The pool axis spans 0 .. 0.08 TAO: its labels are exactly the round ticks of that range.
+    expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['0.00', '0.02', '0.04', '0.06', '0.08']));
     expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['170', '180', '190', '200', '210']));
   });
 

@@ -2,6 +2,7 @@ import { poolReturns } from '../domain/returns.js';
 import { userStakeSeries, type ColdkeyStakes } from '../domain/stakes.js';
 import { currentPeriod, estimatePeriod } from '../domain/stats.js';
 import type { PayoutRow, Referral, Settings, SnapshotSummary, User } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
 import type { ChartData, ShareRow } from './data.js';
 
 export interface Program {
@@ -17,7 +18,7 @@ export interface Program {
  * payout it shows the newest plan in Payouts instead.
  */
 function shares(program: Program, records: readonly ColdkeyStakes[]): { rows: ShareRow[]; label: string } {
-  const period = currentPeriod(program.snapshots, program.payouts);
+  const period = periodOrNull(program);
   const estimate = period && estimatePeriod({ ...program, records, takePpm: null }, period);
   if (period && estimate) {
     return {
@@ -31,6 +32,16 @@ function shares(program: Program, records: readonly ColdkeyStakes[]): { rows: Sh
     rows: program.payouts.filter((r) => r.planId === newest.planId && r.status !== 'carried'),
     label: `plan ${newest.planId}, blocks ${newest.fromBlock}–${newest.toBlock} (${newest.status})`,
   };
+}
+
+/** A partly paid plan has no next period yet (confirm must finish it); the charts then show the newest plan. */
+function periodOrNull(program: Program) {
+  try {
+    return currentPeriod(program.snapshots, program.payouts);
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
 }
 
 export function chartData(program: Program, records: readonly ColdkeyStakes[]): ChartData {
