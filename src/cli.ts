@@ -6,9 +6,10 @@ import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as referrals from './commands/referrals.js';
+import * as snapshot from './commands/snapshot.js';
+import * as start from './commands/start.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
-import * as snapshot from './commands/snapshot.js';
 import * as stats from './commands/stats.js';
 import { UserError } from './util/errors.js';
 
@@ -28,6 +29,7 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(start)
   .command(charts)
   .command(stats)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')

@@ -5,7 +5,7 @@ import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../ch
 import { connect } from '../chain/connect.js';
 import { readValidator } from '../chain/stake.js';
 import { StateUnavailableError } from '../chain/stateErrors.js';
-import { planSnapshots } from '../domain/snapshotGrid.js';
+import { nextGridBlock as nextDue, planSnapshots } from '../domain/snapshotGrid.js';
 import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
@@ -138,11 +138,23 @@ class Snapshotter {
     );
     await this.catchUp(head.number, true);
 
-    let queue = Promise.resolve();
-    let failed: ((error: unknown) => void) | null = null;
+    // Heads arrive faster than a backlog is written: remember the newest and drain up to it in one pass.
+    let newest = head.number;
+    let draining: Promise<void> | null = null;
+    let failed: (error: unknown) => void = () => undefined;
     const failure = new Promise<never>((_, reject) => (failed = reject));
+    const drain = async () => {
+      while (this.last === null || nextDue(this.last, this.interval) <= newest) {
+        const before = this.last;
+        await this.catchUp(newest, false);
+        if (this.last === before) break;
+      }
+    };
     const unsubscribe = await followFinalized(this.api, (number) => {
-      queue = queue.then(() => this.catchUp(number, false)).catch((error) => failed?.(error));
+      newest = Math.max(newest, number);
+      draining ??= drain()
+        .catch(failed)
+        .finally(() => (draining = null));
     });
     const stop = new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
@@ -155,7 +167,7 @@ class Snapshotter {
       await Promise.race([stop, lost, failure]);
     } finally {
       unsubscribe();
-      await queue.catch(() => undefined);
+      await draining;
     }
   }
 
