@@ -5,6 +5,7 @@ import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
+import * as menu from './commands/menu.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
@@ -32,6 +33,7 @@ const cli = yargs(hideBin(process.argv))
   .command(start)
   .command(charts)
   .command(stats)
+  .command(menu)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

@@ -1,0 +1,97 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { DEFAULT_SETTINGS } from '../src/domain/settings.js';
+import { createWorkbook } from '../src/workbook/layout.js';
+import { WorkbookStore } from '../src/workbook/store.js';
+import { Terminal } from './helpers/tmux.js';
+
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
+const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+const ALICE_TYPO = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQX';
+const DAVE = '5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy';
+const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty';
+
+let terminal: Terminal | null = null;
+afterEach(async () => {
+  await terminal?.close();
+  terminal = null;
+});
+
+test('in a real terminal: valtrac alone opens the menu; add users by hand, add a referral, exit', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'valtrac-menu-'));
+  const workbook = path.join(dir, 'valtrac.xlsx');
+  await new WorkbookStore(workbook).create(createWorkbook({ ...DEFAULT_SETTINGS }), false);
+
+  terminal = new Terminal();
+  await terminal.start(`'${process.execPath}' '${CLI}' --workbook '${workbook}'; echo "menu exited with $?"; sleep 600`);
+  const t = terminal;
+  const menu = async (n: number) => t.waitFor('Choose [1-8]:', n);
+
+  await menu(1);
+  await t.type('3');
+  await t.waitFor('Add users [1-3]:');
+  await t.type('2');
+  await t.waitFor('Name: ');
+  await t.type('alice');
+  await t.waitFor('Address 1 (receives payouts): ');
+  // A mistyped address is refused with the message the Users sheet would show, and asked again.
+  await t.type(ALICE_TYPO);
+  let screen = await t.waitFor('Address 1 (receives payouts): ', 2);
+  expect(screen).toContain(`Users!B3: "${ALICE_TYPO}" fails the SS58 checksum`);
+  await t.type(ALICE);
+  await t.waitFor('Address 2 (Enter to finish): ');
+  await t.type(DAVE);
+  await t.waitFor('Address 3 (Enter to finish): ');
+  await t.type('');
+  screen = await menu(2);
+  expect(screen).toContain(`Added 2 addresses for alice (written to ${workbook}).`);
+
+  await t.type('3');
+  await t.waitFor('Add users [1-3]:', 2);
+  await t.type('2');
+  await t.waitFor('Name: ', 2);
+  await t.type('bob');
+  await t.waitFor('Address 1 (receives payouts): ', 3);
+  // alice's second key cannot be bob's too.
+  await t.type(DAVE);
+  screen = await t.waitFor('Address 1 (receives payouts): ', 4);
+  expect(screen).toContain(`Users!B4: The address ${DAVE} also belongs to alice (C3); an address can belong to one user only.`);
+  await t.type(BOB);
+  await t.waitFor('Address 2 (Enter to finish): ', 2);
+  await t.type('');
+  await menu(3);
+
+  await t.type('5');
+  await t.waitFor('Referrer: ');
+  await t.type('Alice');
+  screen = await t.waitFor('Referrer: ', 2);
+  expect(screen).toContain('Referrals!A3: The referrer "Alice" is not a user in Users.');
+  await t.type('alice');
+  await t.waitFor('Referee: ');
+  await t.type('alice');
+  screen = await t.waitFor('Referee: ', 2);
+  expect(screen).toContain('Referrals!B3: alice refers themself.');
+  await t.type('bob');
+  await t.waitFor('Referral tax in percent (e.g. 15): ');
+  await t.type('150');
+  screen = await t.waitFor('Referral tax in percent (e.g. 15): ', 2);
+  expect(screen).toContain('Referrals!C3: The tax 150% is outside 0 to 100%.');
+  await t.type('12.5');
+  screen = await menu(4);
+  expect(screen).toContain(`alice now refers bob at 12.5% (written to ${workbook}).`);
+
+  await t.type('8');
+  screen = await t.waitFor('menu exited with 0');
+  expect(screen).toContain('Go on! Get!!!');
+
+  const data = await new WorkbookStore(workbook).read();
+  expect(data.users.map((u) => [u.name, u.addresses])).toEqual([
+    ['alice', [ALICE, DAVE]],
+    ['bob', [BOB]],
+  ]);
+  expect(data.referrals.map((r) => [r.referrer, r.referee, r.taxPpm])).toEqual([['alice', 'bob', 125_000n]]);
+  const { problems } = await new WorkbookStore(workbook).readWithProblems();
+  expect(problems).toEqual([]);
+}, 180_000);
