@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -95,3 +95,111 @@ test('in a real terminal: valtrac alone opens the menu; add users by hand, add a
   const { problems } = await new WorkbookStore(workbook).readWithProblems();
   expect(problems).toEqual([]);
 }, 180_000);
+
+test('in a real terminal: load a CSV, change and remove a referral, delete an address and a user, render charts, Ctrl-D', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'valtrac-menu-'));
+  const workbook = path.join(dir, 'valtrac.xlsx');
+  await new WorkbookStore(workbook).create(createWorkbook({ ...DEFAULT_SETTINGS }), false);
+  const csv = path.join(dir, 'users.csv');
+  await writeFile(csv, `Name,Address1,Address2\nalice,${ALICE},${DAVE}\nbob,${BOB},\n`);
+
+  terminal = new Terminal();
+  await terminal.start(`'${process.execPath}' '${CLI}' menu --workbook '${workbook}'; echo "menu exited with $?"; sleep 600`);
+  const t = terminal;
+  const menu = (n: number) => t.waitFor('Choose [1-8]:', n);
+
+  await menu(1);
+  await t.type('3');
+  await t.waitFor('Add users [1-3]:');
+  await t.type('1');
+  await t.waitFor('Path of the CSV file: ');
+  await t.type(path.join(dir, 'missing.csv'));
+  let screen = await t.waitFor('Path of the CSV file: ', 2);
+  expect(screen).toContain(`Cannot read ${path.join(dir, 'missing.csv')} (ENOENT). Check the path.`);
+  await t.type(csv);
+  await t.waitFor('Existing users [1-2]:');
+  await t.type('1');
+  screen = await menu(2);
+  expect(screen).toContain('Imported 2 users');
+
+  await t.type('5');
+  await t.waitFor('Referrer: ');
+  await t.type('alice');
+  await t.waitFor('Referee: ');
+  await t.type('bob');
+  await t.waitFor('Referral tax in percent (e.g. 15): ');
+  await t.type('10%');
+  await menu(3);
+
+  await t.type('6');
+  await t.waitFor('Which referral [1-2]:');
+  await t.type('1');
+  await t.waitFor('alice → bob [1-3]:');
+  await t.type('1');
+  await t.waitFor('New tax in percent (now 10): ');
+  await t.type('abc');
+  screen = await t.waitFor('New tax in percent (now 10): ', 2);
+  expect(screen).toContain('The tax "abc" is not a number.');
+  await t.type('20');
+  screen = await menu(4);
+  expect(screen).toContain('Set the tax of alice → bob to 20%');
+  expect((await new WorkbookStore(workbook).read()).referrals.map((r) => r.taxPpm)).toEqual([200_000n]);
+
+  // bob cannot be deleted while a referral names him: the store refuses with the sheet's message.
+  await t.type('4');
+  await t.waitFor('Which user [1-3]:');
+  await t.type('2');
+  await t.waitFor('Edit bob [1-3]:');
+  await t.type('1');
+  await t.waitFor('Delete bob and all their addresses? [y/N]: ');
+  await t.type('y');
+  screen = await menu(5);
+  expect(screen).toContain('valtrac: nothing was written:');
+  expect(screen).toContain('Referrals!B3: The referee "bob" is not a user in Users.');
+  expect((await new WorkbookStore(workbook).read()).users.map((u) => u.name)).toEqual(['alice', 'bob']);
+
+  await t.type('6');
+  await t.waitFor('Which referral [1-2]:', 2);
+  await t.type('1');
+  await t.waitFor('alice → bob [1-3]:', 2);
+  await t.type('2');
+  await t.waitFor('Remove the referral alice → bob? [y/N]: ');
+  await t.type('y');
+  screen = await menu(6);
+  expect(screen).toContain('Removed alice → bob');
+
+  await t.type('4');
+  await t.waitFor('Which user [1-3]:', 2);
+  await t.type('1');
+  await t.waitFor('Edit alice [1-3]:');
+  await t.type('2');
+  await t.waitFor('Which address [1-3]:');
+  await t.type('2');
+  screen = await menu(7);
+  expect(screen).toContain(`Removed ${DAVE} from alice`);
+
+  await t.type('4');
+  await t.waitFor('Which user [1-3]:', 3);
+  await t.type('2');
+  await t.waitFor('Edit bob [1-3]:', 2);
+  await t.type('1');
+  await t.waitFor('Delete bob and all their addresses? [y/N]: ', 2);
+  await t.type('y');
+  screen = await menu(8);
+  expect(screen).toContain('Removed bob');
+
+  await t.type('7');
+  await t.waitFor('Charts and statistics [1-4]:');
+  await t.type('1');
+  screen = await t.waitFor('Charts and statistics [1-4]:', 2);
+  expect(screen).toContain(`Charts written: open ${path.join(dir, 'charts', 'index.html')}`);
+  await t.type('4');
+  await menu(9);
+  await t.sendKeys('C-d');
+  await t.waitFor('menu exited with 0');
+
+  const data = await new WorkbookStore(workbook).read();
+  expect(data.users.map((u) => [u.name, u.addresses])).toEqual([['alice', [ALICE]]]);
+  expect(data.referrals).toEqual([]);
+  expect((await readdir(path.join(dir, 'charts'))).sort()).toContain('index.html');
+}, 240_000);

@@ -39,6 +39,11 @@ export class Terminal {
     await this.tmux('send-keys', '-t', 'test', 'Enter');
   }
 
+  /** Keys by tmux name, e.g. C-d. */
+  async sendKeys(keys: string): Promise<void> {
+    await this.tmux('send-keys', '-t', 'test', keys);
+  }
+
   async close(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
   }
