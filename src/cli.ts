@@ -2,8 +2,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as check from './commands/check.js';
+import * as confirm from './commands/confirm.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
+import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as users from './commands/users.js';
@@ -26,6 +28,8 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(plan)
+  .command(confirm)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
