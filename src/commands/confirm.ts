@@ -29,10 +29,10 @@ import { refuseProblems } from './payoutChecks.js';
 
 interface ConfirmArgs {
   workbook: string;
-  dryRun: boolean;
+  'dry-run': boolean;
   yes: boolean;
-  wallet?: string;
-  walletPath?: string;
+  wallet: string | undefined;
+  'wallet-path': string | undefined;
 }
 
 export const command = 'confirm';
