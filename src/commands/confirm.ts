@@ -186,10 +186,19 @@ async function sendBatch(
   });
   crashPoint('before-send');
   console.log(`Batch ${batch}: sending ${signed.hash} (nonce ${nonce}, valid through block ${signed.eraBirth + signed.eraPeriod})...`);
-  const inclusion = await submitAndFollow(api, signed.hex, {
-    onSubmitted: () => crashPoint('after-send'),
-    onInBlock: () => crashPoint('after-inclusion'),
-  });
+  let inclusion: Inclusion;
+  try {
+    inclusion = await submitAndFollow(api, signed.hex, {
+      onSubmitted: () => crashPoint('after-send'),
+      onInBlock: () => crashPoint('after-inclusion'),
+    });
+  } catch (error) {
+    throw new UserError(
+      `the node did not take batch ${batch} (${(error as Error).message}). It stays recorded as sent in ${log.path}: ` +
+        `run confirm again, and it will find it in a block or prove it expired (after block ${signed.eraBirth + signed.eraPeriod}) ` +
+        'before sending anything else',
+    );
+  }
   await settle(store, log, entry, inclusion);
 }
 
