@@ -154,15 +154,14 @@ export function outcomeAt(api: ApiPromise, events: readonly EventRecord[], index
   return { error, fee };
 }
 
-/** Finds the extrinsic by hash in finalized blocks `from..to` (inclusive; capped at the finalized head). */
-export async function findInFinalized(
+/** Finds the extrinsic by hash in blocks `from..to` (inclusive); the caller keeps `to` at or below the finalized head. */
+export async function findInBlocks(
   api: ApiPromise,
   hash: string,
   from: number,
   to: number,
 ): Promise<(Inclusion & { index: number }) | null> {
-  const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  for (let n = from; n <= Math.min(to, head); n++) {
+  for (let n = from; n <= to; n++) {
     const blockHash = await api.rpc.chain.getBlockHash(n);
     const block = await api.rpc.chain.getBlock(blockHash);
     const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
@@ -173,29 +172,28 @@ export async function findInFinalized(
   return null;
 }
 
-export async function finalizedHead(api: ApiPromise): Promise<{ number: number; hash: string }> {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  const header = await api.rpc.chain.getHeader(hash);
-  return { number: header.number.toNumber(), hash: hash.toHex() };
-}
-
 /**
  * Submits signed bytes and follows them to finality. Resolves with the finalized block and the outcome;
  * rejects when the node refuses the transaction (invalid, stale nonce, already imported...).
- * `onInBlock` runs as soon as the block that includes it is known.
+ * `onSubmitted` runs once the node has accepted it into its pool, `onInBlock` once a block includes it.
  */
 export async function submitAndFollow(
   api: ApiPromise,
   hex: string,
-  onInBlock: (blockHash: string) => void = () => {},
+  hooks: { onSubmitted?: () => void; onInBlock?: (blockHash: string) => void } = {},
 ): Promise<Inclusion> {
   const extrinsic = api.createType('Extrinsic', hex);
   return new Promise<Inclusion>((resolve, reject) => {
     let unsubscribe: (() => void) | null = null;
+    let submitted = false;
     const done = () => unsubscribe?.();
     api.rpc.author
       .submitAndWatchExtrinsic(extrinsic, (status) => {
-        if (status.isInBlock) onInBlock(status.asInBlock.toHex());
+        if (!submitted) {
+          submitted = true;
+          hooks.onSubmitted?.();
+        }
+        if (status.isInBlock) hooks.onInBlock?.(status.asInBlock.toHex());
         if (status.isFinalized) {
           done();
           const blockHash = status.asFinalized;
@@ -232,7 +230,13 @@ export async function accountInfo(api: ApiPromise, address: string): Promise<{ f
   return { free, exists: account.providers.toNumber() > 0 || account.sufficients.toNumber() > 0 };
 }
 
-export async function accountNonce(api: ApiPromise, address: string): Promise<number> {
-  const account = (await api.query.system!.account!(address)) as unknown as { nonce: { toNumber(): number } };
+/** The next nonce the node would accept from `address`, counting transactions waiting in its pool. */
+export async function nextNonce(api: ApiPromise, address: string): Promise<number> {
+  return (await api.rpc.system.accountNextIndex(address)).toNumber();
+}
+
+/** The account's nonce in the state of a given (finalized) block: transactions counted there can no longer vanish. */
+export async function nonceAt(api: ApiPromise, address: string, blockHash: string): Promise<number> {
+  const account = (await (await api.at(blockHash)).query.system!.account!(address)) as unknown as { nonce: { toNumber(): number } };
   return account.nonce.toNumber();
 }
