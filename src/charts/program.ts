@@ -1,4 +1,5 @@
 import { poolReturns } from '../domain/returns.js';
+import { evenlySpaced } from '../domain/sample.js';
 import { userStakeSeries, type ColdkeyStakes } from '../domain/stakes.js';
 import { currentPeriod, estimatePeriod } from '../domain/stats.js';
 import type { PayoutRow, Referral, Settings, SnapshotSummary, User } from '../domain/types.js';
@@ -17,9 +18,9 @@ export interface Program {
  * The shares chart shows the current period as `plan` would compute it now; with no snapshot since the last paid
  * payout it shows the newest plan in Payouts instead.
  */
-function shares(program: Program, records: readonly ColdkeyStakes[]): { rows: ShareRow[]; label: string } {
+function shares(program: Program, periodRecords: readonly ColdkeyStakes[]): { rows: ShareRow[]; label: string } {
   const period = periodOrNull(program);
-  const estimate = period && estimatePeriod({ ...program, records, takePpm: null }, period);
+  const estimate = period && estimatePeriod({ ...program, records: periodRecords, takePpm: null }, period);
   if (period && estimate) {
     return {
       rows: estimate.rows.filter((r) => r.basePpb > 0n || r.earned > 0n).map((r) => ({ ...r, pool: period.poolAccrued, amount: r.earned })),
@@ -44,13 +45,21 @@ function periodOrNull(program: Program) {
   }
 }
 
-export function chartData(program: Program, records: readonly ColdkeyStakes[]): ChartData {
+/** Most snapshots a time chart draws; a longer history is drawn from this many, evenly spaced. */
+export const MAX_CHART_SNAPSHOTS = 500;
+
+/**
+ * `history`: the users' stakes at (a sample of) all recorded snapshots, for the stake chart; `periodRecords`: every
+ * record of the current period, which the estimate averages over exactly as `plan` does.
+ */
+export function chartData(program: Program, history: readonly ColdkeyStakes[], periodRecords: readonly ColdkeyStakes[]): ChartData {
   const payoutBlocks = program.payouts.flatMap((r) => (r.status === 'paid' && r.blockNumber !== null ? [r.blockNumber] : []));
-  const { rows, label } = shares(program, records);
+  const { rows, label } = shares(program, periodRecords);
+  const snapshots = evenlySpaced([...program.snapshots].sort((a, b) => a.block - b.block), MAX_CHART_SNAPSHOTS);
   return {
-    snapshots: [...program.snapshots].sort((a, b) => a.block - b.block),
-    userStakes: userStakeSeries(program.users, records),
-    returns: poolReturns(program.snapshots, payoutBlocks),
+    snapshots,
+    userStakes: userStakeSeries(program.users, history),
+    returns: poolReturns(snapshots, payoutBlocks),
     payouts: program.payouts,
     shares: rows,
     sharesPeriod: label,
