@@ -20,7 +20,7 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
     p.print('No payout planned (see above).');
     return;
   }
-  if (!(await p.confirm('Send this payout now?'))) {
+  if (!(await p.confirm('Go on to send it? (confirm shows the fees and asks once more before signing)'))) {
     p.print('The plan stays in Payouts as planned; send it later with 2 or valtrac confirm.');
     return;
   }
