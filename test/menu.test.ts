@@ -96,7 +96,7 @@ test('in a real terminal: valtrac alone opens the menu; add users by hand, add a
   expect(problems).toEqual([]);
 }, 180_000);
 
-test('in a real terminal: load a CSV, change and remove a referral, delete an address and a user, render charts, Ctrl-D', async () => {
+test('in a real terminal: load a CSV, change and remove a referral, delete an address and a user, plan refused, render charts, Ctrl-D', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'valtrac-menu-'));
   const workbook = path.join(dir, 'valtrac.xlsx');
   await new WorkbookStore(workbook).create(createWorkbook({ ...DEFAULT_SETTINGS }), false);
@@ -107,19 +107,25 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await terminal.start(`'${process.execPath}' '${CLI}' menu --workbook '${workbook}'; echo "menu exited with $?"; sleep 600`);
   const t = terminal;
   const menu = (n: number) => t.waitFor('Choose [1-8]:', n);
+  let screen: string;
 
   await menu(1);
+  // 2 runs `valtrac plan` on this terminal; with no snapshot yet it refuses, and the menu comes back.
+  await t.type('2');
+  screen = await t.waitFor('No payout planned (see above).');
+  expect(screen).toContain('no snapshots in the period');
+  await menu(2);
   await t.type('3');
   await t.waitFor('Add users [1-3]:');
   await t.type('1');
   await t.waitFor('Path of the CSV file: ');
   await t.type(path.join(dir, 'missing.csv'));
-  let screen = await t.waitFor('Path of the CSV file: ', 2);
+  screen = await t.waitFor('Path of the CSV file: ', 2);
   expect(screen).toContain(`Cannot read ${path.join(dir, 'missing.csv')} (ENOENT). Check the path.`);
   await t.type(csv);
   await t.waitFor('Existing users [1-2]:');
   await t.type('1');
-  screen = await menu(2);
+  screen = await menu(3);
   expect(screen).toContain('Imported 2 users');
 
   await t.type('5');
@@ -129,7 +135,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('bob');
   await t.waitFor('Referral tax in percent (e.g. 15): ');
   await t.type('10%');
-  await menu(3);
+  await menu(4);
 
   await t.type('6');
   await t.waitFor('Which referral [1-2]:');
@@ -141,7 +147,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   screen = await t.waitFor('New tax in percent (now 10): ', 2);
   expect(screen).toContain('The tax "abc" is not a number.');
   await t.type('20');
-  screen = await menu(4);
+  screen = await menu(5);
   expect(screen).toContain('Set the tax of alice → bob to 20%');
   expect((await new WorkbookStore(workbook).read()).referrals.map((r) => r.taxPpm)).toEqual([200_000n]);
 
@@ -153,7 +159,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('1');
   await t.waitFor('Delete bob and all their addresses? [y/N]: ');
   await t.type('y');
-  screen = await menu(5);
+  screen = await menu(6);
   expect(screen).toContain('valtrac: nothing was written:');
   expect(screen).toContain('Referrals!B3: The referee "bob" is not a user in Users.');
   expect((await new WorkbookStore(workbook).read()).users.map((u) => u.name)).toEqual(['alice', 'bob']);
@@ -165,7 +171,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('2');
   await t.waitFor('Remove the referral alice → bob? [y/N]: ');
   await t.type('y');
-  screen = await menu(6);
+  screen = await menu(7);
   expect(screen).toContain('Removed alice → bob');
 
   await t.type('4');
@@ -175,7 +181,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('2');
   await t.waitFor('Which address [1-3]:');
   await t.type('2');
-  screen = await menu(7);
+  screen = await menu(8);
   expect(screen).toContain(`Removed ${DAVE} from alice`);
 
   await t.type('4');
@@ -185,7 +191,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('1');
   await t.waitFor('Delete bob and all their addresses? [y/N]: ', 2);
   await t.type('y');
-  screen = await menu(8);
+  screen = await menu(9);
   expect(screen).toContain('Removed bob');
 
   await t.type('7');
@@ -194,7 +200,7 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   screen = await t.waitFor('Charts and statistics [1-4]:', 2);
   expect(screen).toContain(`Charts written: open ${path.join(dir, 'charts', 'index.html')}`);
   await t.type('4');
-  await menu(9);
+  await menu(10);
   await t.sendKeys('C-d');
   await t.waitFor('menu exited with 0');
 
