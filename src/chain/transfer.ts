@@ -139,7 +139,9 @@ export function describeDispatchError(api: ApiPromise, error: DispatchError): st
     const meta = api.registry.findMetaError(error.asModule);
     return `${meta.section}.${meta.name}${meta.docs.length ? `: ${meta.docs.join(' ').trim()}` : ''}`;
   }
-  return error.type;
+  // Token, Arithmetic and Transactional errors carry their reason as an inner enum: "Token.FundsUnavailable"
+  const inner = (error.value as unknown as { type?: unknown }).type;
+  return typeof inner === 'string' ? `${error.type}.${inner}` : error.type;
 }
 
 /** The outcome of the extrinsic at `index` in a block, read from that block's events. */

@@ -1,10 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { TestChain } from '../chain/testChain.js';
 import { cli, tempDir } from '../helpers.js';
+import { readPlanFile } from '../../src/workbook/planFile.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import type { PayoutRow } from '../../src/domain/types.js';
 
@@ -92,6 +93,7 @@ export async function setUpProgram(tag: string, opts: { payerFree?: bigint } = {
     hotkey: keys.hotkey,
     owner: keys.owner,
     takePpm: 180_000n,
+    emissionPerBlock: 10_000_000n,
     subnets: [{ netuid: 0, subnetTao: 1_000_000n * TAO, subnetAlphaIn: 1_000_000n * TAO }],
     stakes: [
       { coldkey: keys.owner, netuid: 0, alpha: 100n * TAO },
@@ -122,14 +124,6 @@ export async function setUpProgram(tag: string, opts: { payerFree?: bigint } = {
 
   await chain.produceBlocks(300);
   await ok(['snapshot', '--once', ...w]);
-  // between the snapshots bob stakes more, so the two snapshots differ
-  chain.seedValidator({
-    hotkey: keys.hotkey,
-    owner: keys.owner,
-    takePpm: 180_000n,
-    subnets: [{ netuid: 0, subnetTao: 1_000_000n * TAO, subnetAlphaIn: 1_000_000n * TAO }],
-    stakes: [{ coldkey: keys.bob, netuid: 0, alpha: 100n * TAO }],
-  });
   await chain.produceBlocks(300);
   await ok(['snapshot', '--once', ...w]);
   return { chain, keys, dir, workbook, store, env: { VALTRAC_PAYOUT_MNEMONIC: keys.payerUri } };
@@ -141,14 +135,29 @@ export async function tearDown(setup: Setup | undefined): Promise<void> {
   fs.rmSync(setup.dir, { recursive: true, force: true });
 }
 
+/** The rows of the latest plan, as the workbook has them now. */
 export async function planRows(setup: Setup): Promise<PayoutRow[]> {
-  const data = await setup.store.read();
-  const planIds = [...new Set(data.payouts.filter((r) => r.status !== 'paid').map((r) => r.planId))];
-  return data.payouts.filter((r) => r.planId === planIds[planIds.length - 1]);
+  const plan = await readPlanFile(setup.workbook);
+  if (!plan) throw new Error('no plan file');
+  return (await setup.store.read()).payouts.filter((r) => r.planId === plan.planId);
 }
 
 export function balances(setup: Setup, addresses: string[]): Map<string, bigint> {
   return new Map(addresses.map((a) => [a, setup.chain.freeBalance(a)]));
 }
 
-export { execFile };
+/** Starts the CLI and resolves when its output contains `marker` (so a test can act while it waits on the chain). */
+export function startValtrac(args: string[], env: Record<string, string>, marker: string): { started: Promise<void>; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markSeen: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markSeen = resolve));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (stdout.includes(marker)) markSeen();
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<RunResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { started, done };
+}
