@@ -14,7 +14,6 @@ import {
   submitAndFollow,
   type BatchPlan,
   type Inclusion,
-  type PayMode,
   type Transfer,
 } from '../chain/transfer.js';
 import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
@@ -24,7 +23,7 @@ import { UserError } from '../util/errors.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
-import { checkPlanAgainstWorkbook } from './planCheck.js';
+import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
 
 interface ConfirmArgs {
@@ -51,8 +50,6 @@ export function builder(yargs: Argv<{ workbook: string }>) {
     .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
 }
 
-const MODE: PayMode = { kind: 'tao' };
-
 export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
@@ -67,7 +64,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     await reconcile(api, store, log);
     const data = await store.read();
     const stored = await readPlanFile(args.workbook);
-    const plan = checkPlanAgainstWorkbook(stored, data);
+    const plan = checkPlanAgainstWorkbook(stored, data, paidInLog(log));
     const stale = plan.rows.filter((r) => r.status === 'sent');
     if (stale.length > 0) {
       throw new UserError(
@@ -103,7 +100,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
         );
       }
     }
-    const batches = await planBatches(api, pair.address, transfers, MODE);
+    const batches = await planBatches(api, pair.address, transfers);
     const total = transfers.reduce((sum, t) => sum + t.amount, 0n);
     const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
     const sender = await accountInfo(api, pair.address);
@@ -130,6 +127,16 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
   } finally {
     await api.disconnect();
   }
+}
+
+function paidInLog(log: SendLog): Set<string> {
+  const entries = log.entries();
+  const paid = new Set(entries.filter((e) => e.type === 'settled' && e.outcome === 'paid').map((e) => e.extrinsicHash));
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.type === 'sending' && paid.has(e.extrinsicHash)) for (const user of e.users) keys.add(paidKey(user, e.extrinsicHash));
+  }
+  return keys;
 }
 
 function printSummary(planId: string, batches: BatchPlan[], total: bigint, fees: bigint, free: bigint, carried: number): void {
@@ -165,7 +172,7 @@ async function sendBatch(
 ): Promise<void> {
   const nonce = await nextNonce(api, pair.address);
   const birth = await finalizedHead(api);
-  const signed = await signBatch(api, pair, plan.transfers, MODE, nonce, birth);
+  const signed = await signBatch(api, pair, plan.transfers, nonce, birth);
   const entry: SendingEntry = {
     type: 'sending',
     planId,
