@@ -211,15 +211,26 @@ export async function submitAndFollow(
   });
 }
 
-/** Free balance and whether the account exists (has a provider): a new account must receive at least the ED. */
-export async function accountInfo(api: ApiPromise, address: string): Promise<{ free: Rao; exists: boolean }> {
-  const account = (await api.query.system!.account!(address)) as unknown as {
-    data: { free: { toBigInt(): bigint } };
-    providers: { toNumber(): number };
-    sufficients: { toNumber(): number };
-  };
-  const free = account.data.free.toBigInt();
-  return { free, exists: account.providers.toNumber() > 0 || account.sufficients.toNumber() > 0 };
+export interface AccountState {
+  free: Rao;
+  /** Has a provider or sufficient reference: a new account must receive at least the existential deposit. */
+  exists: boolean;
+}
+
+interface AccountCodec {
+  data: { free: { toBigInt(): bigint } };
+  providers: { toNumber(): number };
+  sufficients: { toNumber(): number };
+}
+
+/** Free balance and existence of each address, in one storage query. */
+export async function accountStates(api: ApiPromise, addresses: readonly string[]): Promise<AccountState[]> {
+  if (addresses.length === 0) return [];
+  const accounts = (await api.query.system!.account!.multi([...addresses])) as unknown as AccountCodec[];
+  return accounts.map((a) => ({
+    free: a.data.free.toBigInt(),
+    exists: a.providers.toNumber() > 0 || a.sufficients.toNumber() > 0,
+  }));
 }
 
 /** The next nonce the node would accept from `address`, counting transactions waiting in its pool. */

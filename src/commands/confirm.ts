@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { finalizedHead } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import {
-  accountInfo,
+  accountStates,
   findInBlocks,
   nextNonce,
   nonceAt,
@@ -91,9 +91,9 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
 
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const transfers: Transfer[] = due.map((r) => ({ user: r.user, address: r.address, amount: r.amount }));
-    for (const t of transfers) {
-      const recipient = await accountInfo(api, t.address);
-      if (!recipient.exists && t.amount < existentialDeposit) {
+    const recipients = await accountStates(api, transfers.map((t) => t.address));
+    for (const [i, t] of transfers.entries()) {
+      if (!recipients[i]!.exists && t.amount < existentialDeposit) {
         throw new UserError(
           `${t.user}'s address ${t.address} is a new account and ${formatTao(t.amount)} TAO is below the existential ` +
             `deposit (${formatTao(existentialDeposit)} TAO): the whole batch would fail. Run valtrac plan again to carry it.`,
@@ -103,7 +103,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     const batches = await planBatches(api, pair.address, transfers);
     const total = transfers.reduce((sum, t) => sum + t.amount, 0n);
     const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
-    const sender = await accountInfo(api, pair.address);
+    const sender = (await accountStates(api, [pair.address]))[0]!;
     printSummary(plan.planId, batches, total, fees, sender.free, carried.length);
     const needed = total + fees + existentialDeposit;
     if (sender.free < needed) {
