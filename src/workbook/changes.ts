@@ -188,8 +188,9 @@ function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
   return FIRST_DATA_ROW - 1;
 }
 
-function clearDataRows(worksheet: ExcelJS.Worksheet): void {
-  if (worksheet.rowCount >= FIRST_DATA_ROW) worksheet.spliceRows(FIRST_DATA_ROW, worksheet.rowCount - FIRST_DATA_ROW + 1);
+/** Removes every data row; one at a time from the bottom, because exceljs leaves rows behind when a splice reaches the end. */
+export function clearDataRows(worksheet: ExcelJS.Worksheet): void {
+  for (let r = worksheet.rowCount; r >= FIRST_DATA_ROW; r--) worksheet.spliceRows(r, 1);
 }
 
 function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {
