@@ -2,7 +2,7 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { compactFromU8a, u8aToHex } from '@polkadot/util';
-import type { DispatchError } from '@polkadot/types/interfaces';
+import type { DispatchError, RuntimeDispatchInfo } from '@polkadot/types/interfaces';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectApi, rawRpc, sendAndWatch } from './helpers.js';
@@ -67,7 +67,8 @@ describe.each(ALL_METADATA)('signed extrinsics on %s', (metadata) => {
     expect(funded.dispatchError).toBeUndefined();
     // paymentInfo signs with a fake 64-byte signature; an ecdsa one is 65 bytes, so estimate the signed bytes.
     const tx = await api.tx.balances.transferAllowDeath(bob.address, 12_345n).signAsync(pair);
-    const fee = (await api.call.transactionPaymentApi.queryInfo(tx.toU8a(), tx.encodedLength)).partialFee.toBigInt();
+    const fee = ((await api.call.transactionPaymentApi.queryInfo(tx.toU8a(), tx.encodedLength)) as unknown as RuntimeDispatchInfo).partialFee.toBigInt();
+    expect((await rawRpc(chain.url, 'payment_queryInfo', [tx.toHex()])).result).toMatchObject({ class: 'normal', partialFee: fee.toString() });
     const result = await sendAndWatch(tx);
     const n = await blockNumber(result.blockHash);
     expect(chain.freeBalance(pair.address, n - 1) - chain.freeBalance(pair.address, n)).toBe(12_345n + fee);
@@ -134,6 +135,6 @@ describe.each(ALL_METADATA)('signed extrinsics on %s', (metadata) => {
     const interrupted = result.events.find((e) => e.method === 'BatchInterrupted')!;
     expect(Number(String(interrupted.data[0]))).toBe(1);
     expect((interrupted.data[1] as DispatchError).isToken).toBe(true);
-    expect((interrupted.data[1] as DispatchError).asToken.isFundsUnavailable).toBe(true);
+    expect((interrupted.data[1] as DispatchError).asToken.type).toBe('FundsUnavailable');
   });
 });

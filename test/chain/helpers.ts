@@ -4,6 +4,7 @@ import type { SignerOptions, SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { DispatchError } from '@polkadot/types/interfaces';
 import type { ISubmittableResult } from '@polkadot/types/types';
+import type { TestChain } from './testChain.js';
 import { dataLessExtensions, loadRuntime, type MetadataName } from './metadataFiles.js';
 
 /** A real @polkadot/api client for a test chain, declaring subtensor's data-less extensions. */
@@ -55,4 +56,24 @@ export function sendAndWatch(tx: SubmittableExtrinsic<'promise'>, pair?: Keyring
     };
     (pair ? tx.signAndSend(pair, options, onStatus) : tx.send(onStatus)).catch(reject);
   });
+}
+
+/** Produces a block every `intervalMs` until `done` settles (for chains without timer production). */
+export async function produceUntil<T>(chain: TestChain, done: Promise<T>, intervalMs = 100): Promise<T> {
+  let settled = false;
+  const watched = done.finally(() => { settled = true; });
+  while (!settled) {
+    await chain.produceBlocks(1);
+    await Promise.race([watched.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+  }
+  return watched;
+}
+
+/** Polls `condition` until true; fails after `timeoutMs` (generous: tests share two cores). */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
