@@ -8,6 +8,7 @@ import * as init from './commands/init.js';
 import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
+import * as start from './commands/start.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
@@ -30,6 +31,7 @@ const cli = yargs(hideBin(process.argv))
   .command(snapshot)
   .command(plan)
   .command(confirm)
+  .command(start)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()
