@@ -11,8 +11,8 @@ import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
-import * as users from './commands/users.js';
 import * as stats from './commands/stats.js';
+import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
 
@@ -32,12 +32,12 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
-  .command(start)
   .command(plan)
   .command(confirm)
   .command(charts)
   .command(stats)
   .command(menu)
+  .command(start)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

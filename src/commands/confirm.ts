@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { finalizedHead } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import {
-  accountInfo,
+  accountStates,
   findInBlocks,
   nextNonce,
   nonceAt,
@@ -14,7 +14,6 @@ import {
   submitAndFollow,
   type BatchPlan,
   type Inclusion,
-  type PayMode,
   type Transfer,
 } from '../chain/transfer.js';
 import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
@@ -24,7 +23,7 @@ import { UserError } from '../util/errors.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
-import { checkPlanAgainstWorkbook } from './planCheck.js';
+import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
 import { refreshChartsQuietly } from './charts.js';
 
@@ -52,8 +51,6 @@ export function builder(yargs: Argv<{ workbook: string }>) {
     .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
 }
 
-const MODE: PayMode = { kind: 'tao' };
-
 export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
@@ -68,7 +65,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     await reconcile(api, store, log);
     const data = await store.read();
     const stored = await readPlanFile(args.workbook);
-    const plan = checkPlanAgainstWorkbook(stored, data);
+    const plan = checkPlanAgainstWorkbook(stored, data, paidInLog(log));
     const stale = plan.rows.filter((r) => r.status === 'sent');
     if (stale.length > 0) {
       throw new UserError(
@@ -95,19 +92,19 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
 
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const transfers: Transfer[] = due.map((r) => ({ user: r.user, address: r.address, amount: r.amount }));
-    for (const t of transfers) {
-      const recipient = await accountInfo(api, t.address);
-      if (!recipient.exists && t.amount < existentialDeposit) {
+    const recipients = await accountStates(api, transfers.map((t) => t.address));
+    for (const [i, t] of transfers.entries()) {
+      if (!recipients[i]!.exists && t.amount < existentialDeposit) {
         throw new UserError(
           `${t.user}'s address ${t.address} is a new account and ${formatTao(t.amount)} TAO is below the existential ` +
             `deposit (${formatTao(existentialDeposit)} TAO): the whole batch would fail. Run valtrac plan again to carry it.`,
         );
       }
     }
-    const batches = await planBatches(api, pair.address, transfers, MODE);
+    const batches = await planBatches(api, pair.address, transfers);
     const total = transfers.reduce((sum, t) => sum + t.amount, 0n);
     const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
-    const sender = await accountInfo(api, pair.address);
+    const sender = (await accountStates(api, [pair.address]))[0]!;
     printSummary(plan.planId, batches, total, fees, sender.free, carried.length);
     const needed = total + fees + existentialDeposit;
     if (sender.free < needed) {
@@ -132,6 +129,16 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
   } finally {
     await api.disconnect();
   }
+}
+
+function paidInLog(log: SendLog): Set<string> {
+  const entries = log.entries();
+  const paid = new Set(entries.filter((e) => e.type === 'settled' && e.outcome === 'paid').map((e) => e.extrinsicHash));
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.type === 'sending' && paid.has(e.extrinsicHash)) for (const user of e.users) keys.add(paidKey(user, e.extrinsicHash));
+  }
+  return keys;
 }
 
 function printSummary(planId: string, batches: BatchPlan[], total: bigint, fees: bigint, free: bigint, carried: number): void {
@@ -167,7 +174,7 @@ async function sendBatch(
 ): Promise<void> {
   const nonce = await nextNonce(api, pair.address);
   const birth = await finalizedHead(api);
-  const signed = await signBatch(api, pair, plan.transfers, MODE, nonce, birth);
+  const signed = await signBatch(api, pair, plan.transfers, nonce, birth);
   const entry: SendingEntry = {
     type: 'sending',
     planId,

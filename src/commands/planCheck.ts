@@ -37,7 +37,11 @@ export interface CheckedPlan {
  * must match the stored plan field by field, the stored plan its fingerprint, and each address must still be its
  * user's payout address and a valid SS58 address.
  */
-export function checkPlanAgainstWorkbook(stored: StoredPlan | null, data: WorkbookData): CheckedPlan {
+export function checkPlanAgainstWorkbook(
+  stored: StoredPlan | null,
+  data: WorkbookData,
+  paidByLog: ReadonlySet<string>,
+): CheckedPlan {
   if (!stored) throw new UserError('there is no plan to confirm: run valtrac plan first');
   if (planFingerprint(stored.rows) !== stored.fingerprint || planIdFor(stored.rows[0]?.toBlock ?? 0, stored.fingerprint) !== stored.planId) {
     throw new UserError('the stored plan file does not match its fingerprint (was it edited?): run valtrac plan again');
@@ -65,6 +69,12 @@ export function checkPlanAgainstWorkbook(stored: StoredPlan | null, data: Workbo
         );
       }
     }
+    if (found.row.status === 'paid' && !paidByLog.has(paidKey(found.row.user, found.row.extrinsicHash))) {
+      throw new UserError(
+        `Payouts!B${found.sheetRow} says ${planned.user} was paid, but ValTrac's send log has no paid batch ` +
+          `${found.row.extrinsicHash ?? '(no extrinsic hash)'} for them: undo the edit, or check the hash on a block explorer`,
+      );
+    }
     rows.push(found.row);
   }
   const extra = sheetRows.find(({ row }) => !stored.rows.some((p) => p.user === row.user));
@@ -87,6 +97,11 @@ export function checkPlanAgainstWorkbook(stored: StoredPlan | null, data: Workbo
     }
   }
   return { planId: stored.planId, toBlock: stored.rows[0]!.toBlock, rows };
+}
+
+/** How the send log's paid batches are looked up: one key per (user, extrinsic hash). */
+export function paidKey(user: string, extrinsicHash: string | null): string {
+  return `${user}\u0000${extrinsicHash ?? ''}`;
 }
 
 function show(field: keyof PayoutRow, value: unknown): string {
