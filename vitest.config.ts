@@ -1,12 +1,25 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// The LibreOffice test measures how soon the watcher flags a person's save, so it runs first and alone;
+// everything else (chain, CLI and browser end-to-end tests) runs after it, two files at a time on two cores.
+const editorTest = 'test/libreoffice-watch.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // End-to-end tests spawn LibreOffice, a test chain and the CLI: two cores, so keep files in two workers.
     maxWorkers: 2,
-    fileParallelism: true,
+    projects: [
+      { extends: true, test: { name: 'editor', include: [editorTest], sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, editorTest],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { appendLineDurably, readCompleteLines } from '../util/appendLog.js';
 import type { Change } from './changes.js';
 
 /** Changes are JSON with bigints and dates tagged, so they replay exactly. */
@@ -29,28 +30,14 @@ export class Journal {
   constructor(readonly path: string) {}
 
   append(change: Change): void {
-    const fd = fs.openSync(this.path, 'a');
-    try {
-      fs.writeSync(fd, `${encode(change)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    appendLineDurably(this.path, encode(change));
   }
 
   /** Pending changes in order. A torn last line (a crash mid-append) was never acknowledged, so it is skipped. */
   pending(): Change[] {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const lines = text.split('\n');
-    // The element after the last newline is either empty or a torn line.
-    const complete = lines.slice(0, -1);
-    return complete.filter((line) => line.trim() !== '').map(decode);
+    return readCompleteLines(this.path)
+      .filter((line) => line.trim() !== '')
+      .map(decode);
   }
 
   /** Called after the changes are in the workbook (replaying them again would change nothing). */

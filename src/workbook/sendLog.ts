@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import nodePath from 'node:path';
+import { appendLineDurably, readCompleteLines } from '../util/appendLog.js';
 
 /**
  * The never-pay-twice record: one JSON line per event, appended and fsync'd before the next step is taken.
@@ -47,21 +47,12 @@ export class SendLog {
   }
 
   entries(): SendLogEntry[] {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const lines = text.split('\n');
     const entries: SendLogEntry[] = [];
-    lines.forEach((line, i) => {
+    readCompleteLines(this.path).forEach((line, i) => {
       if (line.trim() === '') return;
       try {
         entries.push(JSON.parse(line) as SendLogEntry);
       } catch (error) {
-        if (i === lines.length - 1) return;
         throw new Error(`${this.path} line ${i + 1} is damaged: ${(error as Error).message}`);
       }
     });
@@ -76,23 +67,6 @@ export class SendLog {
   }
 
   append(entry: SendLogEntry): void {
-    const existed = fs.existsSync(this.path);
-    const fd = fs.openSync(this.path, 'a');
-    try {
-      fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (!existed) fsyncDir(nodePath.dirname(this.path));
-  }
-}
-
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    appendLineDurably(this.path, JSON.stringify(entry));
   }
 }

@@ -3,6 +3,7 @@ import nodePath from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Problem } from '../domain/types.js';
 import { validateWorkbook } from '../domain/validate.js';
+import { syncDir } from '../util/appendLog.js';
 import { UserError } from '../util/errors.js';
 import { applyChange, type Change } from './changes.js';
 import { readProblemRows, writeFeedback } from './feedback.js';
@@ -258,14 +259,6 @@ export class WorkbookStore {
   }
 }
 
-function syncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 function withProblems(parsed: ParsedWorkbook): ParsedWithProblems {
   const { users, referrals, settings } = parsed.data;
