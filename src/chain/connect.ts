@@ -1,4 +1,4 @@
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import type { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
 import { resolveNetwork, type Network } from './networks.js';
 
@@ -41,6 +41,7 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   const provider = await openProvider(target, opts);
   let api: ApiPromise;
   try {
+    const { ApiPromise } = await loadApi();
     api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true });
   } catch (error) {
     await provider.disconnect().catch(() => undefined);
@@ -78,6 +79,7 @@ async function openProvider(target: Network, opts: ConnectOptions): Promise<WsPr
   const log = opts.log ?? ((line: string) => console.error(line));
   const deadline = Date.now() + giveUpAfter;
   let delay = opts.firstRetryDelayMs ?? 500;
+  const { WsProvider } = await loadApi();
   for (let attempt = 1; ; attempt++) {
     const provider = new WsProvider(target.url, false);
     const failure = await tryOpen(provider);
@@ -121,4 +123,9 @@ function reasonOf(error: unknown): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Loaded on first use: every command module is imported at CLI start-up, and most commands never touch a node. */
+function loadApi(): Promise<typeof import('@polkadot/api')> {
+  return import('@polkadot/api');
 }

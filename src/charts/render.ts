@@ -1,6 +1,4 @@
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
 import type { ChartSpec } from './data.js';
 import { CHART_FONT } from './theme.js';
 
@@ -13,6 +11,8 @@ export interface RenderedChart {
 
 /** Vega-Lite -> Vega -> SVG without a browser (renderer 'none' builds the scenegraph only). */
 export async function renderSvg(spec: ChartSpec['spec']): Promise<string> {
+  // Loaded on first use: the CLI imports every command module at start-up, and only charting needs Vega.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
