@@ -26,6 +26,8 @@ export interface User {
   addresses: string[];
   /** 1-based sheet row, for messages. */
   row: number;
+  /** A1 cell of each address when read from the sheet (blank cells may sit between them); else B, C, ... of `row`. */
+  addressCells?: string[];
 }
 
 export interface Referral {
@@ -73,6 +75,13 @@ export interface NominatorStake {
   subnets: SubnetStake[];
 }
 
+/** A subnet's alpha price at a block as an exact fraction: tao = floor(alpha * num / den). Root (netuid 0) is 1/1. */
+export interface SubnetPrice {
+  netuid: number;
+  num: bigint;
+  den: bigint;
+}
+
 /** Everything read from the chain for one validator hotkey at one block. */
 export interface ValidatorSnapshot {
   block: number;
@@ -87,6 +96,10 @@ export interface ValidatorSnapshot {
   delegateStake: Rao;
   /** Every coldkey with stake on the hotkey except the owner. */
   nominators: NominatorStake[];
+  /** The owner's own stake per subnet (what `transfer_stake` can pay out from). */
+  delegateSubnets?: SubnetStake[];
+  /** The price each subnet's alpha was valued at, so the TAO values can be re-derived exactly. */
+  prices?: SubnetPrice[];
 }
 
 export type PayoutStatus = 'planned' | 'carried' | 'sent' | 'paid' | 'failed';

@@ -1,0 +1,38 @@
+import { UserError } from '../util/errors.js';
+
+/** The network names btcli uses, so a validator owner can type what they already know. */
+export const NETWORKS: Readonly<Record<string, string>> = {
+  local: 'ws://127.0.0.1:9944',
+  finney: 'wss://entrypoint-finney.opentensor.ai:443',
+  test: 'wss://test.finney.opentensor.ai:443',
+};
+
+export const DEFAULT_NETWORK = 'local';
+
+export interface Network {
+  /** What the person typed (a btcli name or the URL itself), for messages. */
+  name: string;
+  url: string;
+}
+
+/**
+ * Turns a btcli network name or a ws(s):// URL into the endpoint to dial.
+ * `argument` names where the value came from (e.g. `--network` or `Settings!B3`) for the error message.
+ */
+export function resolveNetwork(value: string | null | undefined, argument = '--network'): Network {
+  const name = (value ?? '').trim() || DEFAULT_NETWORK;
+  const known = NETWORKS[name.toLowerCase()];
+  if (known) return { name: name.toLowerCase(), url: known };
+  if (/^wss?:\/\/[^\s/]+/i.test(name)) {
+    try {
+      const url = new URL(name);
+      if (url.protocol === 'ws:' || url.protocol === 'wss:') return { name, url: name };
+    } catch {
+      // fall through to the explanation below
+    }
+  }
+  throw new UserError(
+    `${argument}: "${name}" is not a network. Use ${Object.keys(NETWORKS).join(', ')} ` +
+      `or a node URL such as ws://127.0.0.1:9944 or wss://host:443.`,
+  );
+}

@@ -1,0 +1,112 @@
+import type { ApiPromise } from '@polkadot/api';
+import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { PPM, type NominatorStake, type SubnetPrice, type SubnetStake, type ValidatorSnapshot } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
+import { big } from './codec.js';
+import { SS58_PREFIX } from './connect.js';
+import { readDelegateInfo, type DelegateStake } from './delegateInfo.js';
+import { alphaToTao } from './fixedPoint.js';
+import { readPrices } from './prices.js';
+import { netuidsOf, type RawStake } from './rawStake.js';
+import { atBlock } from './stateErrors.js';
+import { stakeLayout, type StakeLayout } from './stakeLayout.js';
+import { readDynamicStake, readLegacyStake, readOwnerAndTake } from './stakeStorage.js';
+
+/** subtensor stores a delegate's take as a fraction of u16::MAX. */
+const TAKE_DENOMINATOR = 65_535n;
+
+/**
+ * Reads a validator hotkey's stake at one block: owner, take, each coldkey's stake per subnet (raw alpha and its
+ * TAO value at that block's price), the owner's own stake (the payout pool) and the total.
+ */
+export async function readValidator(api: ApiPromise, hotkey: string, blockHash: string): Promise<ValidatorSnapshot> {
+  const hk = parseHotkey(hotkey);
+  return atBlock(blockHash, async () => {
+    const [at, header] = await Promise.all([api.at(blockHash), api.rpc.chain.getHeader(blockHash)]);
+    const block = header.number.toNumber();
+    const layout = stakeLayout(at);
+    const [now, delegate] = await Promise.all([at.query.timestamp!.now!(), readDelegate(at, hk, layout)]);
+    if (!delegate) {
+      throw new UserError(
+        `hotkey ${hk} is not a delegate with an owner at block ${block}: check the validator hotkey in Settings ` +
+          `(or --hotkey) and the network.`,
+      );
+    }
+    const prices = await readPrices(at, netuidsOf(delegate.stake), layout);
+    return assemble({ block, blockHash, time: new Date(Number(big(now))), hotkey: hk, era: layout.era }, delegate, prices);
+  });
+}
+
+type Ctx = Parameters<typeof stakeLayout>[0];
+
+/** Prefers the runtime's own view (get_delegate) and falls back to storage when it is missing or fails. */
+async function readDelegate(at: Ctx, hotkey: string, layout: StakeLayout): Promise<DelegateStake | null> {
+  if (layout.delegateInfo) {
+    try {
+      return await readDelegateInfo(at, hotkey);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      // A node without the runtime API answer (or an older one) still has the storage: read that instead.
+    }
+  }
+  const { owner, take } = await readOwnerAndTake(at, hotkey);
+  if (owner === null || take === null) return null;
+  const stake = layout.era === 'legacy' ? await readLegacyStake(at, hotkey) : await readDynamicStake(at, hotkey, layout);
+  return { owner, take, stake };
+}
+
+interface Header {
+  block: number;
+  blockHash: string;
+  time: Date;
+  hotkey: string;
+  era: 'dynamic' | 'legacy';
+}
+
+function assemble(header: Header, delegate: DelegateStake, prices: SubnetPrice[]): ValidatorSnapshot {
+  const priceOf = new Map(prices.map((p) => [p.netuid, p]));
+  const value = (subnets: Map<number, bigint>): SubnetStake[] =>
+    [...subnets]
+      .sort(([a], [b]) => a - b)
+      .map(([netuid, alpha]) => ({ netuid, alpha, tao: alphaToTao(alpha, priceOf.get(netuid)!) }));
+  const sum = (subnets: SubnetStake[]) => subnets.reduce((total, s) => total + s.tao, 0n);
+
+  const owner = normalize(delegate.owner);
+  const nominators: NominatorStake[] = [];
+  let delegateSubnets: SubnetStake[] = [];
+  for (const [coldkey, subnets] of sortedByColdkey(delegate.stake)) {
+    const valued = value(subnets);
+    if (coldkey === owner) delegateSubnets = valued;
+    else nominators.push({ coldkey, stake: sum(valued), subnets: valued });
+  }
+  const delegateStake = sum(delegateSubnets);
+  const totalStake = nominators.reduce((total, n) => total + n.stake, delegateStake);
+  return {
+    ...header,
+    owner,
+    takePpm: (delegate.take * PPM) / TAKE_DENOMINATOR,
+    totalStake,
+    delegateStake,
+    nominators,
+    delegateSubnets,
+    prices,
+  };
+}
+
+function sortedByColdkey(stake: RawStake): Array<[string, Map<number, bigint>]> {
+  return [...stake]
+    .map(([coldkey, subnets]) => [normalize(coldkey), subnets] as [string, Map<number, bigint>])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function normalize(address: string): string {
+  return encodeAddress(decodeAddress(address), SS58_PREFIX);
+}
+
+function parseHotkey(hotkey: string): string {
+  try {
+    return normalize(hotkey.trim());
+  } catch {
+    throw new UserError(`hotkey "${hotkey}" is not an SS58 address: copy the validator hotkey (5...) from btcli.`);
+  }
+}

@@ -1,0 +1,81 @@
+import { base58Decode, checkAddress as checkSs58, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+
+/** Bittensor (like Substrate's generic format) encodes addresses with SS58 prefix 42. */
+export const SS58_PREFIX = 42;
+/** A 32-byte account key with prefix 42 always encodes to 48 base58 characters. */
+export const ADDRESS_LENGTH = 48;
+
+export type AddressCheck = { ok: true; address: string } | { ok: false; message: string; fix: string };
+
+const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF\u00A0]/u;
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]*$/;
+
+function describeInvisible(text: string): string {
+  const index = text.search(INVISIBLE);
+  const char = text[index]!;
+  const name = /\s/.test(char) && char !== '\u00A0' ? 'a space or line break' : 'an invisible character';
+  return `${name} at position ${index + 1}`;
+}
+
+/**
+ * Checks that `text` is a Bittensor account address as a person would type or paste it.
+ * Invisible characters are reported, never silently removed: the cell is the person's data.
+ * Whether a key is a hotkey or a coldkey cannot be told offline, so that is not checked.
+ */
+export function checkAddress(text: string): AddressCheck {
+  if (text.length === 0) {
+    return { ok: false, message: 'The address is empty.', fix: 'Paste the SS58 address (48 characters, starts with 5).' };
+  }
+  if (INVISIBLE.test(text)) {
+    const stripped = text.replace(new RegExp(INVISIBLE.source, 'gu'), '');
+    const inner = checkAddress(stripped);
+    const hint = inner.ok ? ` Without them it reads ${stripped}, a valid address.` : '';
+    return {
+      ok: false,
+      message: `The address contains ${describeInvisible(text)}.${hint}`,
+      fix: 'Retype the cell or paste the address again without spaces or invisible characters.',
+    };
+  }
+  if (!BASE58.test(text)) {
+    const bad = [...text].find((c) => !BASE58.test(c));
+    return {
+      ok: false,
+      message: `"${text}" is not an SS58 address: the character "${bad}" never appears in one (no 0, O, I, l or punctuation).`,
+      fix: 'Copy the address again from the wallet (btcli wallet overview shows it).',
+    };
+  }
+  if (text.length !== ADDRESS_LENGTH) {
+    return {
+      ok: false,
+      message: `"${text}" is ${text.length} characters long; a Bittensor address has ${ADDRESS_LENGTH}.`,
+      fix: text.length < ADDRESS_LENGTH
+        ? 'A character is missing: copy the whole address again from the wallet.'
+        : 'There is an extra character: copy the address again from the wallet.',
+    };
+  }
+  const [valid, reason] = checkSs58(text, SS58_PREFIX);
+  if (valid) return { ok: true, address: text };
+  if (reason?.startsWith('Prefix mismatch')) {
+    const prefix = reason.match(/found (\d+)/)?.[1] ?? 'another';
+    const key = decodeAddress(text);
+    return {
+      ok: false,
+      message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
+      fix: `If this is the right key, its Bittensor address is ${encodeAddress(key, SS58_PREFIX)}.`,
+    };
+  }
+  if (reason?.includes('checksum')) {
+    return {
+      ok: false,
+      message: `"${text}" fails the SS58 checksum: a character is mistyped.`,
+      fix: 'Copy the address again from the wallet instead of typing it.',
+    };
+  }
+  // A 48-character base58 string that decodes to a non-account payload (e.g. a short account index).
+  const decodedLength = base58Decode(text).length;
+  return {
+    ok: false,
+    message: `"${text}" is not an account address (${reason ?? `decodes to ${decodedLength} bytes`}).`,
+    fix: 'Use the coldkey address shown by btcli wallet overview.',
+  };
+}

@@ -1,0 +1,175 @@
+import { a1 } from './a1.js';
+import { checkAddress } from './address.js';
+import { checkName, nameKey } from './names.js';
+import { cycles } from './referrals.js';
+import { networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { formatTaxPercent, taxInRange } from './tax.js';
+import type { Problem, Referral, Settings, User } from './types.js';
+
+/** Where each setting's value sits; by default the Settings sheet's layout (title row, header row, then one row each). */
+export type SettingsCells = Partial<Record<keyof Settings, string>>;
+
+const defaultSettingsCells: SettingsCells = Object.fromEntries(SETTING_ROWS.map((s, i) => [s.key, a1(2, i + 3)]));
+
+/** The cell of a user's i-th address: `addressCells` when the reader recorded them, else consecutive from column B. */
+export function addressCell(user: User, index: number): string {
+  return user.addressCells?.[index] ?? a1(index + 2, user.row);
+}
+
+export function validateUsers(users: User[]): Problem[] {
+  const problems: Problem[] = [];
+  const byName = new Map<string, User>();
+  const byAddress = new Map<string, { user: User; cell: string }>();
+  for (const user of users) {
+    const nameCell = a1(1, user.row);
+    const nameProblem = checkName(user.name);
+    if (nameProblem) {
+      problems.push({ sheet: 'Users', cell: nameCell, ...nameProblem });
+    } else {
+      const other = byName.get(nameKey(user.name));
+      if (other) {
+        problems.push({
+          sheet: 'Users',
+          cell: nameCell,
+          message: `The name "${user.name}" is already used in row ${other.row} ("${other.name}"); names are compared ignoring case.`,
+          fix: `Put all of this person's addresses on row ${other.row}, or give this user another name.`,
+        });
+      } else {
+        byName.set(nameKey(user.name), user);
+      }
+    }
+    if (user.addresses.length === 0) {
+      problems.push({
+        sheet: 'Users',
+        cell: nameCell,
+        message: `${user.name || `Row ${user.row}`} has no address.`,
+        fix: 'Type at least one coldkey address (SS58) in column B; the first address receives payouts.',
+      });
+    }
+    user.addresses.forEach((address, index) => {
+      const cell = addressCell(user, index);
+      const check = checkAddress(address);
+      if (!check.ok) {
+        problems.push({ sheet: 'Users', cell, message: check.message, fix: check.fix });
+        return;
+      }
+      const seen = byAddress.get(address);
+      if (seen && seen.user === user) {
+        problems.push({
+          sheet: 'Users',
+          cell,
+          message: `The address ${address} is listed twice for ${user.name} (also in ${seen.cell}).`,
+          fix: 'Delete one of the two cells.',
+        });
+      } else if (seen) {
+        problems.push({
+          sheet: 'Users',
+          cell,
+          message: `The address ${address} also belongs to ${seen.user.name} (${seen.cell}); an address can belong to one user only.`,
+          fix: `Keep the address under the user who owns the key and delete it from the other.`,
+        });
+      } else {
+        byAddress.set(address, { user, cell });
+      }
+    });
+  }
+  return problems;
+}
+
+export function validateReferrals(users: User[], referrals: Referral[]): Problem[] {
+  const problems: Problem[] = [];
+  const exact = new Set(users.map((u) => u.name));
+  const byKey = new Map(users.map((u) => [nameKey(u.name), u.name]));
+  const firstReferrer = new Map<string, Referral>();
+  const unknown = (name: string, role: string, cell: string): Problem | null => {
+    if (name === '') return { sheet: 'Referrals', cell, message: `The ${role} is empty.`, fix: `Choose the ${role} from the dropdown of user names.` };
+    if (exact.has(name)) return null;
+    const close = byKey.get(nameKey(name.trim()));
+    return {
+      sheet: 'Referrals',
+      cell,
+      message: `The ${role} "${name}" is not a user in Users.`,
+      fix: close ? `Did you mean "${close}"? Pick the name from the dropdown.` : `Add ${name} to Users first, or correct the spelling.`,
+    };
+  };
+  for (const edge of [...referrals].sort((a, b) => a.row - b.row)) {
+    const referrerProblem = unknown(edge.referrer, 'referrer', a1(1, edge.row));
+    const refereeProblem = unknown(edge.referee, 'referee', a1(2, edge.row));
+    if (referrerProblem) problems.push(referrerProblem);
+    if (refereeProblem) problems.push(refereeProblem);
+    if (!taxInRange(edge.taxPpm)) {
+      problems.push({
+        sheet: 'Referrals',
+        cell: a1(3, edge.row),
+        message: `The tax ${formatTaxPercent(edge.taxPpm)}% is outside 0 to 100%.`,
+        fix: 'Type a tax between 0 and 100, e.g. 15 or 15%.',
+      });
+    }
+    if (edge.referrer !== '' && edge.referrer === edge.referee) {
+      problems.push({
+        sheet: 'Referrals',
+        cell: a1(2, edge.row),
+        message: `${edge.referee} refers themself.`,
+        fix: 'Delete this row: a user cannot be their own referrer.',
+      });
+      continue;
+    }
+    if (edge.referee === '') continue;
+    const first = firstReferrer.get(edge.referee);
+    if (first) {
+      problems.push({
+        sheet: 'Referrals',
+        cell: a1(2, edge.row),
+        message: `${edge.referee} already has a referrer: ${first.referrer} (row ${first.row}); a user can have only one.`,
+        fix: `Delete this row or row ${first.row}.`,
+      });
+    } else {
+      firstReferrer.set(edge.referee, edge);
+    }
+  }
+  for (const cycle of cycles(referrals)) {
+    problems.push({
+      sheet: 'Referrals',
+      cell: a1(2, cycle.row),
+      message: `These referrals form a cycle: ${[...cycle.names, cycle.names[0]].join(' → ')}.`,
+      fix: 'Delete one of the referrals in the cycle: somebody in it must have been referred by nobody in it.',
+    });
+  }
+  return problems;
+}
+
+export function validateSettings(settings: Settings, cells: SettingsCells = defaultSettingsCells): Problem[] {
+  const problems: Problem[] = [];
+  const cell = (key: keyof Settings) => cells[key] ?? defaultSettingsCells[key]!;
+  for (const key of ['hotkey', 'payoutColdkey'] as const) {
+    const value = settings[key];
+    if (value === null) continue;
+    const check = checkAddress(value);
+    if (!check.ok) problems.push({ sheet: 'Settings', cell: cell(key), message: check.message, fix: check.fix });
+  }
+  if (networkUrl(settings.network) === null) {
+    problems.push({
+      sheet: 'Settings',
+      cell: cell('network'),
+      message: `The network "${settings.network}" is not local, finney, test or a ws:// / wss:// URL.`,
+      fix: 'Type local, finney, test, or the node URL such as ws://127.0.0.1:9944.',
+    });
+  }
+  if (!Number.isSafeInteger(settings.snapshotInterval) || settings.snapshotInterval < 1) {
+    problems.push({
+      sheet: 'Settings',
+      cell: cell('snapshotInterval'),
+      message: `The snapshot interval ${settings.snapshotInterval} is not a whole number of blocks of at least 1.`,
+      fix: 'Type a whole number of blocks, e.g. 300 (one hour).',
+    });
+  }
+  if (!TAX_MODES.includes(settings.taxMode)) {
+    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${settings.taxMode}" is unknown.`, fix: 'Choose base or compound.' });
+  }
+  return problems;
+}
+
+/** Every problem in the sheets people edit; empty when ValTrac may plan and pay. */
+export function validateWorkbook(users: User[], referrals: Referral[], settings: Settings, settingsCells?: SettingsCells): Problem[] {
+  return [...validateUsers(users), ...validateReferrals(users, referrals), ...validateSettings(settings, settingsCells)];
+}

@@ -1,0 +1,245 @@
+import type ExcelJS from 'exceljs';
+import { nameKey } from '../domain/names.js';
+import { SETTING_ROWS } from '../domain/settings.js';
+import { formatTaxPercent } from '../domain/tax.js';
+import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
+import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
+import { sheet } from './read.js';
+import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TIME_FORMAT } from './schema.js';
+
+export interface UserEntry {
+  name: string;
+  addresses: string[];
+}
+
+export interface PayoutUpdate {
+  user: string;
+  batch?: number | null;
+  status: PayoutStatus;
+  extrinsicHash?: string | null;
+  blockNumber?: number | null;
+  blockHash?: string | null;
+  note?: string;
+}
+
+/**
+ * One write to the workbook, as plain data: it can be journalled while an editor holds the file and replayed later.
+ * Replaying a change that already took effect changes nothing.
+ */
+export type Change =
+  | { kind: 'appendSnapshots'; rows: SnapshotSummary[] }
+  | { kind: 'replacePlan'; rows: PayoutRow[] }
+  | { kind: 'updatePayouts'; planId: string; updates: PayoutUpdate[] }
+  | { kind: 'setSettings'; settings: Partial<Settings> }
+  /** Refreshes the feedback; every write recomputes it from the people's sheets, these problems are added to it. */
+  | { kind: 'feedback'; problems: Problem[] }
+  /** Adds users, or merges the addresses into a user of the same name (ignoring case) without duplicates. */
+  | { kind: 'addUsers'; users: UserEntry[] }
+  | { kind: 'replaceUsers'; users: UserEntry[] }
+  | { kind: 'removeUser'; name: string }
+  | { kind: 'removeAddress'; name: string; address: string }
+  /** taxPpm as a decimal string so the change stays plain JSON. */
+  | { kind: 'addReferral'; referrer: string; referee: string; taxPpm: string }
+  | { kind: 'setReferralTax'; referrer: string; referee: string; taxPpm: string }
+  | { kind: 'removeReferral'; referrer: string; referee: string };
+
+/** `strict`: the person just asked for this change, so a change that finds nothing to act on is their mistake. */
+export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: boolean): void {
+  const refuse = (message: string) => {
+    if (strict) throw new UserError(message);
+  };
+  switch (change.kind) {
+    case 'addUsers':
+      for (const user of change.users) addUser(sheet(workbook, 'Users'), user);
+      return;
+    case 'replaceUsers': {
+      const users = sheet(workbook, 'Users');
+      clearDataRows(users);
+      for (const user of change.users) addUser(users, user);
+      return;
+    }
+    case 'removeUser': {
+      const users = sheet(workbook, 'Users');
+      const row = findUserRow(users, change.name);
+      if (row === null) return refuse(`There is no user "${change.name}" in Users (valtrac check lists the users' sheet problems).`);
+      users.spliceRows(row, 1);
+      return;
+    }
+    case 'removeAddress': {
+      const users = sheet(workbook, 'Users');
+      const row = findUserRow(users, change.name);
+      if (row === null) return refuse(`There is no user "${change.name}" in Users.`);
+      const cells = users.getRow(row);
+      let column = 0;
+      for (let c = 2; c <= cells.cellCount; c++) if (cellText(cells.getCell(c)) === change.address) column = c;
+      if (column === 0) return refuse(`${change.name} has no address ${change.address} (row ${row} of Users).`);
+      for (let c = column; c < cells.cellCount; c++) cells.getCell(c).value = cells.getCell(c + 1).value;
+      cells.getCell(cells.cellCount).value = null;
+      return;
+    }
+    case 'addReferral':
+    case 'setReferralTax': {
+      const referrals = sheet(workbook, 'Referrals');
+      let row = findReferralRow(referrals, change.referrer, change.referee);
+      if (row === null && change.kind === 'setReferralTax') {
+        return refuse(`There is no referral from ${change.referrer} to ${change.referee} in Referrals (add it with valtrac referrals add).`);
+      }
+      if (row !== null && change.kind === 'addReferral') {
+        refuse(`${change.referrer} already refers ${change.referee} (row ${row} of Referrals); change its tax with valtrac referrals set-tax.`);
+      }
+      if (row === null) {
+        row = lastDataRow(referrals, REFERRALS_PEOPLE_COLUMNS) + 1;
+        referrals.getCell(row, 1).value = change.referrer;
+        referrals.getCell(row, 2).value = change.referee;
+      }
+      const tax = referrals.getCell(row, 3);
+      tax.value = Number(formatTaxPercent(BigInt(change.taxPpm)));
+      setCellStyle(tax, { numFmt: TAX_FORMAT });
+      return;
+    }
+    case 'removeReferral': {
+      const referrals = sheet(workbook, 'Referrals');
+      const row = findReferralRow(referrals, change.referrer, change.referee);
+      if (row === null) return refuse(`There is no referral from ${change.referrer} to ${change.referee} in Referrals.`);
+      referrals.spliceRows(row, 1);
+      return;
+    }
+    case 'setSettings': {
+      const settings = sheet(workbook, 'Settings');
+      for (const [key, value] of Object.entries(change.settings)) {
+        const label = SETTING_ROWS.find((s) => s.key === key)?.label;
+        if (!label) continue;
+        let row = findRow(settings, 1, (text) => text.trim().toLowerCase() === label.toLowerCase());
+        if (row === null) {
+          row = lastDataRow(settings, 2) + 1;
+          settings.getCell(row, 1).value = label;
+        }
+        settings.getCell(row, 2).value = value ?? null;
+      }
+      return;
+    }
+    case 'appendSnapshots': {
+      const snapshots = sheet(workbook, 'Snapshots');
+      const present = new Set<number>();
+      for (let r = FIRST_DATA_ROW; r <= snapshots.rowCount; r++) {
+        const block = readInteger(snapshots.getCell(r, 1));
+        if (block !== null) present.add(block);
+      }
+      let row = lastDataRow(snapshots, 8);
+      for (const snapshot of change.rows) {
+        if (present.has(snapshot.block)) continue;
+        present.add(snapshot.block);
+        writeSnapshotRow(snapshots.getRow(++row), snapshot);
+      }
+      return;
+    }
+    case 'replacePlan': {
+      const payouts = sheet(workbook, 'Payouts');
+      for (let r = payouts.rowCount; r >= FIRST_DATA_ROW; r--) {
+        const status = cellText(payouts.getCell(r, 2)).trim();
+        if (status === 'planned' || status === 'carried') payouts.spliceRows(r, 1);
+      }
+      let row = lastDataRow(payouts, 16);
+      for (const payout of change.rows) writePayoutRow(payouts.getRow(++row), payout);
+      return;
+    }
+    case 'updatePayouts': {
+      const payouts = sheet(workbook, 'Payouts');
+      for (const update of change.updates) {
+        const row = findRow(payouts, 1, (plan, r) => plan === change.planId && cellText(payouts.getCell(r, 6)) === update.user);
+        if (row === null) {
+          refuse(`Plan ${change.planId} has no payout row for ${update.user} in Payouts.`);
+          continue;
+        }
+        const cells = payouts.getRow(row);
+        cells.getCell(2).value = update.status;
+        if (update.batch !== undefined) cells.getCell(12).value = update.batch;
+        if (update.extrinsicHash !== undefined) cells.getCell(13).value = update.extrinsicHash;
+        if (update.blockNumber !== undefined) cells.getCell(14).value = update.blockNumber;
+        if (update.blockHash !== undefined) cells.getCell(15).value = update.blockHash;
+        if (update.note !== undefined) cells.getCell(16).value = update.note;
+      }
+      return;
+    }
+    case 'feedback':
+      return;
+  }
+}
+
+function findRow(worksheet: ExcelJS.Worksheet, column: number, match: (text: string, row: number) => boolean): number | null {
+  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) if (match(cellText(worksheet.getCell(r, column)), r)) return r;
+  return null;
+}
+
+function findUserRow(users: ExcelJS.Worksheet, name: string): number | null {
+  return findRow(users, 1, (text) => text !== '' && nameKey(text) === nameKey(name));
+}
+
+function findReferralRow(referrals: ExcelJS.Worksheet, referrer: string, referee: string): number | null {
+  return findRow(referrals, 1, (text, r) => text === referrer && cellText(referrals.getCell(r, 2)) === referee);
+}
+
+/** The last row at or below the header with a value in the first `columns` columns. */
+function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
+  for (let r = worksheet.rowCount; r >= FIRST_DATA_ROW; r--) {
+    const row = worksheet.getRow(r);
+    const limit = Math.min(columns, row.cellCount);
+    for (let c = 1; c <= limit; c++) if (cellText(row.getCell(c)) !== '') return r;
+  }
+  return FIRST_DATA_ROW - 1;
+}
+
+function clearDataRows(worksheet: ExcelJS.Worksheet): void {
+  if (worksheet.rowCount >= FIRST_DATA_ROW) worksheet.spliceRows(FIRST_DATA_ROW, worksheet.rowCount - FIRST_DATA_ROW + 1);
+}
+
+function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {
+  const existing = findUserRow(users, user.name);
+  const row = users.getRow(existing ?? lastDataRow(users, Number.MAX_SAFE_INTEGER) + 1);
+  if (existing === null) row.getCell(1).value = user.name;
+  const present = new Set<string>();
+  let last = 1;
+  for (let c = 2; c <= row.cellCount; c++) {
+    const text = cellText(row.getCell(c));
+    if (text === '') continue;
+    present.add(text);
+    last = c;
+  }
+  for (const address of user.addresses) {
+    if (present.has(address)) continue;
+    present.add(address);
+    row.getCell(++last).value = address;
+  }
+}
+
+function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
+  row.getCell(1).value = s.block;
+  row.getCell(2).value = s.blockHash;
+  row.getCell(3).value = s.time;
+  setCellStyle(row.getCell(3), { numFmt: TIME_FORMAT });
+  writeScaled9(row.getCell(4), s.totalStake);
+  writeScaled9(row.getCell(5), s.delegateStake);
+  writeScaled9(row.getCell(6), s.nominatorStake);
+  row.getCell(7).value = s.nominators;
+  writeScaled9(row.getCell(8), s.usersStake);
+}
+
+function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
+  row.getCell(1).value = p.planId;
+  row.getCell(2).value = p.status;
+  row.getCell(3).value = p.fromBlock;
+  row.getCell(4).value = p.toBlock;
+  writeScaled9(row.getCell(5), p.pool);
+  row.getCell(6).value = p.user;
+  row.getCell(7).value = p.address;
+  writeScaled9(row.getCell(8), p.basePpb);
+  writeScaled9(row.getCell(9), p.taxPaid);
+  writeScaled9(row.getCell(10), p.taxReceived);
+  writeScaled9(row.getCell(11), p.amount);
+  row.getCell(12).value = p.batch;
+  row.getCell(13).value = p.extrinsicHash;
+  row.getCell(14).value = p.blockNumber;
+  row.getCell(15).value = p.blockHash;
+  row.getCell(16).value = p.note;
+}

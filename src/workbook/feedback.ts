@@ -1,0 +1,100 @@
+import type ExcelJS from 'exceljs';
+import { layers } from '../domain/referrals.js';
+import type { Problem, Referral } from '../domain/types.js';
+import { cellText, setCellStyle } from './cells.js';
+import { sheet } from './read.js';
+import { FEEDBACK_FILL_ARGB, FEEDBACK_NOTE_PREFIX, FIRST_DATA_ROW, PEOPLE_SHEETS, REFERRALS_LAYER_COLUMN, TITLE_ROW } from './schema.js';
+
+const FEEDBACK_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FEEDBACK_FILL_ARGB } };
+
+function noteText(cell: ExcelJS.Cell): string {
+  const note = cell.note;
+  if (note === undefined || note === null) return '';
+  if (typeof note === 'string') return note;
+  return (note.texts ?? []).map((t) => t.text).join('');
+}
+
+export function isFeedbackFill(cell: ExcelJS.Cell): boolean {
+  const fill = cell.fill;
+  if (!fill || fill.type !== 'pattern') return false;
+  const argb = fill.fgColor?.argb ?? '';
+  return argb.slice(-6).toUpperCase() === FEEDBACK_FILL_ARGB.slice(-6);
+}
+
+export function isFeedbackNote(cell: ExcelJS.Cell): boolean {
+  return noteText(cell).startsWith(FEEDBACK_NOTE_PREFIX);
+}
+
+function clearFeedback(worksheet: ExcelJS.Worksheet): void {
+  worksheet.eachRow({ includeEmpty: true }, (row, r) => {
+    if (r < FIRST_DATA_ROW) return;
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      if (isFeedbackNote(cell)) cell.note = undefined as unknown as string;
+      if (isFeedbackFill(cell)) {
+        const { fill: _drop, ...rest } = cell.style;
+        cell.style = rest;
+      }
+    });
+  });
+}
+
+/**
+ * Writes the feedback for people: every problem as a red fill and a note on its cell and as a row in Problems, each
+ * referral row's derived layer, and clears the marks of problems that are gone. People's values are never touched.
+ */
+export function writeFeedback(workbook: ExcelJS.Workbook, problems: Problem[], referrals: Referral[], checkedAt: Date): void {
+  for (const name of PEOPLE_SHEETS) clearFeedback(sheet(workbook, name));
+  const byCell = new Map<string, Problem[]>();
+  for (const problem of problems) {
+    const key = `${problem.sheet}!${problem.cell}`;
+    byCell.set(key, [...(byCell.get(key) ?? []), problem]);
+  }
+  for (const cellProblems of byCell.values()) {
+    const { sheet: sheetName, cell: address } = cellProblems[0]!;
+    if (!(PEOPLE_SHEETS as readonly string[]).includes(sheetName)) continue;
+    const cell = sheet(workbook, sheetName).getCell(address);
+    setCellStyle(cell, { fill: FEEDBACK_FILL });
+    cell.note = FEEDBACK_NOTE_PREFIX + cellProblems.map((p) => `${p.message}\nFix: ${p.fix}`).join('\n\n');
+  }
+  writeLayers(sheet(workbook, 'Referrals'), referrals, problems);
+  writeProblemRows(sheet(workbook, 'Problems'), problems, checkedAt);
+}
+
+function writeLayers(worksheet: ExcelJS.Worksheet, referrals: Referral[], problems: Problem[]): void {
+  const layerOf = layers(referrals);
+  const badRows = new Set(problems.filter((p) => p.sheet === 'Referrals').map((p) => Number(p.cell.replace(/^[A-Z]+/, ''))));
+  const byRow = new Map(referrals.map((r) => [r.row, r]));
+  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) {
+    const edge = byRow.get(r);
+    const layer = edge && !badRows.has(r) ? layerOf.get(edge.referrer) : undefined;
+    const cell = worksheet.getCell(r, REFERRALS_LAYER_COLUMN);
+    const value = layer ?? null;
+    if (cell.value !== value) cell.value = value;
+  }
+}
+
+function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], checkedAt: Date): void {
+  if (worksheet.rowCount >= FIRST_DATA_ROW) worksheet.spliceRows(FIRST_DATA_ROW, worksheet.rowCount - FIRST_DATA_ROW + 1);
+  problems.forEach((problem, i) => {
+    const row = worksheet.getRow(FIRST_DATA_ROW + i);
+    row.values = [problem.sheet, problem.cell, problem.message, problem.fix];
+    row.alignment = { wrapText: true, vertical: 'top' };
+  });
+  const stamp = checkedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  worksheet.getCell(TITLE_ROW, 1).value =
+    problems.length === 0
+      ? `VALTRAC'S SHEET: no problems (checked ${stamp}).`
+      : `VALTRAC'S SHEET: ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix (checked ${stamp}). Each cell is also marked red with a note.`;
+}
+
+/** The problems currently listed in the Problems sheet. */
+export function readProblemRows(worksheet: ExcelJS.Worksheet): Problem[] {
+  const problems: Problem[] = [];
+  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) {
+    const row = worksheet.getRow(r);
+    const sheetName = cellText(row.getCell(1));
+    if (sheetName === '') continue;
+    problems.push({ sheet: sheetName as Problem['sheet'], cell: cellText(row.getCell(2)), message: cellText(row.getCell(3)), fix: cellText(row.getCell(4)) });
+  }
+  return problems;
+}

@@ -1,0 +1,119 @@
+import ExcelJS from 'exceljs';
+import { SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
+import type { SheetName } from '../domain/types.js';
+import { setCellStyle } from './cells.js';
+import {
+  COLUMNS,
+  FIRST_DATA_ROW,
+  HEADER_ROW,
+  isPeopleSheet,
+  LAST_VALIDATED_ROW,
+  PEOPLE_TAB_ARGB,
+  PEOPLE_TITLE,
+  SHEET_ORDER,
+  TITLE_ROW,
+  VALTRAC_TAB_ARGB,
+  VALTRAC_TITLE,
+} from './schema.js';
+
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
+
+/** A new workbook with every sheet, its title, headers and the Settings rows with their defaults. */
+export function createWorkbook(settingsValues: Record<string, string | number | null>): ExcelJS.Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'ValTrac';
+  for (const name of SHEET_ORDER) workbook.addWorksheet(name);
+  const settings = workbook.getWorksheet('Settings')!;
+  SETTING_ROWS.forEach(({ key, label, note }, i) => {
+    const row = settings.getRow(FIRST_DATA_ROW + i);
+    row.getCell(1).value = label;
+    const value = settingsValues[key];
+    row.getCell(2).value = value === null || value === undefined ? null : value;
+    row.getCell(3).value = note;
+  });
+  applyLayout(workbook);
+  return workbook;
+}
+
+/**
+ * ValTrac's presentation of every sheet: title, bold frozen header with notes, widths, number formats, tab colours and
+ * dropdowns. Re-applied on every write because an editor's save may drop some of it (LibreOffice drops frozen panes).
+ */
+export function applyLayout(workbook: ExcelJS.Workbook): void {
+  for (const name of SHEET_ORDER) {
+    const worksheet = workbook.getWorksheet(name);
+    if (worksheet) layoutSheet(worksheet, name);
+  }
+}
+
+function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
+  const people = isPeopleSheet(name);
+  const columns = COLUMNS[name];
+  worksheet.properties.tabColor = { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB };
+  worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW, topLeftCell: `A${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }];
+  const title = worksheet.getCell(TITLE_ROW, 1);
+  if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;
+  setCellStyle(title, { font: { bold: true, size: 12, color: { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB } } });
+  columns.forEach((column, i) => {
+    const sheetColumn = worksheet.getColumn(i + 1);
+    sheetColumn.width = column.width;
+    const header = worksheet.getCell(HEADER_ROW, i + 1);
+    header.value = column.header;
+    header.note = column.note;
+    setCellStyle(header, { font: { bold: true }, fill: HEADER_FILL });
+    if (column.numFmt) {
+      for (let r = FIRST_DATA_ROW; r <= Math.max(worksheet.rowCount, FIRST_DATA_ROW); r++) {
+        const cell = worksheet.getCell(r, i + 1);
+        if (cell.numFmt !== column.numFmt && !(name === 'Referrals' && (cell.numFmt ?? '').includes('%'))) {
+          setCellStyle(cell, { numFmt: column.numFmt });
+        }
+      }
+    }
+  });
+  applyValidations(worksheet, name);
+}
+
+const rows = (column: string) => `${column}${FIRST_DATA_ROW}:${column}${LAST_VALIDATED_ROW}`;
+
+function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName): void {
+  // Replace whatever the editor's save left (LibreOffice adds a "0" formula to list validations) with ours.
+  // exceljs keeps a sheet's validations in this (untyped) model keyed by cell or range address.
+  const validations = (worksheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations;
+  validations.model = {};
+  const add = (range: string, validation: ExcelJS.DataValidation) => (validations.model[range] = validation);
+  if (name === 'Referrals') {
+    const names = `Users!$A$${FIRST_DATA_ROW}:$A$${LAST_VALIDATED_ROW}`;
+    for (const [column, role] of [['A', 'referrer'], ['B', 'referee']] as const) {
+      add(rows(column), {
+        type: 'list',
+        allowBlank: true,
+        formulae: [names],
+        showErrorMessage: true,
+        errorStyle: 'warning',
+        errorTitle: 'Not a user',
+        error: `The ${role} should be a name from the Users sheet.`,
+      });
+    }
+    add(rows('C'), {
+      type: 'decimal',
+      operator: 'between',
+      allowBlank: true,
+      formulae: [0, 100],
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorTitle: 'Tax out of range',
+      error: 'The tax is a percentage from 0 to 100.',
+    });
+  }
+  if (name === 'Settings') {
+    SETTING_ROWS.forEach(({ key }, i) => {
+      const cell = `B${FIRST_DATA_ROW + i}`;
+      if (key === 'taxMode') {
+        add(cell, { type: 'list', allowBlank: true, formulae: [`"${TAX_MODES.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', error: 'Choose base or compound.' });
+      }
+      if (key === 'snapshotInterval') {
+        add(cell, { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [1], showErrorMessage: true, errorStyle: 'stop', error: 'A whole number of blocks, at least 1.' });
+      }
+    });
+  }
+}
