@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { hexToU8a, isHex, u8aToString } from '@polkadot/util';
+import { cryptoWaitReady, naclDecrypt } from '@polkadot/util-crypto';
+import { argon2i } from 'hash-wasm';
+import { UserError } from '../util/errors.js';
+
+/** Environment variable holding a mnemonic or secret URI (e.g. `//Alice`) for the payout coldkey. */
+export const MNEMONIC_ENV = 'VALTRAC_PAYOUT_MNEMONIC';
+/** Environment variable holding the password of an encrypted wallet coldkey file. */
+export const PASSWORD_ENV = 'VALTRAC_WALLET_PASSWORD';
+
+/**
+ * bittensor-wallet's `$NACL` format (btwallet `keyfile.rs`): "$NACL" ‖ 24-byte nonce ‖ secretbox(JSON), the key being
+ * libsodium's argon2i13 with OPSLIMIT_SENSITIVE (8 passes) and MEMLIMIT_SENSITIVE (512 MiB) over a fixed salt.
+ */
+const NACL_MAGIC = '$NACL';
+const NACL_SALT = hexToU8a('0x137183dff15a09bc9c90b5518739e9b1');
+const NONCE_BYTES = 24;
+const ARGON2_PASSES = 8;
+const ARGON2_MEMORY_KIB = 512 * 1024;
+
+export type KeySource =
+  | { kind: 'wallet'; file: string }
+  | { kind: 'env' };
+
+/** Where the payout key comes from: `--wallet NAME` (or a path to a coldkey file), else the mnemonic environment variable. */
+export function keySource(wallet: string | undefined, walletsDir: string | undefined, env: NodeJS.ProcessEnv): KeySource {
+  if (wallet) {
+    const file = wallet.includes('/')
+      ? path.resolve(wallet)
+      : path.join(walletsDir ?? path.join(os.homedir(), '.bittensor', 'wallets'), wallet, 'coldkey');
+    return { kind: 'wallet', file };
+  }
+  if (env[MNEMONIC_ENV]) return { kind: 'env' };
+  throw new UserError(
+    `no payout key: pass --wallet NAME (a Bittensor wallet under ~/.bittensor/wallets) or set ${MNEMONIC_ENV}`,
+  );
+}
+
+/** Loads the sr25519 payout key. `askPassword` is called only for an encrypted file when the password env var is unset. */
+export async function loadPayoutKey(
+  source: KeySource,
+  env: NodeJS.ProcessEnv,
+  askPassword: () => Promise<string>,
+): Promise<KeyringPair> {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  if (source.kind === 'env') {
+    try {
+      return keyring.addFromUri(env[MNEMONIC_ENV]!.trim());
+    } catch {
+      throw new UserError(`${MNEMONIC_ENV} is not a valid mnemonic or secret URI`);
+    }
+  }
+  const bytes = await readWalletFile(source.file);
+  const json = isNaclEncrypted(bytes)
+    ? await decryptColdkey(bytes, env[PASSWORD_ENV] ?? (await askPassword()), source.file)
+    : bytes;
+  try {
+    return keypairFromKeyfile(keyring, json, source.file);
+  } finally {
+    if (json !== bytes) json.fill(0);
+  }
+}
+
+async function readWalletFile(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `wallet coldkey file ${file} does not exist: check --wallet (and --wallet-path), or set ${MNEMONIC_ENV}`
+        : `cannot read wallet coldkey file ${file} (${code ?? 'error'})`,
+    );
+  }
+}
+
+export function isNaclEncrypted(bytes: Uint8Array): boolean {
+  return u8aToString(bytes.subarray(0, NACL_MAGIC.length)) === NACL_MAGIC;
+}
+
+/** Opens a `$NACL` coldkey file; a wrong password (or a damaged file) fails the secretbox's authentication. */
+export async function decryptColdkey(bytes: Uint8Array, password: string, file: string): Promise<Uint8Array> {
+  const body = bytes.subarray(NACL_MAGIC.length);
+  if (body.length <= NONCE_BYTES) throw new UserError(`wallet coldkey file ${file} is truncated`);
+  const key = await argon2i({
+    password: new TextEncoder().encode(password),
+    salt: NACL_SALT,
+    iterations: ARGON2_PASSES,
+    parallelism: 1,
+    memorySize: ARGON2_MEMORY_KIB,
+    hashLength: 32,
+    outputType: 'binary',
+  });
+  const opened = naclDecrypt(body.subarray(NONCE_BYTES), body.subarray(0, NONCE_BYTES), key);
+  key.fill(0);
+  if (!opened) {
+    throw new UserError(
+      `wrong password for wallet coldkey file ${file} (or the file is damaged): check ${PASSWORD_ENV} or retype it`,
+    );
+  }
+  return opened;
+}
+
+/** Same precedence as bittensor-wallet: `secretPhrase` (sr25519 from the mnemonic), then `secretSeed` (32-byte mini secret). */
+function keypairFromKeyfile(keyring: Keyring, json: Uint8Array, file: string): KeyringPair {
+  const text = u8aToString(json);
+  if (text.startsWith('$ANSIBLE_VAULT') || text.startsWith('gAAAAA')) {
+    throw new UserError(
+      `wallet coldkey file ${file} uses a legacy encryption ValTrac does not read: re-encrypt it with a current btcli ` +
+        `(btcli wallet regen-coldkey) or set ${MNEMONIC_ENV}`,
+    );
+  }
+  let data: { secretPhrase?: unknown; secretSeed?: unknown };
+  try {
+    data = JSON.parse(text) as typeof data;
+  } catch {
+    throw new UserError(`wallet coldkey file ${file} is not a Bittensor keyfile (no JSON inside)`);
+  }
+  try {
+    if (typeof data.secretPhrase === 'string') return keyring.addFromMnemonic(data.secretPhrase);
+    if (typeof data.secretSeed === 'string' && isHex(data.secretSeed)) {
+      return keyring.addFromSeed(hexToU8a(data.secretSeed));
+    }
+  } catch {
+    throw new UserError(`wallet coldkey file ${file} holds a secret that does not form an sr25519 key`);
+  }
+  throw new UserError(
+    `wallet coldkey file ${file} has neither secretPhrase nor secretSeed (is it a public-key-only coldkeypub?)`,
+  );
+}
+
+/** Reads a password from the terminal without echoing it. */
+export async function promptPassword(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    throw new UserError(`the wallet is encrypted: set ${PASSWORD_ENV} or run in a terminal to type the password`);
+  }
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise<string>((resolve, reject) => {
+    let typed = '';
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          finish();
+          return resolve(typed);
+        }
+        if (ch === '\u0003') {
+          finish();
+          return reject(new UserError('cancelled'));
+        }
+        typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
+      }
+    };
+    const finish = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+    };
+    stdin.on('data', onData);
+  });
+}
