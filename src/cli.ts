@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import * as check from './commands/check.js';
+import * as importUsers from './commands/import-users.js';
+import * as init from './commands/init.js';
+import * as referrals from './commands/referrals.js';
+import * as users from './commands/users.js';
+import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -12,6 +18,12 @@ const cli = yargs(hideBin(process.argv))
     describe: 'Path of the workbook',
     global: true,
   })
+  .command(init)
+  .command(importUsers)
+  .command(users)
+  .command(referrals)
+  .command(check)
+  .command(watch)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

@@ -17,6 +17,16 @@ function describeInvisible(text: string): string {
   return `${name} at position ${index + 1}`;
 }
 
+/** The 32-byte account key of a well-formed address of any network, or null. */
+function accountKey(text: string): Uint8Array | null {
+  try {
+    const key = decodeAddress(text);
+    return key.length === 32 ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Checks that `text` is a Bittensor account address as a person would type or paste it.
  * Invisible characters are reported, never silently removed: the cell is the person's data.
@@ -44,6 +54,17 @@ export function checkAddress(text: string): AddressCheck {
       fix: 'Copy the address again from the wallet (btcli wallet overview shows it).',
     };
   }
+  const [valid, reason] = checkSs58(text, SS58_PREFIX);
+  if (valid && text.length === ADDRESS_LENGTH) return { ok: true, address: text };
+  const key = reason?.startsWith('Prefix mismatch') ? accountKey(text) : null;
+  if (key) {
+    const prefix = reason!.match(/found (\d+)/)?.[1] ?? 'another';
+    return {
+      ok: false,
+      message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
+      fix: `If this is the right key, its Bittensor address is ${encodeAddress(key, SS58_PREFIX)}.`,
+    };
+  }
   if (text.length !== ADDRESS_LENGTH) {
     return {
       ok: false,
@@ -51,17 +72,6 @@ export function checkAddress(text: string): AddressCheck {
       fix: text.length < ADDRESS_LENGTH
         ? 'A character is missing: copy the whole address again from the wallet.'
         : 'There is an extra character: copy the address again from the wallet.',
-    };
-  }
-  const [valid, reason] = checkSs58(text, SS58_PREFIX);
-  if (valid) return { ok: true, address: text };
-  if (reason?.startsWith('Prefix mismatch')) {
-    const prefix = reason.match(/found (\d+)/)?.[1] ?? 'another';
-    const key = decodeAddress(text);
-    return {
-      ok: false,
-      message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
-      fix: `If this is the right key, its Bittensor address is ${encodeAddress(key, SS58_PREFIX)}.`,
     };
   }
   if (reason?.includes('checksum')) {

@@ -2,16 +2,14 @@ import type ExcelJS from 'exceljs';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
 import { formatTaxPercent } from '../domain/tax.js';
+import type { UserEntry } from '../domain/users-csv.js';
 import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
 import { sheet } from './read.js';
 import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TIME_FORMAT } from './schema.js';
 
-export interface UserEntry {
-  name: string;
-  addresses: string[];
-}
+export type { UserEntry };
 
 export interface PayoutUpdate {
   user: string;
@@ -190,8 +188,9 @@ function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
   return FIRST_DATA_ROW - 1;
 }
 
-function clearDataRows(worksheet: ExcelJS.Worksheet): void {
-  if (worksheet.rowCount >= FIRST_DATA_ROW) worksheet.spliceRows(FIRST_DATA_ROW, worksheet.rowCount - FIRST_DATA_ROW + 1);
+/** Removes every data row; one at a time from the bottom, because exceljs leaves rows behind when a splice reaches the end. */
+export function clearDataRows(worksheet: ExcelJS.Worksheet): void {
+  for (let r = worksheet.rowCount; r >= FIRST_DATA_ROW; r--) worksheet.spliceRows(r, 1);
 }
 
 function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {

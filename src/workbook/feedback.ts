@@ -2,6 +2,7 @@ import type ExcelJS from 'exceljs';
 import { layers } from '../domain/referrals.js';
 import type { Problem, Referral } from '../domain/types.js';
 import { cellText, setCellStyle } from './cells.js';
+import { clearDataRows } from './changes.js';
 import { sheet } from './read.js';
 import { FEEDBACK_FILL_ARGB, FEEDBACK_NOTE_PREFIX, FIRST_DATA_ROW, PEOPLE_SHEETS, REFERRALS_LAYER_COLUMN, TITLE_ROW } from './schema.js';
 
@@ -74,7 +75,7 @@ function writeLayers(worksheet: ExcelJS.Worksheet, referrals: Referral[], proble
 }
 
 function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], checkedAt: Date): void {
-  if (worksheet.rowCount >= FIRST_DATA_ROW) worksheet.spliceRows(FIRST_DATA_ROW, worksheet.rowCount - FIRST_DATA_ROW + 1);
+  clearDataRows(worksheet);
   problems.forEach((problem, i) => {
     const row = worksheet.getRow(FIRST_DATA_ROW + i);
     row.values = [problem.sheet, problem.cell, problem.message, problem.fix];

@@ -5,11 +5,11 @@ import type { Problem } from '../domain/types.js';
 import { validateWorkbook } from '../domain/validate.js';
 import { UserError } from '../util/errors.js';
 import { applyChange, type Change } from './changes.js';
-import { writeFeedback } from './feedback.js';
+import { readProblemRows, writeFeedback } from './feedback.js';
 import { Journal } from './journal.js';
 import { applyLayout } from './layout.js';
 import { withLock } from './lock.js';
-import { missingSheets, parseWorkbook, type ParsedWorkbook, type WorkbookData } from './read.js';
+import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
 
 export type { WorkbookData } from './read.js';
@@ -24,15 +24,13 @@ export function editorLockPaths(workbookPath: string): string[] {
   return [...new Set([`.~lock.${base}#`, `~$${base}`, `~$${base.slice(2)}`])].map((name) => nodePath.join(dir, name));
 }
 
-/** Files ValTrac itself creates beside the workbook. */
-export function isValtracFile(file: string, workbookPath: string): boolean {
-  const name = nodePath.basename(file);
-  const stem = nodePath.basename(workbookPath, nodePath.extname(workbookPath));
-  return name.startsWith(`.${stem}-`) || name === '.backup';
-}
-
 export interface ParsedWithProblems extends ParsedWorkbook {
   problems: Problem[];
+}
+
+export interface ReadForFeedback extends ParsedWithProblems {
+  /** The problems the Problems sheet lists now. */
+  shownProblems: Problem[];
 }
 
 function problemKey(p: Problem): string {
@@ -75,10 +73,10 @@ export class WorkbookStore {
   }
 
   /** The workbook as ValTrac will have written it: the file with pending journal entries applied in memory. */
-  async readParsed(): Promise<ParsedWithProblems> {
+  async readParsed(): Promise<ReadForFeedback> {
     const workbook = await this.load();
     for (const change of this.journal.pending()) applyChange(workbook, change, false);
-    return withProblems(parseWorkbook(workbook));
+    return { ...withProblems(parseWorkbook(workbook)), shownProblems: readProblemRows(sheet(workbook, 'Problems')) };
   }
 
   /**

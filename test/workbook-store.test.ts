@@ -1,0 +1,207 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { base58Decode, base58Encode } from '@polkadot/util-crypto';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { PayoutRow, SnapshotSummary } from '../src/domain/types.js';
+import { addUser } from '../src/workbook/edits.js';
+import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
+import { WorkbookStore } from '../src/workbook/store.js';
+import { addresses, cli, tempDir } from './helpers.js';
+
+const run = promisify(execFile);
+const sr = await addresses(205);
+
+function badChecksum(address: string): string {
+  const bytes = base58Decode(address);
+  bytes[bytes.length - 1] ^= 0x01;
+  return base58Encode(bytes);
+}
+
+async function valtrac(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function freshWorkbook(): Promise<{ dir: string; file: string }> {
+  const dir = tempDir('store');
+  const result = await valtrac(['init', '--workbook', 'workbook/valtrac.xlsx', '--hotkey', sr[200]!], dir);
+  expect(result.code).toBe(0);
+  return { dir, file: path.join(dir, 'workbook', 'valtrac.xlsx') };
+}
+
+async function editWith(file: string, edit: (wb: ExcelJS.Workbook) => void): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  edit(workbook);
+  await workbook.xlsx.writeFile(file);
+}
+
+describe('workbook round trip', () => {
+  it('init makes every sheet with frozen headers, notes and dropdowns, and refuses to overwrite', async () => {
+    const { dir, file } = await freshWorkbook();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Users', 'Referrals', 'Settings', 'Snapshots', 'Payouts', 'Problems']);
+    const referrals = workbook.getWorksheet('Referrals')!;
+    expect(referrals.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(referrals.getCell('A2').font?.bold).toBe(true);
+    expect(referrals.getCell('C2').note).toBeTruthy();
+    expect(referrals.getCell('A10').dataValidation).toMatchObject({ type: 'list', formulae: ['Users!$A$3:$A$2000'] });
+    expect(referrals.getCell('C10').dataValidation).toMatchObject({ type: 'decimal', formulae: [0, 100] });
+    expect(workbook.getWorksheet('Settings')!.getCell('B3').value).toBe(sr[200]);
+    const again = await valtrac(['init', '--workbook', 'workbook/valtrac.xlsx'], dir);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists.*--force/);
+    const forced = await valtrac(['init', '--workbook', 'workbook/valtrac.xlsx', '--force'], dir);
+    expect(forced.code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'workbook', '.backup'))).toHaveLength(1);
+  });
+
+  it('finds exactly the planted problems, marks them, and clears the marks once fixed', async () => {
+    const { file } = await freshWorkbook();
+    await editWith(file, (wb) => {
+      const users = wb.getWorksheet('Users')!;
+      users.getRow(3).values = ['Alice', sr[0]!, sr[1]!];
+      users.getRow(4).values = ['Bob', badChecksum(sr[2]!)];
+      users.getRow(5).values = ['carol', sr[3]!];
+      users.getRow(6).values = ['Carol', sr[4]!];
+      users.getRow(7).values = ['=1+1', sr[5]!];
+      const referrals = wb.getWorksheet('Referrals')!;
+      referrals.getRow(3).values = ['Alice', 'Bob', 10];
+      referrals.getRow(4).values = ['Bob', 'carol', '150%'];
+      referrals.getRow(5).values = ['carol', 'Alice', 5];
+    });
+    const store = new WorkbookStore(file);
+    const { problems } = await store.readWithProblems();
+    expect(problems.map((p) => `${p.sheet}!${p.cell}`).sort()).toEqual(
+      ['Users!B4', 'Users!A6', 'Users!A7', 'Referrals!C4', 'Referrals!B3'].sort(),
+    );
+    expect(problems.find((p) => p.cell === 'B3')!.message).toMatch(/Alice → Bob → carol → Alice/);
+
+    expect(await store.apply({ kind: 'feedback', problems })).toBe('written');
+    const marked = new ExcelJS.Workbook();
+    await marked.xlsx.readFile(file);
+    const bob = marked.getWorksheet('Users')!.getCell('B4');
+    expect(isFeedbackFill(bob) && isFeedbackNote(bob)).toBe(true);
+    expect(marked.getWorksheet('Users')!.getCell('B3').fill).toBeUndefined();
+    expect(marked.getWorksheet('Problems')!.getCell('B3').value).toBeTruthy();
+    expect(readProblemRows(marked.getWorksheet('Problems')!)).toEqual(problems);
+
+    await editWith(file, (wb) => {
+      wb.getWorksheet('Users')!.getCell('B4').value = sr[2]!;
+    });
+    const after = await store.readWithProblems();
+    await store.apply({ kind: 'feedback', problems: after.problems });
+    const cleared = new ExcelJS.Workbook();
+    await cleared.xlsx.readFile(file);
+    const fixed = cleared.getWorksheet('Users')!.getCell('B4');
+    expect(isFeedbackFill(fixed) || isFeedbackNote(fixed)).toBe(false);
+    expect(fixed.value).toBe(sr[2]);
+    expect(readProblemRows(cleared.getWorksheet('Problems')!)).toEqual(after.problems);
+    expect(after.problems).toHaveLength(problems.length - 1);
+  });
+
+  it('reads TAO amounts back exactly, as numbers when exact and text otherwise', async () => {
+    const { file } = await freshWorkbook();
+    const store = new WorkbookStore(file);
+    const snapshot: SnapshotSummary = {
+      block: 600,
+      blockHash: `0x${'ab'.repeat(32)}`,
+      time: new Date('2026-01-02T03:04:05.000Z'),
+      totalStake: 21_000_000_123_456_789n * 1000n + 1n,
+      delegateStake: 1_500_000_000n,
+      nominatorStake: 21_000_000_123_456_789n * 1000n + 1n - 1_500_000_000n,
+      nominators: 4,
+      usersStake: 123_456_789n,
+    };
+    const payout: PayoutRow = {
+      planId: 'p-600', status: 'planned', fromBlock: 300, toBlock: 600, pool: 1_500_000_000n, user: 'Alice', address: sr[0]!,
+      basePpb: 333_333_333n, taxPaid: 0n, taxReceived: 7n, amount: 999_999_999_999_999_999n, batch: null, extrinsicHash: null,
+      blockNumber: null, blockHash: null, note: '',
+    };
+    await store.apply({ kind: 'appendSnapshots', rows: [snapshot, snapshot] });
+    await store.apply({ kind: 'appendSnapshots', rows: [snapshot] });
+    await store.apply({ kind: 'replacePlan', rows: [payout] });
+    await store.apply({ kind: 'updatePayouts', planId: 'p-600', updates: [{ user: 'Alice', status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02' }] });
+    const data = await store.read();
+    expect(data.snapshots).toEqual([snapshot]);
+    expect(data.payouts).toEqual([{ ...payout, status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02' }]);
+    const raw = new ExcelJS.Workbook();
+    await raw.xlsx.readFile(file);
+    expect(typeof raw.getWorksheet('Snapshots')!.getCell('E3').value).toBe('number');
+    expect(raw.getWorksheet('Snapshots')!.getCell('D3').value).toBe('21000000123.456789001');
+  });
+
+  it('journals writes while an editor lock exists and writes them once it is gone', async () => {
+    const { dir, file } = await freshWorkbook();
+    const store = new WorkbookStore(file);
+    const lock = path.join(dir, 'workbook', '.~lock.valtrac.xlsx#');
+    fs.writeFileSync(lock, 'someone,host,01.01.2026 00:00,file:///x;');
+    const before = fs.readFileSync(file);
+    expect(await addUser(store, 'Dave', [sr[10]!])).toBe('deferred');
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect((await store.read()).users.map((u) => u.name)).toEqual(['Dave']);
+    expect(await new WorkbookStore(file).applyPending()).toBe('deferred');
+    fs.rmSync(lock);
+    const result = await valtrac(['check', '--workbook', 'workbook/valtrac.xlsx'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Wrote the changes that waited/);
+    expect(fs.existsSync(store.journal.path)).toBe(false);
+    const written = new ExcelJS.Workbook();
+    await written.xlsx.readFile(file);
+    expect(written.getWorksheet('Users')!.getCell('A3').value).toBe('Dave');
+  });
+
+  it('clears a lock left by a dead process and refuses edits that add problems', async () => {
+    const { dir, file } = await freshWorkbook();
+    const store = new WorkbookStore(file);
+    const dead = (await run(process.execPath, ['-e', 'console.log(process.pid)'])).stdout.trim();
+    fs.writeFileSync(store.lockPath, JSON.stringify({ pid: Number(dead), time: new Date().toISOString() }));
+    expect(await addUser(store, 'Eve', [sr[11]!])).toBe('written');
+    const before = fs.readFileSync(file);
+    const duplicate = await valtrac(['users', 'add', 'Frank', sr[11]!, '--workbook', 'workbook/valtrac.xlsx'], dir);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/nothing was written[\s\S]*also belongs to Eve/);
+    const badTax = await valtrac(['referrals', 'add', 'Eve', 'Eve', 'lots', '--workbook', 'workbook/valtrac.xlsx'], dir);
+    expect(badTax.stderr).toMatch(/TAX argument: The tax "lots" is not a number/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('import-users', () => {
+  it('refuses a 200-user CSV whose line 137 has a bad checksum and leaves the workbook byte-identical', async () => {
+    const { dir, file } = await freshWorkbook();
+    const lines = ['Name,Address1,Address2,'];
+    for (let i = 0; i < 200; i++) lines.push(`User ${i},${lines.length + 1 === 137 ? badChecksum(sr[i]!) : sr[i]!},,`);
+    fs.writeFileSync(path.join(dir, 'users.csv'), `${lines.join('\n')}\n`);
+    const before = fs.readFileSync(file);
+    const result = await valtrac(['import-users', 'users.csv', '--workbook', 'workbook/valtrac.xlsx'], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/users\.csv line 137, column 2 \(Address1\): .*checksum/);
+    expect(result.stderr.match(/line \d+/g)).toEqual(['line 137']);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('merges addresses into existing users without duplicates, or replaces them', async () => {
+    const { dir } = await freshWorkbook();
+    fs.writeFileSync(path.join(dir, 'a.csv'), `Name,Address1\r\nAlice,${sr[0]}\r\n"Bob, Jr.",${sr[1]}\r\n`);
+    fs.writeFileSync(path.join(dir, 'b.csv'), `Name,Address1,Address2\nalice,${sr[0]},${sr[2]}\n`);
+    expect((await valtrac(['import-users', 'a.csv', '--workbook', 'workbook/valtrac.xlsx'], dir)).code).toBe(0);
+    expect((await valtrac(['import-users', 'b.csv', '--workbook', 'workbook/valtrac.xlsx'], dir)).code).toBe(0);
+    const store = new WorkbookStore(path.join(dir, 'workbook', 'valtrac.xlsx'));
+    expect((await store.read()).users.map((u) => [u.name, u.addresses])).toEqual([
+      ['Alice', [sr[0], sr[2]]],
+      ['Bob, Jr.', [sr[1]]],
+    ]);
+    expect((await valtrac(['import-users', 'b.csv', '--replace', '--workbook', 'workbook/valtrac.xlsx'], dir)).code).toBe(0);
+    expect((await store.read()).users.map((u) => [u.name, u.addresses])).toEqual([['alice', [sr[0], sr[2]]]]);
+  });
+});
