@@ -5,6 +5,8 @@ import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as referrals from './commands/referrals.js';
+import * as snapshot from './commands/snapshot.js';
+import * as start from './commands/start.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
@@ -24,6 +26,8 @@ const cli = yargs(hideBin(process.argv))
   .command(referrals)
   .command(check)
   .command(watch)
+  .command(snapshot)
+  .command(start)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

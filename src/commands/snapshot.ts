@@ -1,0 +1,243 @@
+import fs from 'node:fs';
+import type { ApiPromise } from '@polkadot/api';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
+import { connect } from '../chain/connect.js';
+import { readValidator } from '../chain/stake.js';
+import { StateUnavailableError } from '../chain/stateErrors.js';
+import { nextGridBlock as nextDue, planSnapshots } from '../domain/snapshotGrid.js';
+import { summarize } from '../domain/snapshotSummary.js';
+import { formatTao } from '../domain/tao.js';
+import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
+import { listRecords, readRecord, recordsDir, writeRecord } from '../workbook/records.js';
+import { WorkbookStore } from '../workbook/store.js';
+
+interface SnapshotArgs {
+  workbook: string;
+  once: boolean;
+  backfill: boolean;
+  network?: string;
+  hotkey?: string;
+  interval?: number;
+  stateWindow: number;
+  connectTimeout: number;
+}
+
+export const command = 'snapshot';
+export const describe = "Record the validator's stake every N finalized blocks (run by pm2), or once with --once";
+
+export function builder(y: Argv): Argv<SnapshotArgs> {
+  return y
+    .option('once', { type: 'boolean', default: false, describe: 'Record the newest finalized block now and exit' })
+    .option('backfill', {
+      type: 'boolean',
+      default: false,
+      describe: 'Fill every missing grid block since the last snapshot (needs an archive node for old blocks)',
+    })
+    .option('network', { type: 'string', describe: 'local, finney, test or a ws(s):// URL (default: Settings network)' })
+    .option('hotkey', { type: 'string', describe: 'Validator hotkey (default: Settings hotkey)' })
+    .option('interval', { type: 'number', describe: 'Blocks between snapshots (default: Settings snapshot interval)' })
+    .option('state-window', {
+      type: 'number',
+      default: 256,
+      describe: 'How many recent blocks the node keeps state for (gaps older than this need --backfill)',
+    })
+    .option('connect-timeout', { type: 'number', default: 60, describe: 'Seconds to keep retrying an unreachable node' })
+    .example('valtrac snapshot --once', 'record the newest finalized block now')
+    .example('valtrac snapshot', 'follow finalized blocks and record every N (what pm2 runs)')
+    .example('valtrac snapshot --backfill --network wss://archive.example:443', 'fill a gap from an archive node') as unknown as Argv<SnapshotArgs>;
+}
+
+export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<void> {
+  const snapshotter = await Snapshotter.open(argv);
+  try {
+    if (argv.once) await snapshotter.once();
+    else await snapshotter.follow();
+  } finally {
+    await snapshotter.close();
+  }
+}
+
+/** Records snapshots: record file first (lossless), then the Snapshots row, so a crash in between is repaired. */
+class Snapshotter {
+  private last: number | null = null;
+
+  private constructor(
+    private readonly store: WorkbookStore,
+    private readonly dir: string,
+    private readonly api: ApiPromise,
+    private readonly hotkey: string,
+    private readonly interval: number,
+    private readonly args: SnapshotArgs,
+  ) {}
+
+  static async open(args: SnapshotArgs): Promise<Snapshotter> {
+    const store = new WorkbookStore(args.workbook);
+    if (!fs.existsSync(args.workbook)) {
+      throw new UserError(`There is no workbook at ${args.workbook}: create it with "valtrac init" (or pass --workbook PATH).`);
+    }
+    await store.applyPending();
+    const { settings } = await store.read();
+    const hotkey = args.hotkey ?? settings.hotkey;
+    if (!hotkey) {
+      throw new UserError('Settings: the validator hotkey is empty. Type it in the Settings sheet (or pass --hotkey).');
+    }
+    const interval = args.interval ?? settings.snapshotInterval;
+    if (!Number.isInteger(interval) || interval < 1) {
+      throw new UserError(
+        `${args.interval !== undefined ? '--interval' : 'Settings: snapshot interval'} must be a whole number of blocks ` +
+          `of at least 1 (300 blocks is about an hour), not ${interval}.`,
+      );
+    }
+    const dir = recordsDir(args.workbook);
+    const api = await connect(args.network ?? settings.network, {
+      argument: args.network !== undefined ? '--network' : 'Settings: network',
+      giveUpAfterMs: args.connectTimeout * 1000,
+    });
+    const snapshotter = new Snapshotter(store, dir, api, hotkey, interval, args);
+    await snapshotter.repair();
+    return snapshotter;
+  }
+
+  async close(): Promise<void> {
+    await this.api.disconnect().catch(() => undefined);
+  }
+
+  /** Appends the Snapshots rows of records written before a crash, and finds where the series stands. */
+  private async repair(): Promise<void> {
+    const [blocks, data] = await Promise.all([listRecords(this.dir), this.store.read()]);
+    const inSheet = new Set(data.snapshots.map((s) => s.block));
+    const missing = blocks.filter((b) => !inSheet.has(b));
+    if (missing.length > 0) {
+      const coldkeys = registeredColdkeys(data.users);
+      const rows: SnapshotSummary[] = [];
+      for (const block of missing) rows.push(summarize(await readRecord(this.dir, block), coldkeys));
+      await this.store.apply({ kind: 'appendSnapshots', rows });
+      log(`restored ${rows.length} Snapshots row(s) from their records (blocks ${missing.join(', ')})`);
+    }
+    const all = [...blocks, ...inSheet];
+    this.last = all.length ? Math.max(...all) : null;
+  }
+
+  async once(): Promise<void> {
+    const head = await finalizedHead(this.api);
+    if (this.last !== null && head.number <= this.last) {
+      log(`block ${head.number} is not newer than the last snapshot (block ${this.last}); nothing recorded`);
+      return;
+    }
+    await this.recordBlocks([head.number]);
+  }
+
+  async follow(): Promise<void> {
+    const head = await finalizedHead(this.api);
+    log(
+      `following finalized blocks of ${this.hotkey}: a snapshot every ${this.interval} blocks` +
+        (this.last === null ? ' (no snapshot yet)' : ` (last snapshot at block ${this.last})`) +
+        `, finalized head ${head.number}`,
+    );
+    await this.catchUp(head.number, true);
+
+    // Heads arrive faster than a backlog is written: remember the newest and drain up to it in one pass.
+    let newest = head.number;
+    let draining: Promise<void> | null = null;
+    let failed: (error: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (failed = reject));
+    const drain = async () => {
+      while (this.last === null || nextDue(this.last, this.interval) <= newest) {
+        const before = this.last;
+        await this.catchUp(newest, false);
+        if (this.last === before) break;
+      }
+    };
+    const unsubscribe = await followFinalized(this.api, (number) => {
+      newest = Math.max(newest, number);
+      draining ??= drain()
+        .catch(failed)
+        .finally(() => (draining = null));
+    });
+    const stop = new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    const lost = disconnected(this.api).then(() => {
+      throw new UserError('lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).');
+    });
+    try {
+      await Promise.race([stop, lost, failure]);
+    } finally {
+      unsubscribe();
+      await draining;
+    }
+  }
+
+  /** Records every grid block that is due at finalized head `finalized`, reporting a gap it cannot fill. */
+  private async catchUp(finalized: number, startUp: boolean): Promise<void> {
+    const plan = planSnapshots(this.last, finalized, this.interval, {
+      backfill: this.args.backfill,
+      stateWindow: this.args.stateWindow,
+    });
+    if (plan.skipped) {
+      const { from, to, count } = plan.skipped;
+      log(
+        `gap: ${count} snapshot(s) missing from block ${from} to ${to} (older than the ${this.args.stateWindow} ` +
+          `blocks of state a default node keeps). Fill them with: valtrac snapshot --backfill --network <archive node URL>`,
+      );
+    }
+    if (startUp && plan.record.length > 1) {
+      log(`catching up ${plan.record.length} snapshot(s) from block ${plan.record[0]} to ${plan.record.at(-1)}`);
+    }
+    await this.recordBlocks(plan.record, plan.record.length > 1);
+    if (plan.skipped) this.last = Math.max(this.last ?? 0, plan.skipped.to);
+  }
+
+  /** Reads and records each block; rows go to the workbook in chunks so a long backfill is not one write per block. */
+  private async recordBlocks(blocks: number[], progress = false): Promise<void> {
+    const CHUNK = 50;
+    for (let start = 0; start < blocks.length; start += CHUNK) {
+      const chunk = blocks.slice(start, start + CHUNK);
+      const coldkeys = registeredColdkeys((await this.store.read()).users);
+      const rows: SnapshotSummary[] = [];
+      for (const [i, block] of chunk.entries()) {
+        const snapshot = await this.readBlock(block);
+        if (!snapshot) continue;
+        await writeRecord(this.dir, snapshot);
+        const row = summarize(snapshot, coldkeys);
+        rows.push(row);
+        this.last = Math.max(this.last ?? 0, block);
+        const position = progress ? ` [${start + i + 1}/${blocks.length}]` : '';
+        log(`snapshot${position} ${describeRow(row)}`);
+      }
+      if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
+    }
+  }
+
+  /** One block's snapshot; a block whose state the node has pruned is reported (and fatal only when backfilling). */
+  private async readBlock(block: number): Promise<ValidatorSnapshot | null> {
+    try {
+      return await readValidator(this.api, this.hotkey, await blockHashAt(this.api, block));
+    } catch (error) {
+      if (error instanceof StateUnavailableError && !this.args.backfill && !this.args.once) {
+        log(`skipped block ${block}: ${error.message}`);
+        return null;
+      }
+      throw error;
+    }
+  }
+}
+
+function registeredColdkeys(users: Array<{ addresses: string[] }>): Set<string> {
+  return new Set(users.flatMap((u) => u.addresses));
+}
+
+function describeRow(row: SnapshotSummary): string {
+  return (
+    `block ${row.block} ${row.blockHash.slice(0, 10)}… ${row.time.toISOString()}: total ${formatTao(row.totalStake)} TAO, ` +
+    `delegate ${formatTao(row.delegateStake)} TAO, nominators ${row.nominators} with ${formatTao(row.nominatorStake)} TAO, ` +
+    `registered users ${formatTao(row.usersStake)} TAO`
+  );
+}
+
+function log(line: string): void {
+  console.log(`${new Date().toISOString()} ${line}`);
+}

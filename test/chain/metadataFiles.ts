@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Metadata, TypeRegistry } from '@polkadot/types';
+import { expandMetadata } from '@polkadot/types/metadata/decorate';
+import type { DecoratedMeta } from '@polkadot/types/metadata/decorate/types';
+import { u8aToHex } from '@polkadot/util';
+
+export type MetadataName = 'finney-219' | 'testnet-224' | 'devnet-240' | 'devnet-346' | 'devnet-381';
+export const ALL_METADATA: MetadataName[] = ['finney-219', 'testnet-224', 'devnet-240', 'devnet-346', 'devnet-381'];
+
+/** Shared test data lives outside the repository (team rule); VALTRAC_SHARED overrides where. */
+export function sharedDir(): string {
+  if (process.env.VALTRAC_SHARED) return path.resolve(process.env.VALTRAC_SHARED);
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  return path.resolve(repoRoot, '../shared');
+}
+
+export function metadataPath(name: MetadataName): string {
+  return path.join(sharedDir(), 'subtensor', 'metadata', `${name}.scale`);
+}
+
+export interface RuntimeVersionJson {
+  specName: string; implName: string; authoringVersion: number; specVersion: number; implVersion: number;
+  apis: Array<[string, number]>; transactionVersion: number; stateVersion: number;
+}
+
+export interface LoadedRuntime {
+  name: MetadataName;
+  registry: TypeRegistry;
+  metadata: Metadata;
+  decorated: DecoratedMeta;
+  /** The file's bytes as hex, exactly what `state_getMetadata` returns. */
+  metadataHex: string;
+  version: RuntimeVersionJson;
+}
+
+/**
+ * subtensor's own transaction extensions carry no data; declaring them keeps the registry's
+ * payload layout identical to what @polkadot/api signs and avoids the "unknown extension" warning.
+ */
+export function dataLessExtensions(metadata: Metadata): Record<string, { extrinsic: Record<string, never>; payload: Record<string, never> }> {
+  const known = new Set(['CheckNonZeroSender', 'CheckSpecVersion', 'CheckTxVersion', 'CheckGenesis', 'CheckMortality',
+    'CheckNonce', 'CheckWeight', 'ChargeTransactionPayment', 'CheckMetadataHash']);
+  const out: Record<string, { extrinsic: Record<string, never>; payload: Record<string, never> }> = {};
+  for (const ext of metadata.asLatest.extrinsic.transactionExtensions) {
+    const id = ext.identifier.toString();
+    if (!known.has(id)) out[id] = { extrinsic: {}, payload: {} };
+  }
+  return out;
+}
+
+export function loadRuntime(name: MetadataName): LoadedRuntime {
+  const file = metadataPath(name);
+  if (!existsSync(file)) {
+    throw new Error(`test chain: metadata file ${file} is missing; put the shared subtensor metadata there or set VALTRAC_SHARED`);
+  }
+  const bytes = readFileSync(file);
+  const registry = new TypeRegistry();
+  const metadata = new Metadata(registry, bytes);
+  registry.setMetadata(metadata, undefined, dataLessExtensions(metadata));
+  const decorated = expandMetadata(registry, metadata);
+  const versionConst = decorated.consts.system.version;
+  return {
+    name, registry, metadata, decorated,
+    metadataHex: u8aToHex(bytes),
+    version: versionConst.toJSON() as unknown as RuntimeVersionJson,
+  };
+}
