@@ -1,0 +1,238 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { EventRecord, DispatchError } from '@polkadot/types/interfaces';
+import type { Rao } from '../domain/types.js';
+import { splitToFit } from './batches.js';
+
+/** Blocks a signed batch stays valid for: after that it provably can never be included. */
+export const ERA_PERIOD = 64;
+
+export interface Transfer {
+  user: string;
+  address: string;
+  amount: Rao;
+}
+
+/** How to pay: plain TAO transfers, or moving the owner's stake on the validator hotkey (same subnet, no swap). */
+export type PayMode = { kind: 'tao' } | { kind: 'stake'; hotkey: string; netuid: number };
+
+export interface BatchPlan {
+  transfers: Transfer[];
+  fee: Rao;
+  refTime: bigint;
+  proofSize: bigint;
+  length: number;
+}
+
+export interface BlockLimits {
+  refTime: bigint;
+  proofSize: bigint;
+  length: number;
+}
+
+export function canPayAsStake(api: ApiPromise): boolean {
+  return typeof api.tx.subtensorModule?.transferStake === 'function';
+}
+
+function transferCall(api: ApiPromise, t: Transfer, mode: PayMode): SubmittableExtrinsic<'promise'> {
+  if (mode.kind === 'stake') {
+    return api.tx.subtensorModule!.transferStake!(t.address, mode.hotkey, mode.netuid, mode.netuid, t.amount);
+  }
+  return api.tx.balances!.transferKeepAlive!(t.address, t.amount);
+}
+
+export function batchCall(api: ApiPromise, transfers: readonly Transfer[], mode: PayMode): SubmittableExtrinsic<'promise'> {
+  return api.tx.utility!.batchAll!(transfers.map((t) => transferCall(api, t, mode)));
+}
+
+/** What one normal-class extrinsic may use: the runtime's own limits, read from its constants. */
+export function blockLimits(api: ApiPromise): BlockLimits {
+  const weights = api.consts.system!.blockWeights as unknown as BlockWeightsConst;
+  const normal = weights.perClass.normal;
+  const weight = normal.maxExtrinsic.isSome ? normal.maxExtrinsic.unwrap() : weights.maxBlock;
+  const length = api.consts.system!.blockLength as unknown as { max: { normal: { toNumber(): number } } };
+  return {
+    refTime: weight.refTime.toBigInt(),
+    proofSize: weight.proofSize.toBigInt(),
+    length: length.max.normal.toNumber(),
+  };
+}
+
+interface WeightCodec {
+  refTime: { toBigInt(): bigint };
+  proofSize: { toBigInt(): bigint };
+}
+interface BlockWeightsConst {
+  maxBlock: WeightCodec;
+  perClass: { normal: { maxExtrinsic: { isSome: boolean; unwrap(): WeightCodec } } };
+}
+
+/** Estimates a batch as the chain would charge it: weight, fee and encoded length of the signed extrinsic. */
+async function estimate(api: ApiPromise, sender: string, transfers: readonly Transfer[], mode: PayMode) {
+  const tx = batchCall(api, transfers, mode);
+  const info = await tx.paymentInfo(sender);
+  // a signature, era, nonce and tip add ~100 bytes to the unsigned call
+  const length = tx.method.encodedLength + 128;
+  return {
+    fee: info.partialFee.toBigInt(),
+    refTime: info.weight.refTime.toBigInt(),
+    proofSize: info.weight.proofSize.toBigInt(),
+    length,
+  };
+}
+
+/** Splits the transfers into as few `batch_all` as the block's normal-class weight and length allow. */
+export async function planBatches(
+  api: ApiPromise,
+  sender: string,
+  transfers: readonly Transfer[],
+  mode: PayMode,
+): Promise<BatchPlan[]> {
+  const limits = blockLimits(api);
+  const chunks = await splitToFit(transfers, async (chunk) => {
+    const e = await estimate(api, sender, chunk, mode);
+    return e.refTime <= limits.refTime && e.proofSize <= limits.proofSize && e.length <= limits.length;
+  });
+  const plans: BatchPlan[] = [];
+  for (const chunk of chunks) plans.push({ transfers: chunk, ...(await estimate(api, sender, chunk, mode)) });
+  return plans;
+}
+
+export interface SignedBatch {
+  hex: string;
+  hash: string;
+  nonce: number;
+  eraBirth: number;
+  eraPeriod: number;
+}
+
+/** Signs with an explicit nonce and a mortal era born at `birth`, so a crash can later prove whether it landed. */
+export async function signBatch(
+  api: ApiPromise,
+  pair: KeyringPair,
+  transfers: readonly Transfer[],
+  mode: PayMode,
+  nonce: number,
+  birth: { number: number; hash: string },
+): Promise<SignedBatch> {
+  const tx = batchCall(api, transfers, mode);
+  await tx.signAsync(pair, {
+    nonce,
+    blockHash: birth.hash,
+    era: api.registry.createType('ExtrinsicEra', { current: birth.number, period: ERA_PERIOD }),
+  });
+  return { hex: tx.toHex(), hash: tx.hash.toHex(), nonce, eraBirth: birth.number, eraPeriod: ERA_PERIOD };
+}
+
+export interface Inclusion {
+  blockNumber: number;
+  blockHash: string;
+  /** null when the batch succeeded; else the decoded error, e.g. "balances.InsufficientBalance: ...". */
+  error: string | null;
+  fee: Rao | null;
+}
+
+/** Decodes a dispatch error into "pallet.Error: docs" (module errors) or the error's kind. */
+export function describeDispatchError(api: ApiPromise, error: DispatchError): string {
+  if (error.isModule) {
+    const meta = api.registry.findMetaError(error.asModule);
+    return `${meta.section}.${meta.name}${meta.docs.length ? `: ${meta.docs.join(' ').trim()}` : ''}`;
+  }
+  return error.type;
+}
+
+/** The outcome of the extrinsic at `index` in a block, read from that block's events. */
+export function outcomeAt(api: ApiPromise, events: readonly EventRecord[], index: number): { error: string | null; fee: Rao | null } {
+  let error: string | null = null;
+  let fee: Rao | null = null;
+  for (const { phase, event } of events) {
+    if (!phase.isApplyExtrinsic || phase.asApplyExtrinsic.toNumber() !== index) continue;
+    if (api.events.system!.ExtrinsicFailed!.is(event)) error = describeDispatchError(api, event.data[0] as DispatchError);
+    if (api.events.transactionPayment?.TransactionFeePaid?.is(event)) fee = (event.data[1] as unknown as { toBigInt(): bigint }).toBigInt();
+  }
+  return { error, fee };
+}
+
+/** Finds the extrinsic by hash in finalized blocks `from..to` (inclusive; capped at the finalized head). */
+export async function findInFinalized(
+  api: ApiPromise,
+  hash: string,
+  from: number,
+  to: number,
+): Promise<(Inclusion & { index: number }) | null> {
+  const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  for (let n = from; n <= Math.min(to, head); n++) {
+    const blockHash = await api.rpc.chain.getBlockHash(n);
+    const block = await api.rpc.chain.getBlock(blockHash);
+    const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
+    if (index < 0) continue;
+    const events = await (await api.at(blockHash)).query.system!.events!();
+    return { blockNumber: n, blockHash: blockHash.toHex(), index, ...outcomeAt(api, events as unknown as EventRecord[], index) };
+  }
+  return null;
+}
+
+export async function finalizedHead(api: ApiPromise): Promise<{ number: number; hash: string }> {
+  const hash = await api.rpc.chain.getFinalizedHead();
+  const header = await api.rpc.chain.getHeader(hash);
+  return { number: header.number.toNumber(), hash: hash.toHex() };
+}
+
+/**
+ * Submits signed bytes and follows them to finality. Resolves with the finalized block and the outcome;
+ * rejects when the node refuses the transaction (invalid, stale nonce, already imported...).
+ * `onInBlock` runs as soon as the block that includes it is known.
+ */
+export async function submitAndFollow(
+  api: ApiPromise,
+  hex: string,
+  onInBlock: (blockHash: string) => void = () => {},
+): Promise<Inclusion> {
+  const extrinsic = api.createType('Extrinsic', hex);
+  return new Promise<Inclusion>((resolve, reject) => {
+    let unsubscribe: (() => void) | null = null;
+    const done = () => unsubscribe?.();
+    api.rpc.author
+      .submitAndWatchExtrinsic(extrinsic, (status) => {
+        if (status.isInBlock) onInBlock(status.asInBlock.toHex());
+        if (status.isFinalized) {
+          done();
+          const blockHash = status.asFinalized;
+          void (async () => {
+            const [block, apiAt] = await Promise.all([api.rpc.chain.getBlock(blockHash), api.at(blockHash)]);
+            const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === extrinsic.hash.toHex());
+            const events = (await apiAt.query.system!.events!()) as unknown as EventRecord[];
+            resolve({
+              blockNumber: block.block.header.number.toNumber(),
+              blockHash: blockHash.toHex(),
+              ...outcomeAt(api, events, index),
+            });
+          })().catch(reject);
+        } else if (status.isDropped || status.isInvalid || status.isUsurped || status.isFinalityTimeout) {
+          done();
+          reject(new Error(`the node reported the batch as ${status.type}`));
+        }
+      })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch(reject);
+  });
+}
+
+/** Free balance and whether the account exists (has a provider): a new account must receive at least the ED. */
+export async function accountInfo(api: ApiPromise, address: string): Promise<{ free: Rao; exists: boolean }> {
+  const account = (await api.query.system!.account!(address)) as unknown as {
+    data: { free: { toBigInt(): bigint } };
+    providers: { toNumber(): number };
+    sufficients: { toNumber(): number };
+  };
+  const free = account.data.free.toBigInt();
+  return { free, exists: account.providers.toNumber() > 0 || account.sufficients.toNumber() > 0 };
+}
+
+export async function accountNonce(api: ApiPromise, address: string): Promise<number> {
+  const account = (await api.query.system!.account!(address)) as unknown as { nonce: { toNumber(): number } };
+  return account.nonce.toNumber();
+}

@@ -1,0 +1,162 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { connect } from '../chain/connect.js';
+import { accountInfo } from '../chain/transfer.js';
+import { computePayouts, type PeriodSnapshot } from '../domain/payout.js';
+import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
+import { formatTao, parseTao } from '../domain/tao.js';
+import type { PayoutRow, Rao } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
+import { writePlanFile } from '../workbook/planFile.js';
+import { listRecords, readStakes, recordsDir } from '../workbook/records.js';
+import { WorkbookStore } from '../workbook/store.js';
+import { payoutTable } from './payoutTable.js';
+import { refuseProblems } from './payoutChecks.js';
+
+interface PlanArgs {
+  workbook: string;
+  pool: string;
+  toBlock?: number;
+}
+
+export const command = 'plan';
+export const describe = 'Work out who is owed what for the current period and write the plan to Payouts';
+
+export function builder(yargs: Argv<{ workbook: string }>) {
+  return yargs
+    .option('pool', {
+      type: 'string',
+      default: 'accrued',
+      describe: 'TAO to pay out (e.g. 12.5), or "accrued": the growth of the delegate stake over the period',
+    })
+    .option('to-block', { type: 'number', describe: 'End the period at the last snapshot at or before this block' })
+    .example('valtrac plan', 'pay out what the delegate stake earned since the last payout')
+    .example('valtrac plan --pool 12.5 --to-block 4200000', 'pay 12.5 TAO for the snapshots up to block 4200000');
+}
+
+export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void> {
+  const store = new WorkbookStore(args.workbook);
+  await store.applyPending();
+  const { data, problems } = await store.readWithProblems();
+  refuseProblems(problems, 'plan');
+  if (args.toBlock !== undefined && (!Number.isSafeInteger(args.toBlock) || args.toBlock < 0)) {
+    throw new UserError(`--to-block must be a block number, not ${args.toBlock}`);
+  }
+  const history = payoutHistory(data.payouts);
+  const period = await loadPeriod(args.workbook, data.users.flatMap((u) => u.addresses), history.closedThrough, args.toBlock);
+  const pool = choosePool(args.pool, period.accrued);
+
+  const api = await connect(data.settings.network, { argument: 'Settings network' });
+  try {
+    const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
+    const exists = await existingAccounts(api, data.users.map((u) => u.addresses[0]!));
+    const result = computePayouts({
+      users: data.users,
+      referrals: data.referrals,
+      taxMode: data.settings.taxMode,
+      snapshots: period.snapshots,
+      pool,
+      carriedIn: history.carriedIn,
+      accountExists: (address) => exists.has(address),
+      existentialDeposit,
+    });
+    const draft: PayoutRow[] = result.rows.map((r) => ({
+      planId: '',
+      status: r.status,
+      fromBlock: period.fromBlock,
+      toBlock: period.toBlock,
+      pool,
+      user: r.user,
+      address: r.address,
+      basePpb: r.basePpb,
+      taxPaid: r.taxPaid,
+      taxReceived: r.taxReceived,
+      amount: r.amount,
+      batch: null,
+      extrinsicHash: null,
+      blockNumber: null,
+      blockHash: null,
+      note: [r.reason, carryNote(r.carriedIn, history.lastClosedPlan)].filter(Boolean).join('; '),
+    }));
+    const fingerprint = planFingerprint(draft);
+    const planId = planIdFor(period.toBlock, fingerprint);
+    const rows = draft.map((r) => ({ ...r, planId }));
+    await writePlanFile(args.workbook, { planId, fingerprint, rows });
+    const outcome = await store.apply({ kind: 'replacePlan', rows: [...rows, ...history.carriedRows] });
+
+    console.log(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
+      `${result.skippedSnapshots.length ? `, ${result.skippedSnapshots.length} without nominator stake left out` : ''}), ` +
+      `tax mode ${data.settings.taxMode}.`);
+    console.log(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
+      `${formatTao(period.accrued)} TAO over the period).`);
+    console.log('');
+    console.log(payoutTable(rows));
+    console.log('');
+    console.log(`Allocated ${formatTao(result.allocated)} TAO of the pool to registered users (the rest is unregistered ` +
+      `nominators' share and stays in the pool). To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
+    console.log(outcome === 'written'
+      ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
+      : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
+  } finally {
+    await api.disconnect();
+  }
+}
+
+interface Period {
+  snapshots: PeriodSnapshot[];
+  fromBlock: number;
+  toBlock: number;
+  accrued: Rao;
+}
+
+/** The snapshots after the last closed period up to the newest (or --to-block), with the delegate stake's growth. */
+async function loadPeriod(
+  workbook: string,
+  coldkeys: string[],
+  closedThrough: number | null,
+  toBlock: number | undefined,
+): Promise<Period> {
+  const dir = recordsDir(workbook);
+  const blocks = (await listRecords(dir)).filter(
+    (b) => (closedThrough === null || b > closedThrough) && (toBlock === undefined || b <= toBlock),
+  );
+  if (blocks.length === 0) {
+    throw new UserError(
+      `no snapshots in the period (${closedThrough === null ? 'from the start' : `after block ${closedThrough}, the end of the last payout`}` +
+        `${toBlock === undefined ? '' : ` up to block ${toBlock}`}) in ${dir}: run valtrac snapshot and plan again later`,
+    );
+  }
+  const snapshots: PeriodSnapshot[] = [];
+  const delegate = new Map<number, Rao>();
+  const from = closedThrough ?? blocks[0]!;
+  for await (const s of readStakes(dir, { fromBlock: from, toBlock: blocks[blocks.length - 1]! }, coldkeys)) {
+    delegate.set(s.block, s.delegateStake);
+    if (closedThrough === null || s.block > closedThrough) {
+      snapshots.push({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: s.stakes });
+    }
+  }
+  const first = snapshots[0]!.block;
+  const last = snapshots[snapshots.length - 1]!.block;
+  // the baseline is the last snapshot of the previous period when it is still on record
+  const baseline = closedThrough !== null && delegate.has(closedThrough) ? closedThrough : first;
+  return { snapshots, fromBlock: first, toBlock: last, accrued: delegate.get(last)! - delegate.get(baseline)! };
+}
+
+function choosePool(text: string, accrued: Rao): Rao {
+  const pool = text.trim() === 'accrued' ? accrued : parseTao(text);
+  if (pool === null) throw new UserError(`--pool must be a TAO amount like 12.5 (at most 9 decimals) or "accrued", not "${text}"`);
+  if (pool <= 0n) {
+    throw new UserError(
+      text.trim() === 'accrued'
+        ? `the pool is not positive: the delegate stake grew by ${formatTao(accrued)} TAO over the period; give --pool TAO`
+        : `--pool must be more than 0 TAO, not ${formatTao(pool)}`,
+    );
+  }
+  return pool;
+}
+
+async function existingAccounts(api: ApiPromise, addresses: string[]): Promise<Set<string>> {
+  const exists = new Set<string>();
+  for (const address of addresses) if ((await accountInfo(api, address)).exists) exists.add(address);
+  return exists;
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { formatTao } from './tao.js';
+import type { PayoutRow, Rao } from './types.js';
+import { UserError } from '../util/errors.js';
+
+/**
+ * Where the next period starts and what it carries in, read from the Payouts rows.
+ *
+ * A plan is closed once any of its rows is `paid` (confirm pays every row of a plan or stops with the rest
+ * `planned`/`failed`, which confirm retries). The newest closed plan ends the last period; its `carried` rows are
+ * what the next plan adds to each user's amount. A plan that is still open (only `planned`/`carried` rows) is
+ * simply replaced by the next `plan`, whose period then starts at the same place.
+ */
+export interface PayoutHistory {
+  /** Snapshots with a block above this belong to the next period (null: from the first snapshot). */
+  closedThrough: number | null;
+  lastClosedPlan: string | null;
+  carriedIn: Map<string, Rao>;
+  /** The closed plan's carried rows: kept in Payouts (re-written with the new plan) as the record of the carry. */
+  carriedRows: PayoutRow[];
+}
+
+export function payoutHistory(rows: readonly PayoutRow[]): PayoutHistory {
+  const plans = new Map<string, PayoutRow[]>();
+  for (const row of rows) plans.set(row.planId, [...(plans.get(row.planId) ?? []), row]);
+  let last: { planId: string; toBlock: number } | null = null;
+  for (const [planId, planRows] of plans) {
+    const sent = planRows.filter((r) => r.status === 'sent');
+    const paid = planRows.some((r) => r.status === 'paid');
+    const unpaid = planRows.filter((r) => r.status === 'planned' || r.status === 'failed');
+    if (sent.length > 0 || (paid && unpaid.length > 0)) {
+      throw new UserError(
+        `plan ${planId} is partly paid (${[...sent, ...unpaid].map((r) => `${r.user}: ${r.status}`).join(', ')}): ` +
+          'finish it with valtrac confirm before planning the next period',
+      );
+    }
+    if (paid) {
+      const toBlock = Math.max(...planRows.map((r) => r.toBlock));
+      if (!last || toBlock > last.toBlock) last = { planId, toBlock };
+    }
+  }
+  const carriedRows = last ? plans.get(last.planId)!.filter((r) => r.status === 'carried') : [];
+  return {
+    closedThrough: last?.toBlock ?? null,
+    lastClosedPlan: last?.planId ?? null,
+    carriedIn: new Map(carriedRows.filter((r) => r.amount > 0n).map((r) => [r.user, r.amount])),
+    carriedRows,
+  };
+}
+
+/** The fields a plan fixes; anything else in a Payouts row (batch, hashes, notes) is confirm's to write. */
+export const FINGERPRINTED: readonly (keyof PayoutRow)[] = [
+  'status',
+  'fromBlock',
+  'toBlock',
+  'pool',
+  'user',
+  'address',
+  'basePpb',
+  'taxPaid',
+  'taxReceived',
+  'amount',
+];
+
+export function rowKey(row: PayoutRow): string {
+  return FINGERPRINTED.map((field) => String(row[field])).join('|');
+}
+
+/** sha256 over the plan's rows in order: stored with the plan, so an edited row cannot be signed unnoticed. */
+export function planFingerprint(rows: readonly PayoutRow[]): string {
+  const hash = createHash('sha256');
+  for (const row of rows) hash.update(`${rowKey(row)}\n`);
+  return hash.digest('hex');
+}
+
+/** A plan id people can read: the period's last block and the fingerprint's first 8 hex digits. */
+export function planIdFor(toBlock: number, fingerprint: string): string {
+  return `P${toBlock}-${fingerprint.slice(0, 8)}`;
+}
+
+export function carryNote(carriedIn: Rao, fromPlan: string | null): string {
+  return carriedIn > 0n ? `includes ${formatTao(carriedIn)} TAO carried from plan ${fromPlan ?? '?'}` : '';
+}
