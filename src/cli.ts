@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
@@ -9,6 +10,7 @@ import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
+import * as stats from './commands/stats.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -28,6 +30,8 @@ const cli = yargs(hideBin(process.argv))
   .command(watch)
   .command(snapshot)
   .command(start)
+  .command(charts)
+  .command(stats)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

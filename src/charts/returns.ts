@@ -1,0 +1,43 @@
+import { POOL_RETURN_FORMULA } from '../domain/returns.js';
+import type { ChartData, ChartSpec } from './data.js';
+import { chartConfig, emptyChart, SCHEMA } from './theme.js';
+
+const TITLE = 'Annualised return of the payout pool';
+
+/** The pool's accrual per unit of nominator stake between snapshots, annualised. */
+export function returnsChart(data: ChartData): ChartSpec {
+  if (data.returns.length === 0) {
+    return { name: 'returns', title: TITLE, spec: emptyChart(TITLE, 'Needs two snapshots without a payout between them.') };
+  }
+  const values = data.returns.map((r) => ({
+    time: r.toTime.toISOString(),
+    fromBlock: r.fromBlock,
+    toBlock: r.toBlock,
+    percent: r.poolApr * 100,
+  }));
+  return {
+    name: 'returns',
+    title: TITLE,
+    spec: {
+      $schema: SCHEMA,
+      title: {
+        text: TITLE,
+        subtitle: [POOL_RETURN_FORMULA, 'per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out'],
+      },
+      width: 640,
+      height: 280,
+      data: { values },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'time', type: 'temporal', title: 'Snapshot time (UTC)', axis: { format: '%Y-%m-%d %H:%M' } },
+        y: { field: 'percent', type: 'quantitative', title: 'Annualised return (%)' },
+        tooltip: [
+          { field: 'fromBlock', type: 'quantitative', title: 'From block' },
+          { field: 'toBlock', type: 'quantitative', title: 'To block' },
+          { field: 'percent', type: 'quantitative', title: 'APR (%)', format: '.3f' },
+        ],
+      },
+      config: { ...chartConfig, axisX: { labelAngle: -30 } },
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { UserStats, ValidatorStats } from './stats.js';
+import { formatTao } from './tao.js';
+import { formatTaxPercent } from './tax.js';
+
+/** ppb as a percentage with 4 decimals, rounded down: 906542056n -> "90.6542%". */
+export function formatPpb(ppb: bigint | null): string {
+  if (ppb === null) return '–';
+  const units = ppb / 1000n;
+  return `${units / 10_000n}.${(units % 10_000n).toString().padStart(4, '0')}%`;
+}
+
+function formatApr(apr: number | null): string {
+  return apr === null ? '–' : `${(apr * 100).toFixed(2)}% a year`;
+}
+
+const tao = (rao: bigint | null | undefined) => (rao === null || rao === undefined ? '–' : `${formatTao(rao)} TAO`);
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function validatorReport(v: ValidatorStats): string {
+  const n = v.newest;
+  const last = v.lastPayout;
+  const lines: [string, string][] = [
+    ['Newest snapshot', n ? `block ${n.block} at ${n.time.toISOString()}` : 'none yet (start logging: valtrac snapshot)'],
+    ['Total stake', tao(n?.totalStake)],
+    ['Nominator stake', tao(n?.nominatorStake)],
+    ['Delegate stake (pool)', tao(n?.delegateStake)],
+    ['Take', v.takePpm === null ? '– (no snapshot record)' : `${formatTaxPercent(v.takePpm)}%`],
+    ['Nominators', n ? String(n.nominators) : '–'],
+    ['Registered users', String(v.registeredUsers)],
+    ['Users’ stake', n ? `${tao(v.usersStake)} (${formatPpb(v.usersSharePpb)} of nominator stake)` : '–'],
+    [
+      'Pool accrued since last payout',
+      v.period ? `${tao(v.period.poolAccrued)} (blocks ${v.period.startBlock}–${v.period.endBlock}, ${v.period.snapshots.length} snapshots)` : '–',
+    ],
+    ['Next snapshot block', v.nextSnapshotBlock === null ? '–' : String(v.nextSnapshotBlock)],
+    [
+      'Last payout',
+      last
+        ? `${last.planId}: blocks ${last.fromBlock}–${last.toBlock}, ${last.status}, ${tao(last.total)} to ${last.users} users` +
+          (last.blockNumber === null ? '' : ` in block ${last.blockNumber}`)
+        : 'none yet',
+    ],
+  ];
+  return `Validator\n${table(lines)}`;
+}
+
+export function userReport(u: UserStats): string {
+  const e = u.estimate;
+  const lines: [string, string][] = [
+    ...u.stakeByAddress.map(({ address, stake }, i): [string, string] => [
+      i === 0 ? 'Coldkeys (first is paid)' : '',
+      `${address}  ${tao(stake)}`,
+    ]),
+    ['Current stake', tao(u.currentStake)],
+    ['Share of nominator stake', formatPpb(u.sharePpb)],
+    ['Base share (this period)', e ? formatPpb(e.basePpb) : '–'],
+    ['Final share after referrals', formatPpb(u.finalPpb)],
+    ['Referral tax paid', e ? tao(e.taxPaid) : '–'],
+    ['Referral income', e ? tao(e.taxReceived) : '–'],
+    ['Referred by', u.referrer ? `${u.referrer.name} (tax ${formatTaxPercent(u.referrer.taxPpm)}%)` : 'nobody'],
+    ['Referees', u.referees.length ? u.referees.map((r) => `${r.name} (${formatTaxPercent(r.taxPpm)}%)`).join(', ') : 'none'],
+    ['Estimated payout (this period)', e ? tao(e.earned) : '–'],
+    ['Return incl. referral income', formatApr(u.aprInclReferrals)],
+  ];
+  const history = u.history.length
+    ? u.history
+        .map((h) => `  ${h.planId}  blocks ${h.fromBlock}–${h.toBlock}  ${h.status.padEnd(7)}  ${tao(h.amount)}${h.extrinsicHash ? `  ${h.extrinsicHash}` : ''}`)
+        .join('\n')
+    : '  none yet';
+  return `${u.name}\n${table(lines)}\nPayout history\n${history}`;
+}
+
+/** JSON for scripts: amounts as exact decimal strings (RAO), shares in ppb as strings, dates as ISO text. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+}

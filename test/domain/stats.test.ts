@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { currentPeriod, estimatePeriod, userStats, validatorStats, type StatsInput } from '../../src/domain/stats.js';
+import * as seed from '../fixtures/seed.js';
+
+const input: StatsInput = {
+  users: seed.users,
+  referrals: seed.referrals,
+  settings: seed.settings,
+  snapshots: seed.snapshots,
+  records: seed.coldkeyStakes,
+  payouts: seed.payouts,
+  takePpm: 180_000n,
+};
+const user = (name: string) => seed.users.find((u) => u.name === name)!;
+
+describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () => {
+  it('summarises the newest snapshot, the period since the last paid payout and the last payout', () => {
+    const v = validatorStats(input);
+    expect(v.newest?.block).toBe(3100);
+    expect(v.newest?.totalStake).toBe(214_035_000_000n);
+    expect(v.registeredUsers).toBe(3);
+    // users 114 + 50 + 30 = 194 of 214 TAO nominator stake = 906542056 ppb
+    expect(v.usersStake).toBe(194n * seed.TAO);
+    expect(v.usersSharePpb).toBe(906_542_056n);
+    expect(v.nextSnapshotBlock).toBe(3400);
+    // last plan by period: p2 (planned), 3 rows totalling 7.875 + 4.5 + 1.125 = 13.5 mTAO
+    expect(v.lastPayout).toMatchObject({ planId: 'p2', status: 'planned', users: 3, total: 13_500_000n, blockNumber: null });
+  });
+
+  it('the period starts at the paid period end and its pool sums the increases after it', () => {
+    const p = currentPeriod(seed.snapshots, seed.payouts)!;
+    expect(p.snapshots.map((s) => s.block)).toEqual([2200, 2500, 2800, 3100]);
+    expect([p.startBlock, p.endBlock]).toEqual([1900, 3100]);
+    // D: 40 -> 5 (drop: the payout) -> 15 -> 25 -> 35 million RAO: three increases of 10 million
+    expect(p.poolAccrued).toBe(30_000_000n);
+  });
+
+  it('before any paid payout the period is every snapshot and the pool is the whole delegate stake', () => {
+    const p = currentPeriod(seed.snapshots, [])!;
+    expect(p.snapshots).toHaveLength(8);
+    expect(p.poolAccrued).toBe(35_000_000n);
+    expect(currentPeriod([], [])).toBeNull();
+  });
+});
+
+describe('user statistics', () => {
+  // Period snapshots i = 4..7: N = 208, 210, 212, 214 TAO; alice 108..114, bob 50, carol 30.
+  // base = mean share: alice 0.526013115, bob 0.236993442, carol 0.142196065 (exact fractions, floored to ppb)
+  // tax (base mode): bob pays 10 % of his base to alice, carol 50 % of hers to bob.
+  // pool 30,000,000 RAO: exact earned 16491373.78, 8531763.93, 2132940.98; floors sum 27156076,
+  // target floor(pool * total final) = 27156078: +1 to the largest remainders, carol (.98) and bob (.93).
+  const period = currentPeriod(seed.snapshots, seed.payouts)!;
+  const estimate = estimatePeriod(input, period);
+
+  it('estimates the period with the payout math', () => {
+    const rows = Object.fromEntries(estimate!.rows.map((r) => [r.user, r]));
+    expect([rows.alice!.basePpb, rows.bob!.basePpb, rows.carol!.basePpb]).toEqual([526_013_115n, 236_993_442n, 142_196_065n]);
+    expect([rows.alice!.earned, rows.bob!.earned, rows.carol!.earned]).toEqual([16_491_373n, 8_531_764n, 2_132_941n]);
+  });
+
+  it('bob: stake, shares, both referral sides, estimate, return and history', () => {
+    const s = userStats(input, user('bob'), estimate, period);
+    expect(s.currentStake).toBe(50n * seed.TAO);
+    // 50 / 214
+    expect(s.sharePpb).toBe(233_644_859n);
+    expect(s.referrer).toEqual({ name: 'alice', taxPpm: 100_000n });
+    expect(s.referees).toEqual([{ name: 'carol', taxPpm: 500_000n }]);
+    expect(s.estimate).toEqual({ basePpb: 236_993_442n, taxPaid: 710_980n, taxReceived: 2_132_940n, earned: 8_531_764n });
+    // 8531764 / 30000000
+    expect(s.finalPpb).toBe(284_392_133n);
+    // 0.008531764 TAO on a mean 50 TAO over 4 hours: * 8766 / 4 = 0.373947...
+    expect(s.aprInclReferrals).toBeCloseTo((8_531_764 / 50e9) * (8766 / 4), 8);
+    expect(s.history.map((h) => [h.planId, h.status, h.amount])).toEqual([
+      ['p1', 'paid', 10_800_000n],
+      ['p2', 'planned', 4_500_000n],
+    ]);
+  });
+
+  it('alice: stake per coldkey at the newest snapshot', () => {
+    const s = userStats(input, user('alice'), estimate, period);
+    // 114 TAO split 60/40 over her two keys
+    expect(s.stakeByAddress).toEqual([
+      { address: seed.ADDR.alice, stake: 68_400_000_000n },
+      { address: seed.ADDR.alice2, stake: 45_600_000_000n },
+    ]);
+    expect(s.referrer).toBeNull();
+    expect(s.estimate?.taxPaid).toBe(0n);
+  });
+
+  it('without any snapshot there is nothing to estimate', () => {
+    const empty = { ...input, snapshots: [], records: [] };
+    const s = userStats(empty, user('carol'), null, null);
+    expect(s.currentStake).toBeNull();
+    expect(s.estimate).toBeNull();
+    expect(s.aprInclReferrals).toBeNull();
+    expect(s.history).toHaveLength(2);
+  });
+});

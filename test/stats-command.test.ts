@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { refreshCharts } from '../src/commands/charts.js';
+import { WorkbookStore } from '../src/workbook/store.js';
+import { readSvg } from './helpers/svg.js';
+import { seedWorkbook } from './fixtures/workbook.js';
+import * as seed from './fixtures/seed.js';
+import { readFile } from 'node:fs/promises';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
+let workbook: string;
+
+beforeAll(async () => {
+  workbook = await seedWorkbook(await mkdtemp(path.join(os.tmpdir(), 'valtrac-stats-')));
+});
+
+const valtrac = (...args: string[]) => run(process.execPath, [CLI, ...args, '--workbook', workbook]);
+
+describe('a seeded workbook through the store', () => {
+  test('reads back what was seeded', async () => {
+    const data = await new WorkbookStore(workbook).read();
+    expect(data.users.map((u) => u.name)).toEqual(['alice', 'bob', 'carol']);
+    expect(data.snapshots.map((s) => s.delegateStake)).toEqual(seed.snapshots.map((s) => s.delegateStake));
+    expect(data.payouts.map((r) => [r.planId, r.status, r.amount])).toEqual(seed.payouts.map((r) => [r.planId, r.status, r.amount]));
+  });
+
+  test('refreshCharts renders every chart from the workbook and the records', async () => {
+    const index = await refreshCharts(workbook);
+    const dir = path.dirname(index);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.png'))).toHaveLength(5);
+    const stakes = readSvg(await readFile(path.join(dir, 'user-stakes.svg'), 'utf8'));
+    expect(stakes.count('symbol', 'mark')).toBe(24);
+    // The shares chart shows the estimate of the current period (see test/domain/stats.test.ts for the numbers):
+    // base 52.60 / 23.70 / 14.22 %, final = earned / 30,000,000 RAO = 54.97 / 28.44 / 7.11 %.
+    const shares = readSvg(await readFile(path.join(dir, 'shares.svg'), 'utf8'));
+    expect([...shares.texts('mark')].sort()).toEqual(['14.22', '23.70', '28.44', '52.60', '54.97', '7.11'].sort());
+    expect(shares.texts('title-subtitle').join(' ')).toContain('estimate for blocks 1900–3100');
+  });
+});
+
+describe('valtrac stats', () => {
+  test('validator summary as text', async () => {
+    const { stdout } = await valtrac('stats');
+    expect(stdout).toMatch(/Total stake\s+214\.035000000 TAO/);
+    expect(stdout).toMatch(/Take\s+18%/);
+    expect(stdout).toMatch(/Users’ stake\s+194\.000000000 TAO \(90\.6542% of nominator stake\)/);
+    expect(stdout).toMatch(/Pool accrued since last payout\s+0\.030000000 TAO \(blocks 1900–3100, 4 snapshots\)/);
+    expect(stdout).toMatch(/Next snapshot block\s+3400/);
+    expect(stdout).toMatch(/Last payout\s+p2: blocks 2200–3100, planned, 0\.013500000 TAO to 3 users/);
+  });
+
+  test('one user as JSON, amounts exact', async () => {
+    const { stdout } = await valtrac('stats', 'Bob', '--json');
+    const bob = JSON.parse(stdout);
+    expect(bob.name).toBe('bob');
+    expect(bob.currentStake).toBe('50000000000');
+    expect(bob.estimate).toEqual({ basePpb: '236993442', taxPaid: '710980', taxReceived: '2132940', earned: '8531764' });
+    expect(bob.referrer).toEqual({ name: 'alice', taxPpm: '100000' });
+    expect(bob.referees).toEqual([{ name: 'carol', taxPpm: '500000' }]);
+    expect(bob.history.map((h: { amount: string }) => h.amount)).toEqual(['10800000', '4500000']);
+    expect(bob.aprInclReferrals).toBeCloseTo(0.37394, 4);
+  });
+
+  test('one user as text', async () => {
+    const { stdout } = await valtrac('stats', 'alice');
+    expect(stdout).toContain(`${seed.ADDR.alice}  68.400000000 TAO`);
+    expect(stdout).toMatch(/Referees\s+bob \(10%\)/);
+    expect(stdout).toMatch(/Estimated payout \(this period\)\s+0\.016491373 TAO/);
+    expect(stdout).toMatch(/p1\s+blocks 1000–1900\s+paid\s+0\.025200000 TAO\s+0xabc/);
+  });
+
+  test('an unknown user is a clear error naming the argument, no stack', async () => {
+    const error = await valtrac('stats', 'mallory').catch((e) => e);
+    expect(error.code).toBe(1);
+    expect(error.stderr.trim()).toBe('valtrac: USER argument: there is no user "mallory" in the Users sheet (users: alice, bob, carol).');
+  });
+});
