@@ -34,6 +34,8 @@ export class RpcServer {
   private readonly subscribeHandlers = new Map<string, { notification: string; handler: SubscribeHandler }>();
   private readonly unsubscribeMethods = new Set<string>();
   private readonly subsBySocket = new Map<WebSocket, Map<string, SubState>>();
+  /** JSON-RPC requests received so far (each call or subscribe counts once), so a bench can count what a client asks. */
+  requestCount = 0;
 
   private constructor(private readonly wss: WebSocketServer, readonly url: string) {
     wss.on('connection', (ws) => this.accept(ws));
@@ -92,6 +94,7 @@ export class RpcServer {
       this.reply(ws, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
       return;
     }
+    this.requestCount++;
     const id = request.id ?? null;
     const method = typeof request.method === 'string' ? request.method : '';
     const params = Array.isArray(request.params) ? request.params : [];

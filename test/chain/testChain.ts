@@ -49,6 +49,9 @@ export class TestChain {
   get era(): 'dynamic' | 'legacy' { return this.node.era; }
   get registry(): TypeRegistry { return this.node.rt.registry; }
 
+  /** JSON-RPC requests the node has received from all clients since it started. */
+  get rpcRequests(): number { return this.server.requestCount; }
+
   bestNumber(): number { return this.node.best.number; }
   finalizedNumber(): number { return this.node.finalizedNumber; }
 
