@@ -93,7 +93,7 @@ export function checkExtrinsic(ctx: ValidationContext, view: StateView, current:
     // CheckMetadataHash: this runtime is built without a metadata hash, so the signed value is None either way.
     metadataHash: null,
   });
-  const payload = registry.createType('ExtrinsicPayload', fields, { version: ext.version });
+  const payload = registry.createType('ExtrinsicPayload', fields, { version: ext.version & 0x7f });
   let message = payload.toU8a({ method: true });
   if (message.length > 256) message = blake2AsU8a(message);
   const signer = sig.signer.toString();

@@ -1,5 +1,10 @@
 import WebSocket from 'ws';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import type { SignerOptions, SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { DispatchError } from '@polkadot/types/interfaces';
+import type { ISubmittableResult } from '@polkadot/types/types';
+import type { TestChain } from './testChain.js';
 import { dataLessExtensions, loadRuntime, type MetadataName } from './metadataFiles.js';
 
 /** A real @polkadot/api client for a test chain, declaring subtensor's data-less extensions. */
@@ -19,4 +24,47 @@ export function rawRpc(url: string, method: string, params: unknown[]): Promise<
       resolve(JSON.parse(data.toString()));
     });
   });
+}
+
+export interface WatchedResult {
+  statuses: string[];
+  blockHash: string;
+  events: Array<{ section: string; method: string; data: unknown[] }>;
+  dispatchError?: DispatchError;
+  txHash: string;
+}
+
+/**
+ * signAndSend (or send, for an already signed `tx`) with a status callback, resolved at Finalized
+ * (rejected on an RPC error, Invalid or Dropped).
+ */
+export function sendAndWatch(tx: SubmittableExtrinsic<'promise'>, pair?: KeyringPair, options: Partial<SignerOptions> = {}): Promise<WatchedResult> {
+  const statuses: string[] = [];
+  return new Promise((resolve, reject) => {
+    const onStatus = (result: ISubmittableResult) => {
+      statuses.push(result.status.type);
+      if (result.status.isInvalid || result.status.isDropped || result.status.isUsurped) reject(new Error(`extrinsic ${result.status.type}`));
+      if (result.status.isFinalized) {
+        resolve({
+          statuses,
+          blockHash: result.status.asFinalized.toHex(),
+          events: result.events.map(({ event }) => ({ section: event.section, method: event.method, data: [...event.data] })),
+          dispatchError: result.dispatchError,
+          txHash: tx.hash.toHex(),
+        });
+      }
+    };
+    (pair ? tx.signAndSend(pair, options, onStatus) : tx.send(onStatus)).catch(reject);
+  });
+}
+
+/** Produces a block every `intervalMs` until `done` settles (for chains without timer production). */
+export async function produceUntil<T>(chain: TestChain, done: Promise<T>, intervalMs = 100): Promise<T> {
+  let settled = false;
+  const watched = done.finally(() => { settled = true; });
+  while (!settled) {
+    await chain.produceBlocks(1);
+    await Promise.race([watched.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+  }
+  return watched;
 }

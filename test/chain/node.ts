@@ -122,6 +122,7 @@ export class SimNode {
     const entry: PoolEntry = { tx, watcher, status: tx.nonce <= next ? 'ready' : 'future' };
     this.pool.add(entry);
     watcher?.send(entry.status);
+    this.promoteFutures();
     return tx.hash;
   }
 

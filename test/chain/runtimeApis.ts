@@ -1,3 +1,4 @@
+import type { Struct } from '@polkadot/types';
 import { compactAddLength, hexToU8a, u8aConcat, u8aToHex, bnToU8a, u8aToBigInt } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
 import type { Accounts } from './accounts.js';
@@ -91,7 +92,8 @@ export class RuntimeApis {
     const type = this.outputType('DelegateInfoRuntimeApi', 'get_delegate');
     if (!type) throw new RpcError(4003, 'Client error: Execution failed: Other: Exported method DelegateInfoRuntimeApi_get_delegate is not found');
     if (view.get(this.codec.key('SubtensorModule', 'Delegates', [hotkey])) === null) return '0x00';
-    const perSubnet = this.rt.registry.createTypeUnsafe(type, []).toRawType().includes('Vec<(AccountId32,Vec<(Compact<u16>');
+    const shape = (this.rt.registry.createTypeUnsafe(type, []) as unknown as { unwrapOrDefault(): Struct }).unwrapOrDefault();
+    const perSubnet = shape.get('nominators')!.toRawType().startsWith('Vec<(AccountId32,Vec<');
     const byColdkey = new Map<string, Array<[number, bigint]>>();
     if (this.era === 'dynamic') {
       for (const n of this.ledger.nominators(view, hotkey)) {

@@ -37,7 +37,7 @@ export class TestChain {
     const chain = new TestChain(node, server);
     if (opts.blockIntervalMs !== undefined) {
       chain.timer = setInterval(() => {
-        if (!chain.paused) void chain.produceBlocks(1);
+        if (!chain.paused) chain.produceBlocks(1).catch((e: Error) => console.error(`test chain: block production failed: ${e.stack ?? e.message}`));
       }, opts.blockIntervalMs);
     }
     return chain;
