@@ -5,6 +5,7 @@ import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
+import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
@@ -29,6 +30,7 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(plan)
   .command(start)
   .command(charts)
   .command(stats)
