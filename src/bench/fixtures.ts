@@ -113,3 +113,24 @@ export async function ensureBenchState(seed: number, log: (line: string) => void
   return state;
 }
 
+
+/**
+ * A copy of the year workbook whose payouts stop after `paidWeeks` weeks (so the open period is what follows), with
+ * Settings network pointing at `network`, beside a link to the year's records.
+ */
+export async function periodWorkbook(state: BenchState, paidWeeks: number, network: string, dir: string): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, 'valtrac.xlsx');
+  const workbook = await new WorkbookStore(state.yearWorkbook).load();
+  const payouts = workbook.getWorksheet('Payouts')!;
+  const keep = (planId: unknown) => Number(String(planId).slice(1)) <= paidWeeks;
+  let first = payouts.rowCount + 1;
+  for (let r = payouts.rowCount; r >= 3 && !keep(payouts.getCell(r, 1).value); r--) first = r;
+  if (first <= payouts.rowCount) payouts.spliceRows(first, payouts.rowCount - first + 1);
+  applyChange(workbook, { kind: 'setSettings', settings: { network } }, true);
+  await new WorkbookStore(target).create(workbook, true);
+  const records = recordsDir(target);
+  fs.rmSync(records, { recursive: true, force: true });
+  fs.symlinkSync(recordsDir(state.yearWorkbook), records);
+  return target;
+}
