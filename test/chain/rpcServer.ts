@@ -41,9 +41,10 @@ export class RpcServer {
     wss.on('connection', (ws) => this.accept(ws));
   }
 
-  static listen(): Promise<RpcServer> {
+  /** `port` 0 (default) picks a free one; a fixed port lets a restarted node keep its URL. */
+  static listen(port = 0): Promise<RpcServer> {
     return new Promise((resolve, reject) => {
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 });
+      const wss = new WebSocketServer({ host: '127.0.0.1', port, maxPayload: 64 * 1024 * 1024 });
       wss.once('error', reject);
       wss.once('listening', () => {
         const { port } = wss.address() as AddressInfo;
