@@ -50,6 +50,18 @@ function copyOf(workbook: string, name: string): { workbook: string; records: st
 function add(what: string, sample: Sample & { runs?: number }, detail: string, target?: { text: string; limitMs?: number; rssMb?: number }) {
   const met = target?.limitMs === undefined ? undefined : sample.ms < target.limitMs && (target.rssMb === undefined || sample.rssMb < target.rssMb);
   rows.push({ what, ms: sample.ms, rssMb: sample.rssMb, runs: sample.runs, detail, target: target?.text, met });
+  log(`bench:   ${what}: ${sample.ms.toFixed(0)} ms, ${sample.rssMb.toFixed(0)} MB; ${detail}`);
+}
+
+/** A section that fails becomes a row saying so; the rest of the table is still measured and printed. */
+async function section(name: string, work: () => Promise<void>): Promise<void> {
+  log(`bench: ${name}`);
+  try {
+    await work();
+  } catch (error) {
+    rows.push({ what: name, detail: `FAILED: ${(error as Error).message.split('\n')[0]}`, target: 'measured', met: false });
+    log(`bench: ${name} FAILED: ${(error as Error).stack}`);
+  }
 }
 
 async function measureWorkbook(state: BenchState) {
@@ -120,23 +132,19 @@ const state = await ensureBenchState(seed, log);
 log(`bench: scenario seed ${seed}: ${state.scenario.nominators.length} nominators, ${state.scenario.users.length} users, ${state.scenario.referrals.length} referrals, ${state.scenario.size.snapshots} snapshots; ${runs} runs each`);
 const host = await ChainHost.start(seed, 100);
 try {
-  log('bench: snapshot');
-  await measureSnapshot(state, host);
-  log('bench: workbook');
-  await measureWorkbook(state);
-  log('bench: watcher');
+  await section('snapshot', () => measureSnapshot(state, host));
+  await section('workbook', () => measureWorkbook(state));
   for (const [label, file] of [['day one', state.freshWorkbook], ['after a year', state.yearWorkbook]] as const) {
-    const s = await repeat(runs, () => measureWatcher(copyOf(file, 'watch').workbook));
-    add(`watcher: save -> problems written back (${label})`, s, `${s.details.problem}`, { text: '< 2 s', limitMs: 2000 });
+    await section(`watcher (${label})`, async () => {
+      const s = await repeat(runs, () => measureWatcher(copyOf(file, 'watch').workbook));
+      add(`watcher: save -> problems written back (${label})`, s, `${s.details.problem}`, { text: '< 2 s', limitMs: 2000 });
+    });
   }
-  log('bench: plan');
-  await measurePlans(state, host);
-  log('bench: confirm');
-  for (const r of await measureConfirm(state.scenario, host)) rows.push(r);
-  if (!skipPython) {
-    log("bench: Python ValTrac's one transfer per user");
-    rows.push(await measurePythonTransfers(state.scenario, host));
-  }
+  await section('plan', () => measurePlans(state, host));
+  await section('confirm', async () => {
+    for (const r of await measureConfirm(state.scenario, host)) rows.push(r);
+  });
+  if (!skipPython) await section("Python ValTrac's one transfer per user", async () => void rows.push(await measurePythonTransfers(state.scenario, host)));
 } finally {
   await host.close();
   fs.rmSync(work, { recursive: true, force: true });
