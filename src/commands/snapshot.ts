@@ -10,7 +10,7 @@ import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
-import { listRecords, readRecord, recordsDir, writeRecord } from '../workbook/records.js';
+import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 
 interface SnapshotArgs {
@@ -95,6 +95,12 @@ class Snapshotter {
       argument: args.network !== undefined ? '--network' : 'Settings: network',
       giveUpAfterMs: args.connectTimeout * 1000,
     });
+    try {
+      await checkChain(dir, api.genesisHash.toHex(), args.network ?? settings.network);
+    } catch (error) {
+      await api.disconnect().catch(() => undefined);
+      throw error;
+    }
     const snapshotter = new Snapshotter(store, dir, api, hotkey, interval, args);
     await snapshotter.repair();
     return snapshotter;
@@ -201,6 +207,7 @@ class Snapshotter {
       for (const [i, block] of chunk.entries()) {
         const snapshot = await this.readBlock(block);
         if (!snapshot) continue;
+        await rememberChain(this.dir, this.api.genesisHash.toHex());
         await writeRecord(this.dir, snapshot);
         const row = summarize(snapshot, coldkeys);
         rows.push(row);
