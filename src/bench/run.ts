@@ -149,5 +149,5 @@ try {
   await host.close();
   fs.rmSync(work, { recursive: true, force: true });
 }
-console.log(`ValTrac bench, seed ${seed}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}\n`);
+console.log(`ValTrac bench, seed ${seed}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end, Node ${process.version}, ${new Date().toISOString()}\n`);
 console.log(table());
