@@ -123,9 +123,15 @@ export async function periodWorkbook(state: BenchState, paidWeeks: number, netwo
   const target = path.join(dir, 'valtrac.xlsx');
   const workbook = await new WorkbookStore(state.yearWorkbook).load();
   const payouts = workbook.getWorksheet('Payouts')!;
-  const keep = (planId: unknown) => Number(String(planId).slice(1)) <= paidWeeks;
+  // Plans are P001, P002, ... in row order: cut from the first row of week paidWeeks + 1 to the end.
   let first = payouts.rowCount + 1;
-  for (let r = payouts.rowCount; r >= 3 && !keep(payouts.getCell(r, 1).value); r--) first = r;
+  for (let r = 3; r <= payouts.rowCount; r++) {
+    const planId = String(payouts.getCell(r, 1).value ?? '');
+    if (/^P\d+$/.test(planId) && Number(planId.slice(1)) > paidWeeks) {
+      first = r;
+      break;
+    }
+  }
   if (first <= payouts.rowCount) payouts.spliceRows(first, payouts.rowCount - first + 1);
   applyChange(workbook, { kind: 'setSettings', settings: { network } }, true);
   await new WorkbookStore(target).create(workbook, true);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: ValTrac at a big validator's size (issue 6). Builds the seeded scenario once (cached in the OS temp
  * folder), starts the test chain, measures each piece several times in fresh processes and prints one table.
- * Options: --runs N (default 3), --seed S (default 1), --skip-python (leave out the slow one-transfer-per-user run).
+ * Options: --runs N (default 3), --seed S (default 1), --skip-python (leave out the slow one-transfer-per-user run),
+ * --only SECTION (snapshot, workbook, watcher, plan, confirm, Python).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,8 @@ function option(name: string, fallback: number): number {
 const seed = option('seed', 1);
 const runs = option('runs', 3);
 const skipPython = process.argv.includes('--skip-python');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1]! : null;
 const log = (line: string) => console.error(line);
 const rows: Row[] = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-bench-run-'));
@@ -55,6 +58,7 @@ function add(what: string, sample: Sample & { runs?: number }, detail: string, t
 
 /** A section that fails becomes a row saying so; the rest of the table is still measured and printed. */
 async function section(name: string, work: () => Promise<void>): Promise<void> {
+  if (only !== null && !name.startsWith(only)) return;
   log(`bench: ${name}`);
   try {
     await work();
