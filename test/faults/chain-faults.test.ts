@@ -83,7 +83,8 @@ describe('the node', () => {
   });
 
   it('lost mid-run: the snapshotter exits cleanly, leaves no half-written file, and the next run resumes without duplicates', async () => {
-    const c = await chain();
+    const port = await freePort();
+    const c = await chain('devnet-346', { port });
     const { dir, workbook } = folder();
     const first = await valtrac(['snapshot', '--once', '--network', c.url, '--interval', '1', '--workbook', workbook], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
@@ -107,7 +108,16 @@ describe('the node', () => {
     const rows = (await readSheet(workbook, 'Snapshots')).slice(2).filter((r) => r[0]);
     expect(rows.map((r) => Number(r[0])).sort((a, b) => a - b)).toEqual(records.map((f) => Number(f.slice(0, 10))).sort((a, b) => a - b));
     expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
-  }, 180_000);
+
+    // The node comes back (same chain, same URL): the next run records again, nothing twice.
+    const back = await chain('devnet-346', { port });
+    await back.produceBlocks(c.bestNumber() + 3);
+    const resumed = await valtrac(['snapshot', '--once', '--network', back.url, '--interval', '1', '--workbook', workbook], { cwd: dir });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = (await readSheet(workbook, 'Snapshots')).slice(2).filter((r) => r[0]).map((r) => Number(r[0]));
+    expect(after).toHaveLength(rows.length + 1);
+    expect(new Set(after).size).toBe(after.length);
+  }, 240_000);
 
   it("a person saves an older copy over ValTrac's appended rows: the next snapshot run restores them, none lost", async () => {
     const c = await chain();
