@@ -5,7 +5,7 @@
  */
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { generateScenario, positionsAt, delegateAt, poolsAt } from '../../dist/bench/scenario.js';
+import { generateScenario, positionsAt, delegateAt, poolsAt } from '../../src/bench/scenario.js';
 import { TestChain, type MetadataName } from '../chain/testChain.js';
 
 type Command = { id: number; cmd: 'count' } | { id: number; cmd: 'produce'; n: number } | { id: number; cmd: 'fund'; address: string; rao: string } | { id: number; cmd: 'close' };
