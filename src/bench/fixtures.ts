@@ -132,7 +132,8 @@ export async function periodWorkbook(state: BenchState, paidWeeks: number, netwo
       break;
     }
   }
-  if (first <= payouts.rowCount) payouts.spliceRows(first, payouts.rowCount - first + 1);
+  // One row at a time from the bottom: exceljs ignores a spliceRows of several rows that reaches the sheet's end.
+  for (let r = payouts.rowCount; r >= first; r--) payouts.spliceRows(r, 1);
   applyChange(workbook, { kind: 'setSettings', settings: { network } }, true);
   await new WorkbookStore(target).create(workbook, true);
   const records = recordsDir(target);
