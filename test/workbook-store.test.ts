@@ -44,7 +44,7 @@ async function editWith(file: string, edit: (wb: ExcelJS.Workbook) => void): Pro
   await workbook.xlsx.writeFile(file);
 }
 
-describe('workbook round trip', () => {
+describe('workbook round trip', { timeout: 180_000 }, () => {
   it('init makes every sheet with frozen headers, notes and dropdowns, and refuses to overwrite', async () => {
     const { dir, file } = await freshWorkbook();
     const workbook = new ExcelJS.Workbook();
@@ -176,7 +176,7 @@ describe('workbook round trip', () => {
   });
 });
 
-describe('import-users', () => {
+describe('import-users', { timeout: 180_000 }, () => {
   it('refuses a 200-user CSV whose line 137 has a bad checksum and leaves the workbook byte-identical', async () => {
     const { dir, file } = await freshWorkbook();
     const lines = ['Name,Address1,Address2,'];

@@ -12,6 +12,7 @@ import {
   PEOPLE_TITLE,
   SHEET_ORDER,
   TITLE_ROW,
+  USER_NAMES_RANGE,
   VALTRAC_TAB_ARGB,
   VALTRAC_TITLE,
 } from './schema.js';
@@ -82,12 +83,11 @@ function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   validations.model = {};
   const add = (range: string, validation: ExcelJS.DataValidation) => (validations.model[range] = validation);
   if (name === 'Referrals') {
-    const names = `Users!$A$${FIRST_DATA_ROW}:$A$${LAST_VALIDATED_ROW}`;
     for (const [column, role] of [['A', 'referrer'], ['B', 'referee']] as const) {
       add(rows(column), {
         type: 'list',
         allowBlank: true,
-        formulae: [names],
+        formulae: [USER_NAMES_RANGE],
         showErrorMessage: true,
         errorStyle: 'warning',
         errorTitle: 'Not a user',

@@ -4,8 +4,13 @@ import type { SheetName } from '../domain/types.js';
 export const TITLE_ROW = 1;
 export const HEADER_ROW = 2;
 export const FIRST_DATA_ROW = 3;
-/** How far down dropdowns and validations reach. */
-export const LAST_VALIDATED_ROW = 2000;
+/**
+ * How far down dropdowns and validations reach. Kept modest on purpose: editors store a validated cell as a cell and
+ * exceljs expands validation ranges cell by cell, so every validated row costs time on each read and write.
+ */
+export const LAST_VALIDATED_ROW = 600;
+/** The range of user names the referrer/referee dropdowns offer (a formula, so its size costs nothing). */
+export const USER_NAMES_RANGE = 'Users!$A$3:$A$2000';
 
 export const PEOPLE_SHEETS = ['Users', 'Referrals', 'Settings'] as const satisfies readonly SheetName[];
 export const VALTRAC_SHEETS = ['Snapshots', 'Payouts', 'Problems'] as const satisfies readonly SheetName[];

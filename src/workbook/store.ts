@@ -140,6 +140,43 @@ export class WorkbookStore {
     });
   }
 
+  /**
+   * Validates the people's sheets and writes the marks, in one fresh read under the lock. Writes nothing when the
+   * people's sheets hash to `unlessHash` and the Problems sheet already lists exactly the current problems.
+   */
+  async refreshFeedback(unlessHash: string | null): Promise<{ outcome: 'written' | 'deferred' | 'unchanged'; parsed: ReadForFeedback }> {
+    return withLock(this.lockPath, async () => {
+      for (let attempt = 0; ; attempt++) {
+        const before = this.identity();
+        const workbook = await this.load();
+        const pending = this.journal.pending();
+        for (const change of pending) applyChange(workbook, change, false);
+        const parsed = { ...withProblems(parseWorkbook(workbook)), shownProblems: readProblemRows(sheet(workbook, 'Problems')) };
+        if (pending.length === 0 && parsed.peopleHash === unlessHash && sameProblems(parsed.shownProblems, parsed.problems)) {
+          return { outcome: 'unchanged', parsed };
+        }
+        if (this.editorOpen()) return { outcome: 'deferred', parsed };
+        const outcome = await this.writeFinished(workbook, pending, before, parsed);
+        if (outcome !== 'retry') return { outcome, parsed };
+        if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
+      }
+    });
+  }
+
+  /**
+   * Reads, checks and serialises the workbook in memory a few times without writing anything: a long-running process
+   * (the watcher) does this at start so that its first real check runs on warmed-up code and answers quickly.
+   */
+  async warmUp(rounds = 3): Promise<void> {
+    for (let i = 0; i < rounds; i++) {
+      const workbook = await this.load();
+      const parsed = withProblems(parseWorkbook(workbook));
+      writeFeedback(workbook, parsed.problems, parsed.data.referrals, new Date());
+      applyLayout(workbook);
+      await workbook.xlsx.writeBuffer();
+    }
+  }
+
   async load(): Promise<ExcelJS.Workbook> {
     if (!fs.existsSync(this.path)) {
       throw new UserError(`There is no workbook at ${this.path}: create it with "valtrac init" (or pass --workbook PATH).`);
@@ -170,8 +207,12 @@ export class WorkbookStore {
    * Feedback, layout, then the atomic replace, and the journal cleared. Nothing is written if the file changed since it
    * was read ('retry') or an editor opened it meanwhile ('deferred': the caller journals its change).
    */
-  private async writeFinished(workbook: ExcelJS.Workbook, changes: Change[], readIdentity: string): Promise<'written' | 'deferred' | 'retry'> {
-    const parsed = withProblems(parseWorkbook(workbook));
+  private async writeFinished(
+    workbook: ExcelJS.Workbook,
+    changes: Change[],
+    readIdentity: string,
+    parsed: ParsedWithProblems = withProblems(parseWorkbook(workbook)),
+  ): Promise<'written' | 'deferred' | 'retry'> {
     const lastFeedback = [...changes].reverse().find((c) => c.kind === 'feedback');
     // Problems of people's sheets are always recomputed from the data being written, never taken from a stale change.
     const extra = lastFeedback?.kind === 'feedback' ? lastFeedback.problems.filter((p) => !isPeopleSheet(p.sheet)) : [];
@@ -229,6 +270,11 @@ function syncDir(dir: string): void {
 function withProblems(parsed: ParsedWorkbook): ParsedWithProblems {
   const { users, referrals, settings } = parsed.data;
   return { ...parsed, problems: [...parsed.parseProblems, ...validateWorkbook(users, referrals, settings, parsed.settingsCells)] };
+}
+
+export function sameProblems(a: Problem[], b: Problem[]): boolean {
+  const key = (p: Problem) => `${p.sheet}|${p.cell}|${p.message}|${p.fix}`;
+  return a.length === b.length && a.every((p, i) => key(p) === key(b[i]!));
 }
 
 function refuseNew(before: Problem[], after: Problem[]): void {

@@ -11,11 +11,6 @@ export interface WatchLog {
   note(message: string): void;
 }
 
-function sameProblems(a: Problem[], b: Problem[]): boolean {
-  const key = (p: Problem) => `${p.sheet}|${p.cell}|${p.message}|${p.fix}`;
-  return a.length === b.length && a.every((p, i) => key(p) === key(b[i]!));
-}
-
 /**
  * Validates the workbook on every save and writes the feedback. Watches the folder (editors save by writing a new file
  * and renaming it over the old one), ignores lock and temporary files, and skips events its own writes cause: a run
@@ -26,6 +21,8 @@ export class WorkbookWatcher {
   private running: Promise<void> = Promise.resolve();
   private queued = false;
   private lastHash: string | null = null;
+  /** A save was checked while an editor held the file, so its marks still have to be written. */
+  private pendingMarks = false;
 
   constructor(
     private readonly store: WorkbookStore,
@@ -56,6 +53,7 @@ export class WorkbookWatcher {
     });
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     this.schedule();
+    this.running = this.running.then(() => this.store.warmUp().catch(() => undefined));
     await this.running;
   }
 
@@ -108,10 +106,17 @@ export class WorkbookWatcher {
   }
 
   private async validateAndMark(): Promise<void> {
-    const parsed = await this.store.readParsed();
-    if (parsed.peopleHash === this.lastHash && sameProblems(parsed.shownProblems, parsed.problems)) return;
-    const outcome = await this.store.apply({ kind: 'feedback', problems: parsed.problems });
+    if (this.store.editorOpen()) {
+      // Marks could only be journalled, and they are recomputed when written anyway: mark once the editor closes.
+      const parsed = await this.store.readParsed();
+      if (parsed.peopleHash !== this.lastHash) this.log.checked(parsed.problems, 'deferred');
+      this.lastHash = parsed.peopleHash;
+      this.pendingMarks = true;
+      return;
+    }
+    const { outcome, parsed } = await this.store.refreshFeedback(this.pendingMarks ? null : this.lastHash);
+    this.pendingMarks = outcome === 'deferred';
+    if (outcome !== 'unchanged' || parsed.peopleHash !== this.lastHash) this.log.checked(parsed.problems, outcome === 'unchanged' ? 'written' : outcome);
     this.lastHash = parsed.peopleHash;
-    this.log.checked(parsed.problems, outcome);
   }
 }

@@ -1,0 +1,180 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { base58Decode, base58Encode } from '@polkadot/util-crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
+import { addReferral, addUser } from '../src/workbook/edits.js';
+import { WorkbookStore } from '../src/workbook/store.js';
+import { addresses, cli, repoRoot, tempDir } from './helpers.js';
+
+const sr = await addresses(6);
+const bad = (() => {
+  const bytes = base58Decode(sr[2]!);
+  bytes[bytes.length - 1] ^= 0x01;
+  return base58Encode(bytes);
+})();
+
+/** A person at LibreOffice: test/lo_editor.py over a line protocol. */
+class Editor {
+  private readonly lines: AsyncIterator<string>;
+  constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(): Promise<Editor> {
+    const child = spawn('/usr/bin/python3', [path.join(repoRoot, 'test', 'lo_editor.py')], { stdio: 'pipe' });
+    child.stderr.on('data', (d) => process.stderr.write(`[lo_editor] ${d}`));
+    const editor = new Editor(child);
+    expect(await editor.next()).toEqual({ ready: true });
+    return editor;
+  }
+  private async next(): Promise<Record<string, unknown>> {
+    const { value, done } = await this.lines.next();
+    if (done) throw new Error('lo_editor.py ended');
+    return JSON.parse(value) as Record<string, unknown>;
+  }
+  async send(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    const answer = await this.next();
+    if (answer.error) throw new Error(`LibreOffice: ${answer.error}`);
+    return answer;
+  }
+  async quit(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    await this.send({ op: 'quit' }).catch(() => undefined);
+    await new Promise((resolve) => this.child.once('exit', resolve));
+  }
+}
+
+async function readBack(file: string): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  return workbook;
+}
+
+/**
+ * Waits until a version of the workbook (read with exceljs, as a third party would) satisfies `ready`. Each version is
+ * parsed once, when the file's identity changes, so the polling does not compete with the watcher for the CPU. Returns
+ * the workbook and the time that version was written (its mtime).
+ */
+async function waitFor(file: string, ready: (wb: ExcelJS.Workbook) => boolean, timeoutMs: number): Promise<{ workbook: ExcelJS.Workbook; writtenAt: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = '';
+  for (;;) {
+    try {
+      const stat = fs.statSync(file);
+      const identity = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      if (identity !== seen) {
+        const workbook = await readBack(file);
+        const after = fs.statSync(file);
+        if (`${after.ino}:${after.size}:${after.mtimeMs}` === identity) {
+          seen = identity;
+          if (ready(workbook)) return { workbook, writtenAt: stat.mtimeMs };
+        }
+      }
+    } catch {
+      // Mid-rename or mid-save: look again.
+    }
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await sleep(25);
+  }
+}
+
+describe('a person editing in LibreOffice while valtrac watch runs', { timeout: 180_000 }, () => {
+  let dir: string;
+  let file: string;
+  let watcher: ChildProcessWithoutNullStreams;
+  let editor: Editor;
+  let watchOutput = '';
+
+  beforeAll(async () => {
+    dir = tempDir('lo');
+    file = path.join(dir, 'valtrac.xlsx');
+    const init = spawn(process.execPath, [cli, 'init', '--workbook', file]);
+    expect(await new Promise((resolve) => init.once('exit', resolve))).toBe(0);
+    const store = new WorkbookStore(file);
+    await addUser(store, 'Alice', [sr[0]!]);
+    await addUser(store, 'Bob', [sr[1]!]);
+    await addReferral(store, 'Alice', 'Bob', '10%');
+    watcher = spawn(process.execPath, [cli, 'watch', '--workbook', file], { stdio: 'pipe' });
+    watcher.stdout.on('data', (d) => (watchOutput += d));
+    watcher.stderr.on('data', (d) => (watchOutput += d));
+    const deadline = Date.now() + 60_000;
+    while (!watchOutput.includes('watching')) {
+      if (Date.now() > deadline || watcher.exitCode !== null) throw new Error(`watch did not start:\n${watchOutput}`);
+      await sleep(50);
+    }
+    editor = await Editor.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await editor?.quit();
+    if (watcher && watcher.exitCode === null) {
+      watcher.kill('SIGTERM');
+      await new Promise((resolve) => watcher.once('exit', resolve));
+    }
+  });
+
+  it('flags a bad address typed and saved in LibreOffice within 2 s, and the workbook still opens with its dropdowns', async () => {
+    await editor.send({ op: 'open', path: file });
+    expect(fs.existsSync(path.join(dir, '.~lock.valtrac.xlsx#'))).toBe(true);
+    await editor.send({ op: 'set', sheet: 'Users', cell: 'A5', text: 'Carol' });
+    await editor.send({ op: 'set', sheet: 'Users', cell: 'B5', text: bad });
+    await editor.send({ op: 'save' });
+    const saved = Date.now();
+    await editor.send({ op: 'close' });
+    const closed = Date.now() - saved;
+    const { workbook: flagged, writtenAt } = await waitFor(
+      file,
+      (wb) => {
+        const cell = wb.getWorksheet('Users')!.getCell('B5');
+        return isFeedbackFill(cell) && isFeedbackNote(cell) && readProblemRows(wb.getWorksheet('Problems')!).some((p) => p.sheet === 'Users' && p.cell === 'B5');
+      },
+      10_000,
+    );
+    const latency = writtenAt - saved;
+    console.log(`LibreOffice save -> marks written: ${Math.round(latency)} ms`);
+    expect(latency, `feedback took ${latency} ms (close took ${closed} ms)\n${watchOutput}`).toBeLessThan(2_000);
+    expect(flagged.getWorksheet('Users')!.getCell('B5').value).toBe(bad);
+    expect(readProblemRows(flagged.getWorksheet('Problems')!)).toEqual([expect.objectContaining({ sheet: 'Users', cell: 'B5', message: expect.stringMatching(/checksum/) })]);
+    expect(flagged.getWorksheet('Users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+
+    await editor.send({ op: 'open', path: file });
+    expect(await editor.send({ op: 'get', sheet: 'Users', cell: 'B5' })).toEqual({ text: bad });
+    const dropdown = await editor.send({ op: 'validation', sheet: 'Referrals', cell: 'A7' });
+    expect(dropdown.type).toBe('LIST');
+    expect(String(dropdown.formula1)).toMatch(/Users.*\$A\$3:\$A\$2000/);
+    const tax = await editor.send({ op: 'validation', sheet: 'Referrals', cell: 'C7' });
+    expect(tax.type).toBe('DECIMAL');
+    await editor.send({ op: 'close' });
+  });
+
+  it('defers a ValTrac write while LibreOffice has the file open and lands it after close, keeping the person\'s edit', async () => {
+    await editor.send({ op: 'open', path: file });
+    const before = fs.readFileSync(file);
+    const add = spawn(process.execPath, [cli, 'users', 'add', 'Dave', sr[3]!, '--workbook', file], { stdio: 'pipe' });
+    let addOutput = '';
+    add.stdout.on('data', (d) => (addOutput += d));
+    add.stderr.on('data', (d) => (addOutput += d));
+    expect(await new Promise((resolve) => add.once('exit', resolve)), addOutput).toBe(0);
+    expect(addOutput).toMatch(/open in an editor.*journal/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+
+    await editor.send({ op: 'set', sheet: 'Users', cell: 'A6', text: 'Erin' });
+    await editor.send({ op: 'set', sheet: 'Users', cell: 'B6', text: sr[4]! });
+    await editor.send({ op: 'save' });
+    await editor.send({ op: 'close' });
+    const names = (wb: ExcelJS.Workbook) => {
+      const users = wb.getWorksheet('Users')!;
+      return Array.from({ length: users.rowCount }, (_, i) => String(users.getCell(i + 1, 1).value ?? ''));
+    };
+    const { workbook: landed } = await waitFor(file, (wb) => names(wb).includes('Dave'), 15_000);
+    expect(names(landed).slice(2)).toEqual(['Alice', 'Bob', 'Carol', 'Erin', 'Dave']);
+    expect(landed.getWorksheet('Users')!.getCell('B6').value).toBe(sr[4]);
+    expect(landed.getWorksheet('Users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(fs.existsSync(path.join(dir, '.valtrac-journal.jsonl'))).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+"""A person editing the workbook in LibreOffice, driven over UNO.
+
+Reads one JSON command per line on stdin and answers one JSON line on stdout:
+  {"op": "open", "path": P}            open the .xlsx (the editor's lock file appears beside it)
+  {"op": "set", "sheet": S, "cell": C, "text": T}
+  {"op": "get", "sheet": S, "cell": C}  -> {"text": ...}
+  {"op": "validation", "sheet": S, "cell": C} -> {"type": ..., "formula1": ...}
+  {"op": "save"}                       save as xlsx over the same file
+  {"op": "close"}                      close the document (the lock file goes away)
+  {"op": "quit"}
+Run with Debian's /usr/bin/python3 (it has the uno module).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def start_office():
+    profile = tempfile.mkdtemp(prefix="valtrac-lo-profile-")
+    pipe = "valtrac" + uuid.uuid4().hex
+    office = subprocess.Popen(
+        [
+            "soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+            "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+            "--accept=pipe,name=%s;urp;" % pipe,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.time() + 90
+    while True:
+        try:
+            context = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            if time.time() > deadline or office.poll() is not None:
+                raise
+            time.sleep(0.2)
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    return office, desktop
+
+
+def main():
+    office, desktop = start_office()
+    doc = None
+    url = None
+    reply = lambda value: (sys.stdout.write(json.dumps(value) + "\n"), sys.stdout.flush())
+    reply({"ready": True})
+    try:
+        for line in sys.stdin:
+            cmd = json.loads(line)
+            op = cmd["op"]
+            try:
+                if op == "open":
+                    url = uno.systemPathToFileUrl(os.path.abspath(cmd["path"]))
+                    doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+                    reply({"ok": True})
+                elif op == "set":
+                    doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).String = cmd["text"]
+                    reply({"ok": True})
+                elif op == "get":
+                    reply({"text": doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).String})
+                elif op == "validation":
+                    v = doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).getPropertyValue("Validation")
+                    reply({"type": v.Type.value, "formula1": v.getFormula1()})
+                elif op == "save":
+                    doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
+                    reply({"ok": True})
+                elif op == "close":
+                    doc.close(True)
+                    doc = None
+                    reply({"ok": True})
+                elif op == "quit":
+                    reply({"ok": True})
+                    break
+                else:
+                    reply({"error": "unknown op " + op})
+            except Exception as error:
+                reply({"error": "%s: %s" % (type(error).__name__, error)})
+    finally:
+        try:
+            if doc is not None:
+                doc.close(True)
+            desktop.terminate()
+        except Exception:
+            pass
+        try:
+            office.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+if __name__ == "__main__":
+    main()
