@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridBlocksBetween, lastGridBlock, nextGridBlock, planSnapshots } from '../src/domain/snapshotGrid.js';
+import { countUnavailable, dueBlocks, gridBlocksBetween, lastGridBlock, nextGridBlock } from '../src/domain/snapshotGrid.js';
 
 describe('snapshot grid', () => {
   it('finds grid blocks around a block', () => {
@@ -12,25 +12,26 @@ describe('snapshot grid', () => {
     expect(gridBlocksBetween(1200, 1250, 300)).toEqual([]);
   });
 
-  it('starts a new series at the newest grid block the node can still serve', () => {
-    expect(planSnapshots(null, 1250, 300, { backfill: false, stateWindow: 256 })).toEqual({ record: [1200], skipped: null });
-    // 1200 is 300 blocks back: a pruning node no longer has it, so wait for 1500.
-    expect(planSnapshots(null, 1500 - 1, 300, { backfill: false, stateWindow: 256 })).toEqual({ record: [], skipped: null });
+  it('starts a new series at the newest grid block, and continues the grid after a restart', () => {
+    expect(dueBlocks(null, 1250, 300)).toEqual([1200]);
+    expect(dueBlocks(null, 299, 300)).toEqual([]);
+    expect(dueBlocks(900, 1830, 300)).toEqual([1200, 1500, 1800]);
+    expect(dueBlocks(1800, 1830, 300)).toEqual([]);
+    // After a --once snapshot off the grid, the grid resumes.
+    expect(dueBlocks(1234, 1830, 300)).toEqual([1500, 1800]);
   });
 
-  it('continues the grid after a restart and fills a short gap', () => {
-    expect(planSnapshots(900, 1830, 300, { backfill: false, stateWindow: 1000 })).toEqual({ record: [1200, 1500, 1800], skipped: null });
-    expect(planSnapshots(1800, 1830, 300, { backfill: false, stateWindow: 256 })).toEqual({ record: [], skipped: null });
-  });
-
-  it('reports the part of a gap older than the node keeps, and backfill takes it all', () => {
-    expect(planSnapshots(300, 2450, 300, { backfill: false, stateWindow: 256 })).toEqual({
-      record: [2400],
-      skipped: { from: 600, to: 2100, count: 6 },
-    });
-    expect(planSnapshots(300, 2450, 300, { backfill: true, stateWindow: 256 })).toEqual({
-      record: [600, 900, 1200, 1500, 1800, 2100, 2400],
-      skipped: null,
-    });
+  it('finds where the state of a pruning node begins, with few probes', async () => {
+    const blocks = Array.from({ length: 1000 }, (_, i) => (i + 1) * 300);
+    for (const oldestKept of [0, 300, 301, 150_000, 299_999, 300_000, 300_001]) {
+      const probed: number[] = [];
+      const count = await countUnavailable(blocks, async (b) => {
+        probed.push(b);
+        return b >= oldestKept;
+      });
+      expect(count).toBe(blocks.filter((b) => b < oldestKept).length);
+      expect(probed.length).toBeLessThanOrEqual(11);
+    }
+    expect(await countUnavailable([], async () => true)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { UserError } from '../util/errors.js';
 export class StateUnavailableError extends UserError {
   constructor(
     readonly block: string,
-    nodeMessage: string,
+    readonly nodeMessage: string,
   ) {
     super(
       `the node no longer has the state of block ${block} (it answered: ${nodeMessage.trim()}). ` +

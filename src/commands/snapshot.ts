@@ -4,14 +4,17 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { readValidator } from '../chain/stake.js';
-import { StateUnavailableError } from '../chain/stateErrors.js';
-import { nextGridBlock as nextDue, planSnapshots } from '../domain/snapshotGrid.js';
+import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
+import { countUnavailable, dueBlocks, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
 import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
+
+/** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
+const TIMESTAMP_NOW = '0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb';
 
 interface SnapshotArgs {
   workbook: string;
@@ -20,7 +23,6 @@ interface SnapshotArgs {
   network?: string;
   hotkey?: string;
   interval?: number;
-  stateWindow: number;
   connectTimeout: number;
 }
 
@@ -38,11 +40,6 @@ export function builder(y: Argv): Argv<SnapshotArgs> {
     .option('network', { type: 'string', describe: 'local, finney, test or a ws(s):// URL (default: Settings network)' })
     .option('hotkey', { type: 'string', describe: 'Validator hotkey (default: Settings hotkey)' })
     .option('interval', { type: 'number', describe: 'Blocks between snapshots (default: Settings snapshot interval)' })
-    .option('state-window', {
-      type: 'number',
-      default: 256,
-      describe: 'How many recent blocks the node keeps state for (gaps older than this need --backfill)',
-    })
     .option('connect-timeout', { type: 'number', default: 60, describe: 'Seconds to keep retrying an unreachable node' })
     .example('valtrac snapshot --once', 'record the newest finalized block now')
     .example('valtrac snapshot', 'follow finalized blocks and record every N (what pm2 runs)')
@@ -177,24 +174,37 @@ class Snapshotter {
     }
   }
 
-  /** Records every grid block that is due at finalized head `finalized`, reporting a gap it cannot fill. */
+  /** Records every grid block due at finalized head `finalized`; without --backfill, reports what was pruned. */
   private async catchUp(finalized: number, startUp: boolean): Promise<void> {
-    const plan = planSnapshots(this.last, finalized, this.interval, {
-      backfill: this.args.backfill,
-      stateWindow: this.args.stateWindow,
-    });
-    if (plan.skipped) {
-      const { from, to, count } = plan.skipped;
-      log(
-        `gap: ${count} snapshot(s) missing from block ${from} to ${to} (older than the ${this.args.stateWindow} ` +
-          `blocks of state a default node keeps). Fill them with: valtrac snapshot --backfill --network <archive node URL>`,
-      );
+    let due = dueBlocks(this.last, finalized, this.interval);
+    if (due.length === 0) return;
+    if (!this.args.backfill) {
+      const pruned = await countUnavailable(due, (block) => this.stateAvailable(block));
+      if (pruned > 0) {
+        const missed = due.slice(0, pruned);
+        log(
+          `gap: ${missed.length} snapshot(s) missing from block ${missed[0]} to ${missed.at(-1)}: the node no longer ` +
+            `has their state. Fill them with: valtrac snapshot --backfill --network <archive node URL>`,
+        );
+        this.last = missed.at(-1)!;
+        due = due.slice(pruned);
+      }
     }
-    if (startUp && plan.record.length > 1) {
-      log(`catching up ${plan.record.length} snapshot(s) from block ${plan.record[0]} to ${plan.record.at(-1)}`);
+    if ((startUp || this.args.backfill) && due.length > 1) {
+      log(`catching up ${due.length} snapshot(s) from block ${due[0]} to ${due.at(-1)}`);
     }
-    await this.recordBlocks(plan.record, plan.record.length > 1);
-    if (plan.skipped) this.last = Math.max(this.last ?? 0, plan.skipped.to);
+    await this.recordBlocks(due, due.length > 1);
+  }
+
+  /** Whether the node still has the state of `block` (a pruning node keeps only recent blocks). */
+  private async stateAvailable(block: number): Promise<boolean> {
+    try {
+      await atBlock(`#${block}`, async () => this.api.rpc.state.getStorage(TIMESTAMP_NOW, await blockHashAt(this.api, block)));
+      return true;
+    } catch (error) {
+      if (error instanceof StateUnavailableError) return false;
+      throw error;
+    }
   }
 
   /** Reads and records each block; rows go to the workbook in chunks so a long backfill is not one write per block. */
@@ -219,16 +229,17 @@ class Snapshotter {
     }
   }
 
-  /** One block's snapshot; a block whose state the node has pruned is reported (and fatal only when backfilling). */
+  /** One block's snapshot; a block pruned in the meantime is reported (and fatal when backfilling or --once). */
   private async readBlock(block: number): Promise<ValidatorSnapshot | null> {
+    const hash = await blockHashAt(this.api, block);
     try {
-      return await readValidator(this.api, this.hotkey, await blockHashAt(this.api, block));
+      return await readValidator(this.api, this.hotkey, hash);
     } catch (error) {
-      if (error instanceof StateUnavailableError && !this.args.backfill && !this.args.once) {
-        log(`skipped block ${block}: ${error.message}`);
-        return null;
-      }
-      throw error;
+      if (!(error instanceof StateUnavailableError)) throw error;
+      const named = new StateUnavailableError(`${block} (${hash})`, error.nodeMessage);
+      if (this.args.backfill || this.args.once) throw named;
+      log(`skipped block ${block}: ${named.message}`);
+      return null;
     }
   }
 }

@@ -49,10 +49,17 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
 
   const ecosystem = await loadEcosystem();
   const forward = [...(argv.network ? ['--network', network] : []), ...(argv.hotkey ? ['--hotkey', argv.hotkey] : [])];
+  // Logs live beside the workbook they concern, whichever workbook that is.
+  const logs = path.join(path.dirname(workbook), 'logs');
   const apps = ecosystem.apps
     .filter((app) => hotkey || app.name !== 'valtrac-snapshot')
-    .map((app) => ({ ...app, args: [...app.args, '--workbook', workbook, ...(app.name === 'valtrac-snapshot' ? forward : [])] }));
-  fs.mkdirSync(path.dirname(apps[0]!.out_file), { recursive: true });
+    .map((app) => ({
+      ...app,
+      args: [...app.args, '--workbook', workbook, ...(app.name === 'valtrac-snapshot' ? forward : [])],
+      out_file: path.join(logs, path.basename(app.out_file)),
+      error_file: path.join(logs, path.basename(app.error_file)),
+    }));
+  fs.mkdirSync(logs, { recursive: true });
 
   scrubSecrets(process.env, ecosystem.SECRET_ENV_PARTS);
   await underPm2(async (pm2) => {
@@ -62,7 +69,6 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
     }
   });
 
-  const logs = path.dirname(apps[0]!.out_file);
   console.log(`Started under pm2: ${apps.map((a) => a.name).join(', ')} (network ${network}).`);
   if (!hotkey) {
     console.log(

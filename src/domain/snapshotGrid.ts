@@ -1,10 +1,5 @@
-/**
- * Snapshots land on a fixed grid of blocks (block % interval == 0), so a restarted snapshotter continues the same
- * series and two runs can never disagree about which blocks belong to it.
- */
-export function isOnGrid(block: number, interval: number): boolean {
-  return block % interval === 0;
-}
+// Snapshots land on a fixed grid of blocks (block % interval == 0), so a restarted snapshotter continues the same
+// series and two runs can never disagree about which blocks belong to it.
 
 /** The first grid block strictly after `block`. */
 export function nextGridBlock(block: number, interval: number): number {
@@ -23,34 +18,29 @@ export function gridBlocksBetween(after: number, upTo: number, interval: number)
   return blocks;
 }
 
-export interface SnapshotPlan {
-  /** Grid blocks to record now, ascending. */
-  record: number[];
-  /** Grid blocks missing since the last snapshot that this run will not fill (state older than the node keeps). */
-  skipped: { from: number; to: number; count: number } | null;
+/**
+ * The blocks due at finalized head `finalized`, given the last recorded block (null: none yet). With no snapshot
+ * yet the series starts at the newest grid block (block 0, genesis, is never one).
+ */
+export function dueBlocks(last: number | null, finalized: number, interval: number): number[] {
+  if (last === null) {
+    const newest = lastGridBlock(finalized, interval);
+    return newest > 0 ? [newest] : [];
+  }
+  return gridBlocksBetween(last, finalized, interval);
 }
 
 /**
- * Which blocks to record when the finalized head is `finalized`, given the last recorded block (null: none yet).
- * Without backfill only blocks whose state the node still keeps (within `stateWindow` of the head) are read; the
- * older part of a gap is reported. With no snapshot yet, the series starts at the newest grid block available.
+ * How many of `blocks` (ascending) come before the first one whose state is still available. A pruning node
+ * discards state from the oldest end, so availability is monotonic and a binary search needs log2(n) probes.
  */
-export function planSnapshots(
-  last: number | null,
-  finalized: number,
-  interval: number,
-  opts: { backfill: boolean; stateWindow: number },
-): SnapshotPlan {
-  const oldestReadable = opts.backfill ? 0 : Math.max(0, finalized - opts.stateWindow);
-  if (last === null) {
-    const newest = lastGridBlock(finalized, interval);
-    return { record: newest >= oldestReadable && newest > 0 ? [newest] : [], skipped: null };
+export async function countUnavailable(blocks: number[], available: (block: number) => Promise<boolean>): Promise<number> {
+  let lo = 0;
+  let hi = blocks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (await available(blocks[mid]!)) hi = mid;
+    else lo = mid + 1;
   }
-  const due = gridBlocksBetween(last, finalized, interval);
-  const record = due.filter((b) => b >= oldestReadable);
-  const missed = due.filter((b) => b < oldestReadable);
-  return {
-    record,
-    skipped: missed.length ? { from: missed[0]!, to: missed[missed.length - 1]!, count: missed.length } : null,
-  };
+  return lo;
 }

@@ -11,7 +11,8 @@ export interface AccountState {
 /** Emits an event into the block being built. */
 export type Emit = (pallet: string, name: string, values: unknown[]) => void;
 
-type Fields = Record<string, Codec & { toBigInt?: () => bigint; toNumber?: () => number }>;
+type Int = Codec & { toNumber(): number; toBigInt(): bigint };
+type AccountInfoCodec = Record<'nonce' | 'consumers' | 'providers' | 'sufficients', Int> & { data: Record<string, Int | undefined> };
 
 /** `System.Account` and the balance rules of pallet_balances' fungible impl (ED, keep-alive, reaping). */
 export class Accounts {
@@ -22,18 +23,12 @@ export class Accounts {
   }
 
   read(view: StateView, address: string): AccountState {
-    const info = this.codec.read(view, 'System', 'Account', [address]) as unknown as Fields & { data: Fields };
-    const n = (c: Codec) => (c as unknown as { toNumber(): number }).toNumber();
-    const b = (c: Codec) => (c as unknown as { toBigInt(): bigint }).toBigInt();
-    const data = info.data as unknown as Record<string, Codec>;
+    const info = this.codec.read(view, 'System', 'Account', [address]) as unknown as AccountInfoCodec;
+    const balance = (name: string) => info.data[name]?.toBigInt() ?? 0n;
     return {
-      nonce: n(info.nonce), consumers: n(info.consumers), providers: n(info.providers), sufficients: n(info.sufficients),
-      free: b(data.free), reserved: b(data.reserved), frozen: b(data.frozen ?? data.miscFrozen), flags: data.flags ? b(data.flags) : 0n,
+      nonce: info.nonce.toNumber(), consumers: info.consumers.toNumber(), providers: info.providers.toNumber(), sufficients: info.sufficients.toNumber(),
+      free: balance('free'), reserved: balance('reserved'), frozen: balance('frozen') || balance('miscFrozen'), flags: balance('flags'),
     };
-  }
-
-  exists(view: StateView, address: string): boolean {
-    return view.get(this.codec.key('System', 'Account', [address])) !== null;
   }
 
   write(state: Overlay, address: string, a: AccountState): void {

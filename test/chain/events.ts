@@ -36,12 +36,6 @@ export class EventCodec {
     return variant;
   }
 
-  hasEvent(pallet: string, name: string): boolean {
-    const p = this.rt.metadata.asLatest.pallets.find((x) => x.name.toString() === pallet);
-    if (!p || p.events.isNone) return false;
-    return this.rt.registry.lookup.getSiType(p.events.unwrap().type).def.asVariant.variants.some((v) => v.name.toString() === name);
-  }
-
   /** A RuntimeEvent's SCALE: pallet index, variant index, then each field by position. */
   event(palletName: string, name: string, values: unknown[]): Uint8Array {
     const pallet = this.pallet(palletName);
@@ -69,7 +63,7 @@ export class EventCodec {
   }
 
   /** The value to hand to the DispatchError type (Module errors resolved to their indices). */
-  dispatchErrorValue(err: DispatchErr): unknown {
+  private dispatchErrorValue(err: DispatchErr): unknown {
     if (typeof err === 'object' && 'Module' in err) {
       const [palletName, errorName] = err.Module;
       const pallet = this.pallet(palletName);

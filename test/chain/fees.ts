@@ -20,7 +20,7 @@ const CALL_WEIGHTS: Record<string, Weight> = {
 const BATCH_BASE: Weight = { refTime: 10_000_000n, proofSize: 0n };
 const BATCH_PER_ITEM: Weight = { refTime: 5_000_000n, proofSize: 0n };
 
-export function isBatch(call: Call): boolean {
+function isBatch(call: Call): boolean {
   return call.section === 'utility' && ['batch', 'batchAll', 'forceBatch'].includes(call.method);
 }
 

@@ -68,3 +68,12 @@ export async function produceUntil<T>(chain: TestChain, done: Promise<T>, interv
   }
   return watched;
 }
+
+/** Polls `condition` until true; fails after `timeoutMs` (generous: tests share two cores). */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -4,7 +4,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { AccountInfo, Header } from '@polkadot/types/interfaces';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectApi, produceUntil, rawRpc, sendAndWatch } from './helpers.js';
+import { connectApi, produceUntil, rawRpc, sendAndWatch, waitFor } from './helpers.js';
 import { TestChain } from './testChain.js';
 
 const TAO = 1_000_000_000n;
@@ -37,13 +37,16 @@ describe.each(['finney-219', 'devnet-381'] as const)('pool, subscriptions and fa
     const later = await api.tx.balances.transferKeepAlive(bob.address, 2_000n).signAsync(alice, { nonce: nonce + 1 });
     const first = await api.tx.balances.transferKeepAlive(bob.address, 1_000n).signAsync(alice, { nonce });
     const statuses: string[] = [];
+    let firstStatus!: () => void;
+    const gotFirstStatus = new Promise<void>((resolve) => { firstStatus = resolve; });
     const laterDone = new Promise<string>((resolve, reject) => {
       later.send((r) => {
         statuses.push(r.status.type);
+        firstStatus();
         if (r.status.isInBlock) resolve(r.status.asInBlock.toHex());
       }).catch(reject);
     });
-    await sleep(50);
+    await gotFirstStatus;
     expect(statuses).toEqual(['Future']);
     const again = await rawRpc(chain.url, 'author_submitExtrinsic', [later.toHex()]);
     expect(again.error).toEqual({ code: 1013, message: 'Transaction Already Imported', data: later.hash.toHex() });
@@ -78,7 +81,7 @@ describe.each(['finney-219', 'devnet-381'] as const)('pool, subscriptions and fa
     const start = chain.freeBalance(bob.address);
     chain.setFreeBalance(bob.address, start + 777n);
     await chain.produceBlocks(3);
-    await sleep(100);
+    await waitFor(() => seen.includes(start + 777n) && finalized[finalized.length - 1] === chain.bestNumber() - 2, 'storage and finalized-head notifications');
     unsubAccount();
     unsubHeads();
     expect(seen[0]).toBe(start);

@@ -1,9 +1,9 @@
 import type { Struct } from '@polkadot/types';
-import { compactAddLength, hexToU8a, u8aConcat, u8aToHex, bnToU8a, u8aToBigInt } from '@polkadot/util';
-import { encodeAddress } from '@polkadot/util-crypto';
+import { compactAddLength, compactFromU8a, hexToU8a, u8aConcat, u8aToHex, bnToU8a, u8aToBigInt } from '@polkadot/util';
+import { blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
 import type { Accounts } from './accounts.js';
 import { decodeExtrinsic, estimate } from './extrinsics.js';
-import { feeParts, partialFee, type Weight } from './fees.js';
+import { feeParts } from './fees.js';
 import type { LoadedRuntime } from './metadataFiles.js';
 import { RpcError } from './rpcServer.js';
 import type { StakeEra } from './scenario.js';
@@ -11,6 +11,8 @@ import type { StakeLedger } from './stake.js';
 import type { StorageCodec } from './storageCodec.js';
 import type { Hex, StateView } from './storage.js';
 
+/** DelegateInfo of the legacy runtimes, in field order: delegate, take, nominators, owner, registrations, permits, returns. */
+const LEGACY_DELEGATE_INFO = '(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)';
 const u32 = (n: number) => bnToU8a(n, { bitLength: 32, isLe: true });
 const u64 = (n: bigint) => bnToU8a(n, { bitLength: 64, isLe: true });
 
@@ -65,12 +67,14 @@ export class RuntimeApis {
       }
       case 'TransactionPaymentApi_query_weight_to_fee': {
         const w = this.rt.registry.createType('SpWeightsWeightV2Weight' as never, input) as unknown as { refTime: { toBigInt(): bigint } };
-        return u8aToHex(u64(partialFee({ refTime: w.refTime.toBigInt(), proofSize: 0n }, 0) - feeParts({ refTime: 0n, proofSize: 0n }, 0).baseFee));
+        return u8aToHex(u64(feeParts({ refTime: w.refTime.toBigInt(), proofSize: 0n }, 0).adjustedWeightFee));
       }
       case 'TransactionPaymentApi_query_length_to_fee':
-        return u8aToHex(u64(feeParts({ refTime: 0n, proofSize: 0n } as Weight, Number(u8aToBigInt(input.subarray(0, 4), { isLe: true }))).lenFee));
+        return u8aToHex(u64(feeParts({ refTime: 0n, proofSize: 0n }, Number(u8aToBigInt(input.subarray(0, 4), { isLe: true }))).lenFee));
       case 'DelegateInfoRuntimeApi_get_delegate':
-        return this.getDelegate(encodeAddress(input.subarray(0, 32), 42), view);
+        if (this.outputType('DelegateInfoRuntimeApi', 'get_delegate')) return this.getDelegate(encodeAddress(input.subarray(0, 32), 42), view);
+        if (this.era === 'legacy' && this.declaresApi('DelegateInfoRuntimeApi')) return this.getDelegateBytes(input, view);
+        break;
       case 'SwapRuntimeApi_current_alpha_price':
         if (this.outputType('SwapRuntimeApi', 'current_alpha_price')) {
           return u8aToHex(u64(this.alphaPrice(Number(u8aToBigInt(input.subarray(0, 2), { isLe: true })), view)));
@@ -78,6 +82,30 @@ export class RuntimeApis {
         break;
     }
     throw new RpcError(4003, `Client error: Execution failed: Other: Exported method ${name} is not found`);
+  }
+
+  /** Whether the runtime's `System.Version` lists an API (V14 metadata declares no signatures). */
+  private declaresApi(name: string): boolean {
+    const id = blake2AsHex(name, 64);
+    return this.rt.version.apis.some(([apiId]) => apiId === id);
+  }
+
+  /**
+   * Legacy runtimes export `get_delegate(Vec<u8>) -> Vec<u8>`: the SCALE of `Option<DelegateInfo>` with one
+   * RAO stake per nominator read from `Stake(hotkey, coldkey)`, wrapped in a byte vector.
+   */
+  private getDelegateBytes(input: Uint8Array, view: StateView): Hex {
+    const [offset] = compactFromU8a(input);
+    const hotkey = encodeAddress(input.subarray(offset, offset + 32), 42);
+    if (view.get(this.codec.key('SubtensorModule', 'Delegates', [hotkey])) === null) return u8aToHex(compactAddLength(new Uint8Array([0])));
+    const info = this.rt.registry.createTypeUnsafe(LEGACY_DELEGATE_INFO, [[
+      hotkey,
+      this.codec.read(view, 'SubtensorModule', 'Delegates', [hotkey]),
+      this.ledger.legacyStakers(view, hotkey).filter((s) => s.stake > 0n).map((s) => [s.coldkey, s.stake]),
+      this.codec.read(view, 'SubtensorModule', 'Owner', [hotkey]),
+      [0], [0], 0, 0,
+    ]]);
+    return u8aToHex(compactAddLength(u8aConcat(new Uint8Array([1]), info.toU8a())));
   }
 
   /** TAO per alpha scaled by 10^9, as the runtime's U96F32 price is returned; root is 1:1. */

@@ -2,7 +2,8 @@ import type { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Codec } from '@polkadot/types/types';
-import { blake2AsU8a, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
+import { compactAddLength, compactStripLength, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectApi, produceUntil, sendAndWatch } from './helpers.js';
 import { ALL_METADATA, TestChain, type ValidatorScenario } from './testChain.js';
@@ -89,6 +90,18 @@ describe.each(ALL_METADATA)('a seeded validator on %s', (metadata) => {
     const declared = chain.registry.metadata.apis.some((a) => a.name.toString() === 'DelegateInfoRuntimeApi');
     if (!declared) {
       expect(api.call.delegateInfoRuntimeApi).toBeUndefined();
+      if (chain.era === 'legacy') {
+        // V14 runtimes export it as get_delegate(Vec<u8>) -> Vec<u8> holding the SCALE of Option<DelegateInfo>.
+        const raw = await api.rpc.state.call('DelegateInfoRuntimeApi_get_delegate', u8aToHex(compactAddLength(decodeAddress(hotkey))));
+        const [, optionBytes] = compactStripLength(raw.toU8a(true));
+        const decoded = api.createType('Option<(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)>', optionBytes);
+        const [delegate, take, noms, ownerSs58] = decoded.unwrap() as unknown as [Codec, Codec, Array<[Codec, Codec]>, Codec];
+        expect(delegate.toString()).toBe(hotkey);
+        expect(ownerSs58.toString()).toBe(owner.address);
+        expect(Number(take.toString())).toBe(Math.floor((180_000 * 65_535) / 1_000_000));
+        const n1 = noms.find(([ck]) => ck.toString() === nominators[0])!;
+        expect(big(n1[1])).toBe(big(chain.storage('SubtensorModule', 'Stake', [hotkey, nominators[0]])));
+      }
       return;
     }
     const info = (await api.call.delegateInfoRuntimeApi.getDelegate(hotkey)) as unknown as { isSome: boolean; unwrap(): Record<string, Codec> };
