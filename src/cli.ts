@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
+import * as confirm from './commands/confirm.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as plan from './commands/plan.js';
@@ -31,6 +32,7 @@ const cli = yargs(hideBin(process.argv))
   .command(watch)
   .command(snapshot)
   .command(plan)
+  .command(confirm)
   .command(start)
   .command(charts)
   .command(stats)

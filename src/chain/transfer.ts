@@ -14,8 +14,6 @@ export interface Transfer {
   amount: Rao;
 }
 
-/** How to pay: plain TAO transfers, or moving the owner's stake on the validator hotkey (same subnet, no swap). */
-export type PayMode = { kind: 'tao' } | { kind: 'stake'; hotkey: string; netuid: number };
 
 export interface BatchPlan {
   transfers: Transfer[];
@@ -31,19 +29,9 @@ export interface BlockLimits {
   length: number;
 }
 
-export function canPayAsStake(api: ApiPromise): boolean {
-  return typeof api.tx.subtensorModule?.transferStake === 'function';
-}
-
-function transferCall(api: ApiPromise, t: Transfer, mode: PayMode): SubmittableExtrinsic<'promise'> {
-  if (mode.kind === 'stake') {
-    return api.tx.subtensorModule!.transferStake!(t.address, mode.hotkey, mode.netuid, mode.netuid, t.amount);
-  }
-  return api.tx.balances!.transferKeepAlive!(t.address, t.amount);
-}
-
-export function batchCall(api: ApiPromise, transfers: readonly Transfer[], mode: PayMode): SubmittableExtrinsic<'promise'> {
-  return api.tx.utility!.batchAll!(transfers.map((t) => transferCall(api, t, mode)));
+/** One atomic `utility.batch_all` of `balances.transfer_keep_alive`: all transfers land, or none. */
+export function batchCall(api: ApiPromise, transfers: readonly Transfer[]): SubmittableExtrinsic<'promise'> {
+  return api.tx.utility!.batchAll!(transfers.map((t) => api.tx.balances!.transferKeepAlive!(t.address, t.amount)));
 }
 
 /** What one normal-class extrinsic may use: the runtime's own limits, read from its constants. */
@@ -69,8 +57,8 @@ interface BlockWeightsConst {
 }
 
 /** Estimates a batch as the chain would charge it: weight, fee and encoded length of the signed extrinsic. */
-async function estimate(api: ApiPromise, sender: string, transfers: readonly Transfer[], mode: PayMode) {
-  const tx = batchCall(api, transfers, mode);
+async function estimate(api: ApiPromise, sender: string, transfers: readonly Transfer[]) {
+  const tx = batchCall(api, transfers);
   const info = await tx.paymentInfo(sender);
   // a signature, era, nonce and tip add ~100 bytes to the unsigned call
   const length = tx.method.encodedLength + 128;
@@ -87,16 +75,19 @@ export async function planBatches(
   api: ApiPromise,
   sender: string,
   transfers: readonly Transfer[],
-  mode: PayMode,
 ): Promise<BatchPlan[]> {
   const limits = blockLimits(api);
   const chunks = await splitToFit(transfers, async (chunk) => {
-    const e = await estimate(api, sender, chunk, mode);
-    return e.refTime <= limits.refTime && e.proofSize <= limits.proofSize && e.length <= limits.length;
+    const e = await estimate(api, sender, chunk);
+    return { load: Math.max(ratio(e.refTime, limits.refTime), ratio(e.proofSize, limits.proofSize), ratio(BigInt(e.length), BigInt(limits.length))), value: e };
   });
-  const plans: BatchPlan[] = [];
-  for (const chunk of chunks) plans.push({ transfers: chunk, ...(await estimate(api, sender, chunk, mode)) });
-  return plans;
+  return chunks.map(({ chunk, value }) => ({ transfers: chunk, ...value }));
+}
+
+/** used / limit as a float for sizing chunks only (never money); exact at the boundary: used <= limit ⇔ ratio <= 1. */
+function ratio(used: bigint, limit: bigint): number {
+  if (used <= limit) return Number((used * 1_000_000n) / limit) / 1_000_000;
+  return 1 + Number(((used - limit) * 1_000_000n) / limit + 1n) / 1_000_000;
 }
 
 export interface SignedBatch {
@@ -112,11 +103,10 @@ export async function signBatch(
   api: ApiPromise,
   pair: KeyringPair,
   transfers: readonly Transfer[],
-  mode: PayMode,
   nonce: number,
   birth: { number: number; hash: string },
 ): Promise<SignedBatch> {
-  const tx = batchCall(api, transfers, mode);
+  const tx = batchCall(api, transfers);
   await tx.signAsync(pair, {
     nonce,
     blockHash: birth.hash,
@@ -139,7 +129,9 @@ export function describeDispatchError(api: ApiPromise, error: DispatchError): st
     const meta = api.registry.findMetaError(error.asModule);
     return `${meta.section}.${meta.name}${meta.docs.length ? `: ${meta.docs.join(' ').trim()}` : ''}`;
   }
-  return error.type;
+  // Token, Arithmetic and Transactional errors carry their reason as an inner enum: "Token.FundsUnavailable"
+  const inner = (error.value as unknown as { type?: unknown }).type;
+  return typeof inner === 'string' ? `${error.type}.${inner}` : error.type;
 }
 
 /** The outcome of the extrinsic at `index` in a block, read from that block's events. */
@@ -154,15 +146,14 @@ export function outcomeAt(api: ApiPromise, events: readonly EventRecord[], index
   return { error, fee };
 }
 
-/** Finds the extrinsic by hash in finalized blocks `from..to` (inclusive; capped at the finalized head). */
-export async function findInFinalized(
+/** Finds the extrinsic by hash in blocks `from..to` (inclusive); the caller keeps `to` at or below the finalized head. */
+export async function findInBlocks(
   api: ApiPromise,
   hash: string,
   from: number,
   to: number,
 ): Promise<(Inclusion & { index: number }) | null> {
-  const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  for (let n = from; n <= Math.min(to, head); n++) {
+  for (let n = from; n <= to; n++) {
     const blockHash = await api.rpc.chain.getBlockHash(n);
     const block = await api.rpc.chain.getBlock(blockHash);
     const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
@@ -173,29 +164,28 @@ export async function findInFinalized(
   return null;
 }
 
-export async function finalizedHead(api: ApiPromise): Promise<{ number: number; hash: string }> {
-  const hash = await api.rpc.chain.getFinalizedHead();
-  const header = await api.rpc.chain.getHeader(hash);
-  return { number: header.number.toNumber(), hash: hash.toHex() };
-}
-
 /**
  * Submits signed bytes and follows them to finality. Resolves with the finalized block and the outcome;
  * rejects when the node refuses the transaction (invalid, stale nonce, already imported...).
- * `onInBlock` runs as soon as the block that includes it is known.
+ * `onSubmitted` runs once the node has accepted it into its pool, `onInBlock` once a block includes it.
  */
 export async function submitAndFollow(
   api: ApiPromise,
   hex: string,
-  onInBlock: (blockHash: string) => void = () => {},
+  hooks: { onSubmitted?: () => void; onInBlock?: (blockHash: string) => void } = {},
 ): Promise<Inclusion> {
   const extrinsic = api.createType('Extrinsic', hex);
   return new Promise<Inclusion>((resolve, reject) => {
     let unsubscribe: (() => void) | null = null;
+    let submitted = false;
     const done = () => unsubscribe?.();
     api.rpc.author
       .submitAndWatchExtrinsic(extrinsic, (status) => {
-        if (status.isInBlock) onInBlock(status.asInBlock.toHex());
+        if (!submitted) {
+          submitted = true;
+          hooks.onSubmitted?.();
+        }
+        if (status.isInBlock) hooks.onInBlock?.(status.asInBlock.toHex());
         if (status.isFinalized) {
           done();
           const blockHash = status.asFinalized;
@@ -221,18 +211,35 @@ export async function submitAndFollow(
   });
 }
 
-/** Free balance and whether the account exists (has a provider): a new account must receive at least the ED. */
-export async function accountInfo(api: ApiPromise, address: string): Promise<{ free: Rao; exists: boolean }> {
-  const account = (await api.query.system!.account!(address)) as unknown as {
-    data: { free: { toBigInt(): bigint } };
-    providers: { toNumber(): number };
-    sufficients: { toNumber(): number };
-  };
-  const free = account.data.free.toBigInt();
-  return { free, exists: account.providers.toNumber() > 0 || account.sufficients.toNumber() > 0 };
+export interface AccountState {
+  free: Rao;
+  /** Has a provider or sufficient reference: a new account must receive at least the existential deposit. */
+  exists: boolean;
 }
 
-export async function accountNonce(api: ApiPromise, address: string): Promise<number> {
-  const account = (await api.query.system!.account!(address)) as unknown as { nonce: { toNumber(): number } };
+interface AccountCodec {
+  data: { free: { toBigInt(): bigint } };
+  providers: { toNumber(): number };
+  sufficients: { toNumber(): number };
+}
+
+/** Free balance and existence of each address, in one storage query. */
+export async function accountStates(api: ApiPromise, addresses: readonly string[]): Promise<AccountState[]> {
+  if (addresses.length === 0) return [];
+  const accounts = (await api.query.system!.account!.multi([...addresses])) as unknown as AccountCodec[];
+  return accounts.map((a) => ({
+    free: a.data.free.toBigInt(),
+    exists: a.providers.toNumber() > 0 || a.sufficients.toNumber() > 0,
+  }));
+}
+
+/** The next nonce the node would accept from `address`, counting transactions waiting in its pool. */
+export async function nextNonce(api: ApiPromise, address: string): Promise<number> {
+  return (await api.rpc.system.accountNextIndex(address)).toNumber();
+}
+
+/** The account's nonce in the state of a given (finalized) block: transactions counted there can no longer vanish. */
+export async function nonceAt(api: ApiPromise, address: string, blockHash: string): Promise<number> {
+  const account = (await (await api.at(blockHash)).query.system!.account!(address)) as unknown as { nonce: { toNumber(): number } };
   return account.nonce.toNumber();
 }

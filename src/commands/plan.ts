@@ -1,7 +1,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../chain/connect.js';
-import { accountInfo } from '../chain/transfer.js';
+import { accountStates } from '../chain/transfer.js';
 import { computePayouts, type PeriodSnapshot } from '../domain/payout.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
 import { formatTao, parseTao } from '../domain/tao.js';
@@ -164,7 +164,6 @@ function choosePool(text: string, accrued: Rao): Rao {
 }
 
 async function existingAccounts(api: ApiPromise, addresses: string[]): Promise<Set<string>> {
-  const exists = new Set<string>();
-  for (const address of addresses) if ((await accountInfo(api, address)).exists) exists.add(address);
-  return exists;
+  const states = await accountStates(api, addresses);
+  return new Set(addresses.filter((_, i) => states[i]!.exists));
 }

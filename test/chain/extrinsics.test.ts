@@ -68,6 +68,7 @@ describe.each(ALL_METADATA)('signed extrinsics on %s', (metadata) => {
     // paymentInfo signs with a fake 64-byte signature; an ecdsa one is 65 bytes, so estimate the signed bytes.
     const tx = await api.tx.balances.transferAllowDeath(bob.address, 12_345n).signAsync(pair);
     const fee = ((await api.call.transactionPaymentApi.queryInfo(tx.toU8a(), tx.encodedLength)) as unknown as RuntimeDispatchInfo).partialFee.toBigInt();
+    expect((await rawRpc(chain.url, 'payment_queryInfo', [tx.toHex()])).result).toMatchObject({ class: 'normal', partialFee: fee.toString() });
     const result = await sendAndWatch(tx);
     const n = await blockNumber(result.blockHash);
     expect(chain.freeBalance(pair.address, n - 1) - chain.freeBalance(pair.address, n)).toBe(12_345n + fee);

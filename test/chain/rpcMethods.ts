@@ -114,6 +114,7 @@ export function registerMethods(server: RpcServer, node: SimNode): void {
   server.method('payment_queryInfo', ([hex, hash]) => {
     at(hash);
     const { weight, partialFee } = estimate(decodeExtrinsic(rt, hexParam(hex, 'extrinsic')));
-    return { weight: { refTime: Number(weight.refTime), proofSize: Number(weight.proofSize) }, class: 'normal', partialFee: partialFee.toString() };
+    // serde's shape on current nodes: Weight keeps Rust field names, the rest is camelCase.
+    return { weight: { ref_time: Number(weight.refTime), proof_size: Number(weight.proofSize) }, class: 'normal', partialFee: partialFee.toString() };
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
 import type { AccountInfo } from '@polkadot/types/interfaces';
 import { blake2AsU8a, cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
@@ -100,6 +103,22 @@ describe('pruning', () => {
     } finally {
       await api.disconnect();
       await chain.close();
+    }
+  });
+});
+
+describe('shared metadata location', () => {
+  test('a missing metadata file fails with its path and how to fix it', async () => {
+    const previous = process.env.VALTRAC_SHARED;
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'valtrac-shared-'));
+    process.env.VALTRAC_SHARED = empty;
+    try {
+      await expect(TestChain.start({ metadata: 'devnet-381' }))
+        .rejects.toThrow(`test chain: metadata file ${path.join(empty, 'subtensor', 'metadata', 'devnet-381.scale')} is missing; put the shared subtensor metadata there or set VALTRAC_SHARED`);
+    } finally {
+      if (previous === undefined) delete process.env.VALTRAC_SHARED;
+      else process.env.VALTRAC_SHARED = previous;
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 });

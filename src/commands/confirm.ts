@@ -1,0 +1,319 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { createInterface } from 'node:readline/promises';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { finalizedHead } from '../chain/blocks.js';
+import { connect } from '../chain/connect.js';
+import {
+  accountStates,
+  findInBlocks,
+  nextNonce,
+  nonceAt,
+  planBatches,
+  signBatch,
+  submitAndFollow,
+  type BatchPlan,
+  type Inclusion,
+  type Transfer,
+} from '../chain/transfer.js';
+import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
+import { formatTao } from '../domain/tao.js';
+import { crashPoint } from '../util/crashPoint.js';
+import { UserError } from '../util/errors.js';
+import { readPlanFile } from '../workbook/planFile.js';
+import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
+import { WorkbookStore } from '../workbook/store.js';
+import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
+import { refuseProblems } from './payoutChecks.js';
+
+interface ConfirmArgs {
+  workbook: string;
+  'dry-run': boolean;
+  yes: boolean;
+  wallet: string | undefined;
+  'wallet-path': string | undefined;
+}
+
+export const command = 'confirm';
+export const describe = 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice';
+
+export function builder(yargs: Argv<{ workbook: string }>) {
+  return yargs
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing' })
+    .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for "yes" before sending' })
+    .option('wallet', {
+      type: 'string',
+      describe: 'Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else VALTRAC_PAYOUT_MNEMONIC',
+    })
+    .option('wallet-path', { type: 'string', describe: 'Folder of Bittensor wallets (default ~/.bittensor/wallets)' })
+    .example('valtrac confirm --dry-run --wallet payout', 'show the batches, fees and balance without sending')
+    .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
+}
+
+export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {
+  const store = new WorkbookStore(args.workbook);
+  await store.applyPending();
+  const first = await store.readWithProblems();
+  refuseProblems(first.problems, 'confirm');
+  const payoutColdkey = first.data.settings.payoutColdkey;
+  if (!payoutColdkey) throw new UserError('Settings has no payout coldkey: enter the SS58 address that pays, then run confirm again');
+  const log = SendLog.beside(args.workbook);
+
+  const api = await connect(first.data.settings.network, { argument: 'Settings network' });
+  try {
+    await reconcile(api, store, log);
+    const data = await store.read();
+    const stored = await readPlanFile(args.workbook);
+    const plan = checkPlanAgainstWorkbook(stored, data, paidInLog(log));
+    const stale = plan.rows.filter((r) => r.status === 'sent');
+    if (stale.length > 0) {
+      throw new UserError(
+        `Payouts marks ${stale.map((r) => r.user).join(', ')} as sent, but the send log ${log.path} has no open batch ` +
+          'for them: check the extrinsic hash on a block explorer before doing anything else',
+      );
+    }
+    const due = plan.rows.filter((r) => r.status === 'planned' || r.status === 'failed');
+    const carried = plan.rows.filter((r) => r.status === 'carried');
+    if (due.length === 0) {
+      console.log(`Plan ${plan.planId}: nothing to send (${plan.rows.filter((r) => r.status === 'paid').length} paid, ${carried.length} carried).`);
+      return;
+    }
+
+    const pair = await loadPayoutKey(keySource(args.wallet, args.walletPath, process.env), process.env, () =>
+      promptPassword('Password of the payout coldkey: '),
+    );
+    if (pair.address !== payoutColdkey) {
+      throw new UserError(
+        `the key loaded (${pair.address}) is not the payout coldkey in Settings (${payoutColdkey}): ` +
+          'use that wallet, or correct Settings',
+      );
+    }
+
+    const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
+    const transfers: Transfer[] = due.map((r) => ({ user: r.user, address: r.address, amount: r.amount }));
+    const recipients = await accountStates(api, transfers.map((t) => t.address));
+    for (const [i, t] of transfers.entries()) {
+      if (!recipients[i]!.exists && t.amount < existentialDeposit) {
+        throw new UserError(
+          `${t.user}'s address ${t.address} is a new account and ${formatTao(t.amount)} TAO is below the existential ` +
+            `deposit (${formatTao(existentialDeposit)} TAO): the whole batch would fail. Run valtrac plan again to carry it.`,
+        );
+      }
+    }
+    const batches = await planBatches(api, pair.address, transfers);
+    const total = transfers.reduce((sum, t) => sum + t.amount, 0n);
+    const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
+    const sender = (await accountStates(api, [pair.address]))[0]!;
+    printSummary(plan.planId, batches, total, fees, sender.free, carried.length);
+    const needed = total + fees + existentialDeposit;
+    if (sender.free < needed) {
+      throw new UserError(
+        `the payout coldkey ${pair.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
+          `(payouts ${formatTao(total)} + fees ${formatTao(fees)} + existential deposit ${formatTao(existentialDeposit)}). ` +
+          'Top it up and run confirm again. Nothing was sent.',
+      );
+    }
+    if (args.dryRun) {
+      console.log('Dry run: nothing was signed or sent.');
+      return;
+    }
+    if (!args.yes) await askYes(`Send ${formatTao(total)} TAO to ${transfers.length} users? Type yes to send: `);
+
+    const firstBatch = Math.max(0, ...plan.rows.map((r) => r.batch ?? 0)) + 1;
+    for (const [i, batch] of batches.entries()) {
+      await sendBatch(api, store, log, pair, plan.planId, firstBatch + i, batch);
+    }
+    console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+  } finally {
+    await api.disconnect();
+  }
+}
+
+function paidInLog(log: SendLog): Set<string> {
+  const entries = log.entries();
+  const paid = new Set(entries.filter((e) => e.type === 'settled' && e.outcome === 'paid').map((e) => e.extrinsicHash));
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.type === 'sending' && paid.has(e.extrinsicHash)) for (const user of e.users) keys.add(paidKey(user, e.extrinsicHash));
+  }
+  return keys;
+}
+
+function printSummary(planId: string, batches: BatchPlan[], total: bigint, fees: bigint, free: bigint, carried: number): void {
+  console.log(`Plan ${planId}: ${batches.reduce((n, b) => n + b.transfers.length, 0)} payments in ${batches.length} batch(es)` +
+    `${carried ? `, ${carried} carried to the next period` : ''}.`);
+  for (const [i, b] of batches.entries()) {
+    console.log(`  batch ${i + 1}: ${b.transfers.length} transfers, ${formatTao(b.transfers.reduce((s, t) => s + t.amount, 0n))} TAO, ` +
+      `fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
+  }
+  console.log(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);
+}
+
+async function askYes(question: string): Promise<void> {
+  if (!process.stdin.isTTY) throw new UserError('confirm needs your "yes": run it in a terminal, or pass --yes');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(question);
+  rl.close();
+  if (answer.trim().toLowerCase() !== 'yes') throw new UserError('not confirmed: nothing was sent');
+}
+
+/**
+ * Records the batch (send log, then `sent` in Payouts) before it can reach the chain, sends it, and records the
+ * outcome. Every step is safe to crash after: reconcile() finishes whatever was recorded.
+ */
+async function sendBatch(
+  api: ApiPromise,
+  store: WorkbookStore,
+  log: SendLog,
+  pair: KeyringPair,
+  planId: string,
+  batch: number,
+  plan: BatchPlan,
+): Promise<void> {
+  const nonce = await nextNonce(api, pair.address);
+  const birth = await finalizedHead(api);
+  const signed = await signBatch(api, pair, plan.transfers, nonce, birth);
+  const entry: SendingEntry = {
+    type: 'sending',
+    planId,
+    batch,
+    users: plan.transfers.map((t) => t.user),
+    extrinsicHash: signed.hash,
+    hex: signed.hex,
+    nonce,
+    eraBirth: signed.eraBirth,
+    eraPeriod: signed.eraPeriod,
+    at: new Date().toISOString(),
+  };
+  log.append(entry);
+  await store.apply({
+    kind: 'updatePayouts',
+    planId,
+    updates: entry.users.map((user) => ({ user, batch, status: 'sent' as const, extrinsicHash: signed.hash })),
+  });
+  crashPoint('before-send');
+  console.log(`Batch ${batch}: sending ${signed.hash} (nonce ${nonce}, valid through block ${signed.eraBirth + signed.eraPeriod})...`);
+  let inclusion: Inclusion;
+  try {
+    inclusion = await submitAndFollow(api, signed.hex, {
+      onSubmitted: () => crashPoint('after-send'),
+      onInBlock: () => crashPoint('after-inclusion'),
+    });
+  } catch (error) {
+    throw new UserError(
+      `the node did not take batch ${batch} (${(error as Error).message}). It stays recorded as sent in ${log.path}: ` +
+        `run confirm again, and it will find it in a block or prove it expired (after block ${signed.eraBirth + signed.eraPeriod}) ` +
+        'before sending anything else',
+    );
+  }
+  await settle(store, log, entry, inclusion);
+}
+
+/** Writes the chain's verdict on a batch: Payouts first, then the send log (so a crash in between is reconciled again). */
+async function settle(store: WorkbookStore, log: SendLog, entry: SendingEntry, inclusion: Inclusion): Promise<void> {
+  const paid = inclusion.error === null;
+  await store.apply({
+    kind: 'updatePayouts',
+    planId: entry.planId,
+    updates: entry.users.map((user) => ({
+      user,
+      batch: entry.batch,
+      status: paid ? ('paid' as const) : ('failed' as const),
+      extrinsicHash: entry.extrinsicHash,
+      blockNumber: inclusion.blockNumber,
+      blockHash: inclusion.blockHash,
+      ...(paid ? {} : { note: `batch ${entry.batch} failed on chain, nobody in it was paid: ${inclusion.error}` }),
+    })),
+  });
+  log.append({
+    type: 'settled',
+    planId: entry.planId,
+    batch: entry.batch,
+    extrinsicHash: entry.extrinsicHash,
+    outcome: paid ? 'paid' : 'failed',
+    blockNumber: inclusion.blockNumber,
+    blockHash: inclusion.blockHash,
+    error: inclusion.error,
+    at: new Date().toISOString(),
+  });
+  console.log(paid
+    ? `Batch ${entry.batch}: paid in block ${inclusion.blockNumber} (${inclusion.blockHash}).`
+    : `Batch ${entry.batch}: failed in block ${inclusion.blockNumber}: ${inclusion.error}`);
+  if (!paid) {
+    throw new UserError(
+      `batch ${entry.batch} failed on chain (${inclusion.error}); its rows are marked failed and nobody in it was paid. ` +
+        'Fix the cause and run confirm again to retry them.',
+    );
+  }
+}
+
+async function markExpired(store: WorkbookStore, log: SendLog, entry: SendingEntry, why: string): Promise<void> {
+  await store.apply({
+    kind: 'updatePayouts',
+    planId: entry.planId,
+    updates: entry.users.map((user) => ({
+      user,
+      status: 'planned' as const,
+      batch: null,
+      extrinsicHash: null,
+      note: `batch ${entry.batch} (${entry.extrinsicHash}) was never included (${why}); it is safe to send again`,
+    })),
+  });
+  log.append({
+    type: 'settled',
+    planId: entry.planId,
+    batch: entry.batch,
+    extrinsicHash: entry.extrinsicHash,
+    outcome: 'expired',
+    blockNumber: null,
+    blockHash: null,
+    error: why,
+    at: new Date().toISOString(),
+  });
+  console.log(`Batch ${entry.batch} of plan ${entry.planId} was never included (${why}): its rows will be sent again.`);
+}
+
+const POLL_MS = 1_000;
+
+/**
+ * Before anything is sent: every batch recorded as sending is found in a finalized block (paid or failed), or proven
+ * never to land (its mortal era ended, or its nonce was used by another transaction), or resubmitted as the same
+ * signed bytes and followed. Nothing new is sent while a batch is undecided.
+ */
+async function reconcile(api: ApiPromise, store: WorkbookStore, log: SendLog): Promise<void> {
+  for (const entry of log.open()) {
+    const signer = api.createType('Extrinsic', entry.hex).signer.toString();
+    const lastValid = entry.eraBirth + entry.eraPeriod;
+    console.log(`Reconciling batch ${entry.batch} of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
+    let searched = entry.eraBirth - 1;
+    let resubmitted = false;
+    for (;;) {
+      const head = await finalizedHead(api);
+      const found = await findInBlocks(api, entry.extrinsicHash, searched + 1, Math.min(head.number, lastValid));
+      if (found) {
+        await settle(store, log, entry, found);
+        break;
+      }
+      searched = Math.min(head.number, lastValid);
+      if (head.number > lastValid) {
+        await markExpired(store, log, entry, `its era ended at block ${lastValid}`);
+        break;
+      }
+      if ((await nonceAt(api, signer, head.hash)) > entry.nonce) {
+        await markExpired(store, log, entry, `nonce ${entry.nonce} was used by another transaction`);
+        break;
+      }
+      if (!resubmitted) {
+        resubmitted = true;
+        try {
+          await settle(store, log, entry, await submitAndFollow(api, entry.hex));
+          break;
+        } catch (error) {
+          if (error instanceof UserError) throw error;
+          // already in the pool, or being included: keep watching finalized blocks
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
