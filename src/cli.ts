@@ -6,13 +6,14 @@ import * as check from './commands/check.js';
 import * as confirm from './commands/confirm.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
+import * as menu from './commands/menu.js';
 import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
 import * as users from './commands/users.js';
-import * as watch from './commands/watch.js';
 import * as stats from './commands/stats.js';
+import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -31,11 +32,12 @@ const cli = yargs(hideBin(process.argv))
   .command(check)
   .command(watch)
   .command(snapshot)
+  .command(start)
   .command(plan)
   .command(confirm)
-  .command(start)
   .command(charts)
   .command(stats)
+  .command(menu)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

@@ -5,6 +5,9 @@ import { describe, expect, test } from 'vitest';
 import { renderPng } from '../src/charts/render.js';
 import { allCharts, writeCharts } from '../src/charts/write.js';
 import type { ChartData } from '../src/charts/data.js';
+import { MAX_CHART_SNAPSHOTS } from '../src/charts/program.js';
+import { poolReturns } from '../src/domain/returns.js';
+import { evenlySpaced } from '../src/domain/sample.js';
 import { seededChartData } from './fixtures/chart-data.js';
 import { inspectPage } from './helpers/chromium.js';
 import { readSvg } from './helpers/svg.js';
@@ -56,9 +59,9 @@ describe('charts from the seeded program', () => {
     expect(values).toContainEqual(expect.objectContaining({ block: 1000, series: 'Total stake', tao: 170.01 }));
     expect(values).toContainEqual(expect.objectContaining({ block: 1000, series: 'Nominator stake', tao: 170 }));
     expect(values).toContainEqual(expect.objectContaining({ block: 1900, series: 'Delegate stake (pool)', tao: 0.04 }));
-    expect(values).toContainEqual(expect.objectContaining({ block: 3100, series: 'Total stake', tao: 214.035 }));
-    // The pool axis spans 0 .. 0.04 TAO: its labels are exactly the round ticks of that range.
-    expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['0.00', '0.01', '0.02', '0.03', '0.04']));
+    expect(values).toContainEqual(expect.objectContaining({ block: 3100, series: 'Total stake', tao: 214.08 }));
+    // The pool axis spans 0 .. 0.08 TAO: its labels are exactly the round ticks of that range.
+    expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['0.00', '0.02', '0.04', '0.06', '0.08']));
     expect(chart.texts('axis-label')).toEqual(expect.arrayContaining(['170', '180', '190', '200', '210']));
   });
 
@@ -143,4 +146,39 @@ describe('charts before anything is recorded', () => {
       `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="28" font-family="${family}" font-size="24">Stake 123</text></svg>`;
     expect(renderPng(text('DejaVu Sans')).equals(renderPng(text('DejaVu Serif')))).toBe(false);
   });
+});
+
+describe('charts of a long history', () => {
+  test('a year of snapshots is drawn from 500, and 30 users from the 24 largest', async () => {
+    const HOUR = 3_600_000;
+    const start = Date.UTC(2025, 0, 1);
+    const snapshots = Array.from({ length: 8760 }, (_, i) => ({
+      block: 300 * i,
+      blockHash: '0x',
+      time: new Date(start + i * HOUR),
+      totalStake: 1_000_000_000_000n + BigInt(i) * 1_000_000n,
+      delegateStake: BigInt(i) * 1_000_000n,
+      nominatorStake: 1_000_000_000_000n,
+      nominators: 30,
+      usersStake: 1_000_000_000_000n,
+    }));
+    const sampled = evenlySpaced(snapshots, MAX_CHART_SNAPSHOTS);
+    // user k holds k+1 TAO at every sampled snapshot
+    const userStakes = sampled.flatMap((s) =>
+      Array.from({ length: 30 }, (_, k) => ({ user: `user${String(k).padStart(2, '0')}`, block: s.block, time: s.time, stake: BigInt(k + 1) * 1_000_000_000n })),
+    );
+    const data: ChartData = { snapshots: sampled, userStakes, returns: poolReturns(sampled), payouts: [], shares: [], sharesPeriod: '' };
+    const { svg } = await renderInto(data);
+    const validator = await svg('validator-stake');
+    expect(validator.count('symbol', 'mark')).toBe(0);
+    expect(validator.count('line', 'mark')).toBe(3);
+    const stakes = await svg('user-stakes');
+    expect(stakes.texts('title-subtitle').join(' ')).toContain('The 24 largest of 30 users by current stake');
+    // the panels are the 24 largest, largest first: user29 .. user06
+    const panels = stakes.texts('title-text').filter((t) => t.startsWith('user'));
+    expect(panels).toEqual(Array.from({ length: 24 }, (_, i) => `user${String(29 - i).padStart(2, '0')}`));
+    expect(stakes.count('line', 'mark')).toBe(24);
+    // each 1,000,000 RAO per hour on 1,000 TAO: 1e-6 per hour * 8766 = 0.8766 % a year, whatever the spacing
+    for (const r of data.returns) expect(r.poolApr).toBeCloseTo(0.008766, 9);
+  }, 120_000);
 });

@@ -36,7 +36,7 @@ describe('a seeded workbook through the store', () => {
     const stakes = readSvg(await readFile(path.join(dir, 'user-stakes.svg'), 'utf8'));
     expect(stakes.count('symbol', 'mark')).toBe(24);
     // The shares chart shows the estimate of the current period (see test/domain/stats.test.ts for the numbers):
-    // base 52.60 / 23.70 / 14.22 %, final = earned / 30,000,000 RAO = 54.97 / 28.44 / 7.11 %.
+    // base 52.60 / 23.70 / 14.22 %, final = earned / 40,000,000 RAO = 54.97 / 28.44 / 7.11 %.
     const shares = readSvg(await readFile(path.join(dir, 'shares.svg'), 'utf8'));
     expect([...shares.texts('mark')].sort()).toEqual(['14.22', '23.70', '28.44', '52.60', '54.97', '7.11'].sort());
     expect(shares.texts('title-subtitle').join(' ')).toContain('estimate for blocks 1900–3100');
@@ -46,10 +46,10 @@ describe('a seeded workbook through the store', () => {
 describe('valtrac stats', () => {
   test('validator summary as text', async () => {
     const { stdout } = await valtrac('stats');
-    expect(stdout).toMatch(/Total stake\s+214\.035000000 TAO/);
+    expect(stdout).toMatch(/Total stake\s+214\.080000000 TAO/);
     expect(stdout).toMatch(/Take\s+18%/);
     expect(stdout).toMatch(/Users’ stake\s+194\.000000000 TAO \(90\.6542% of nominator stake\)/);
-    expect(stdout).toMatch(/Pool accrued since last payout\s+0\.030000000 TAO \(blocks 1900–3100, 4 snapshots\)/);
+    expect(stdout).toMatch(/Pool accrued since last payout\s+0\.040000000 TAO \(blocks 1900–3100, 4 snapshots\)/);
     expect(stdout).toMatch(/Next snapshot block\s+3400/);
     expect(stdout).toMatch(/Last payout\s+p2: blocks 2200–3100, planned, 0\.013500000 TAO to 3 users/);
   });
@@ -59,18 +59,18 @@ describe('valtrac stats', () => {
     const bob = JSON.parse(stdout);
     expect(bob.name).toBe('bob');
     expect(bob.currentStake).toBe('50000000000');
-    expect(bob.estimate).toEqual({ basePpb: '236993442', taxPaid: '710980', taxReceived: '2132940', earned: '8531764' });
+    expect(bob.estimate).toEqual({ basePpb: '236993442', taxPaid: '947973', taxReceived: '2843921', earned: '11375685' });
     expect(bob.referrer).toEqual({ name: 'alice', taxPpm: '100000' });
     expect(bob.referees).toEqual([{ name: 'carol', taxPpm: '500000' }]);
     expect(bob.history.map((h: { amount: string }) => h.amount)).toEqual(['10800000', '4500000']);
-    expect(bob.aprInclReferrals).toBeCloseTo(0.37394, 4);
+    expect(bob.aprInclReferrals).toBeCloseTo(0.498596, 5);
   });
 
   test('one user as text', async () => {
     const { stdout } = await valtrac('stats', 'alice');
     expect(stdout).toContain(`${seed.ADDR.alice}  68.400000000 TAO`);
     expect(stdout).toMatch(/Referees\s+bob \(10%\)/);
-    expect(stdout).toMatch(/Estimated payout \(this period\)\s+0\.016491373 TAO/);
+    expect(stdout).toMatch(/Estimated payout \(this period\)\s+0\.021988498 TAO/);
     expect(stdout).toMatch(/p1\s+blocks 1000–1900\s+paid\s+0\.025200000 TAO\s+0xabc/);
   });
 

@@ -1,6 +1,6 @@
 import { POOL_RETURN_FORMULA } from '../domain/returns.js';
 import type { ChartData, ChartSpec } from './data.js';
-import { chartConfig, emptyChart, SCHEMA } from './theme.js';
+import { chartConfig, emptyChart, SCHEMA, showPoints } from './theme.js';
 
 const TITLE = 'Annualised return of the payout pool';
 
@@ -27,7 +27,7 @@ export function returnsChart(data: ChartData): ChartSpec {
       width: 640,
       height: 280,
       data: { values },
-      mark: { type: 'line', point: true },
+      mark: { type: 'line', point: showPoints(values.length) },
       encoding: {
         x: { field: 'time', type: 'temporal', title: 'Snapshot time (UTC)', axis: { format: '%Y-%m-%d %H:%M' } },
         y: { field: 'percent', type: 'quantitative', title: 'Annualised return (%)' },

@@ -27,3 +27,8 @@ export function emptyChart(title: string, message: string) {
     config: chartConfig,
   };
 }
+
+/** Point markers help read a few snapshots and only clutter hundreds. */
+export function showPoints(pointsPerSeries: number): boolean {
+  return pointsPerSeries <= 100;
+}

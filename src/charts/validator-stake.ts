@@ -1,6 +1,6 @@
 import type { ChartData, ChartSpec } from './data.js';
 import { taoForChart } from './display.js';
-import { chartConfig, emptyChart, SCHEMA } from './theme.js';
+import { chartConfig, emptyChart, SCHEMA, showPoints } from './theme.js';
 
 const TITLE = 'Validator stake';
 
@@ -33,7 +33,7 @@ export function validatorStakeChart(data: ChartData): ChartSpec {
           width: 640,
           height: 220,
           data: { values: stake },
-          mark: { type: 'line', point: true },
+          mark: { type: 'line', point: showPoints(data.snapshots.length) },
           encoding: {
             x: { ...timeAxis, title: null },
             y: { field: 'tao', type: 'quantitative', title: 'Stake (TAO)', scale: { zero: false } },
@@ -45,7 +45,7 @@ export function validatorStakeChart(data: ChartData): ChartSpec {
           width: 640,
           height: 140,
           data: { values: pool },
-          mark: { type: 'line', color: '#54a24b', point: { color: '#54a24b' } },
+          mark: { type: 'line', color: '#54a24b', point: showPoints(data.snapshots.length) ? { color: '#54a24b' } : false },
           encoding: {
             x: timeAxis,
             y: { field: 'tao', type: 'quantitative', title: 'Pool (TAO)' },

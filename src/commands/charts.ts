@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { chartData } from '../charts/program.js';
+import { chartData, MAX_CHART_SNAPSHOTS } from '../charts/program.js';
+import { payoutHistory } from '../domain/period.js';
+import type { PayoutRow } from '../domain/types.js';
+import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { WorkbookStore } from '../workbook/store.js';
@@ -14,14 +17,28 @@ export function chartsDir(workbookPath: string): string {
 }
 
 /**
+ * The first block whose record the current period's estimate needs: the closed period's last snapshot is the pool's
+ * baseline. A partly paid plan has no next period; the charts then need no period records.
+ */
+export function periodStart(payouts: readonly PayoutRow[]): number {
+  try {
+    return payoutHistory(payouts).closedThrough ?? 0;
+  } catch (error) {
+    if (error instanceof UserError) return Number.MAX_SAFE_INTEGER;
+    throw error;
+  }
+}
+
+/**
  * Re-renders every chart from the workbook and the snapshot records; `snapshot` and `confirm` call this after they
  * write. Returns the index page's path.
  */
 export async function refreshCharts(workbookPath: string): Promise<string> {
   const program = await new WorkbookStore(workbookPath).read();
-  const { records } = await readStakeHistory(workbookPath, program.users);
+  const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS });
+  const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts) });
   const dir = chartsDir(workbookPath);
-  await writeCharts(dir, chartData(program, records), path.basename(workbookPath));
+  await writeCharts(dir, chartData(program, history.records, period.records), path.basename(workbookPath));
   return path.join(dir, 'index.html');
 }
 
@@ -32,4 +49,13 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
 export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<void> {
   const index = await refreshCharts(argv.workbook);
   console.log(`Charts written: open ${index}`);
+}
+
+/** For `snapshot` and `confirm`: a chart that cannot be drawn must never stop them, so this only warns. */
+export async function refreshChartsQuietly(workbookPath: string, warn: (message: string) => void = console.error): Promise<void> {
+  try {
+    await refreshCharts(workbookPath);
+  } catch (error) {
+    warn(`charts not refreshed: ${(error as Error).message}`);
+  }
 }

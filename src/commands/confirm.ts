@@ -25,6 +25,7 @@ import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
+import { refreshChartsQuietly } from './charts.js';
 
 interface ConfirmArgs {
   workbook: string;
@@ -124,6 +125,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
       await sendBatch(api, store, log, pair, plan.planId, firstBatch + i, batch);
     }
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+    await refreshChartsQuietly(args.workbook);
   } finally {
     await api.disconnect();
   }

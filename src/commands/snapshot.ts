@@ -3,6 +3,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
+import { refreshChartsQuietly } from './charts.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { countUnavailable, dueBlocks, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
@@ -226,6 +227,7 @@ class Snapshotter {
         log(`snapshot${position} ${describeRow(row)}`);
       }
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
+      if (rows.length) await refreshChartsQuietly(this.store.path, log);
     }
   }
 

@@ -34,7 +34,9 @@ export function validatorReport(v: ValidatorStats): string {
     ['Users’ stake', n ? `${tao(v.usersStake)} (${formatPpb(v.usersSharePpb)} of nominator stake)` : '–'],
     [
       'Pool accrued since last payout',
-      v.period ? `${tao(v.period.poolAccrued)} (blocks ${v.period.startBlock}–${v.period.endBlock}, ${v.period.snapshots.length} snapshots)` : '–',
+      v.period
+        ? `${tao(v.period.poolAccrued)} (blocks ${v.period.startBlock}–${v.period.endBlock}, ${v.period.snapshots.length} snapshots)`
+        : (v.periodProblem ?? '– (no snapshot since the last payout)'),
     ],
     ['Next snapshot block', v.nextSnapshotBlock === null ? '–' : String(v.nextSnapshotBlock)],
     [

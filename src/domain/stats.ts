@@ -1,6 +1,8 @@
 import { computePayouts, type PayoutPlan, type UserPayout } from './payout.js';
+import { payoutHistory } from './period.js';
 import { annualise } from './returns.js';
 import type { ColdkeyStakes } from './stakes.js';
+import { UserError } from '../util/errors.js';
 import type { PayoutRow, Rao, Referral, Settings, SnapshotSummary, User } from './types.js';
 
 /** What the statistics are computed from: the workbook's sheets and the per-nominator snapshot records. */
@@ -16,16 +18,18 @@ export interface StatsInput {
   takePpm: bigint | null;
 }
 
-/** The current payout period: the snapshots after the last paid payout's period, up to the newest. */
+/** The current payout period: the snapshots after the newest closed plan, up to the newest. */
 export interface CurrentPeriod {
   snapshots: SnapshotSummary[];
-  /** The snapshot the period starts from: the last one of the paid period, or the first snapshot ever. */
+  /** The snapshot the pool is measured from: the last one of the closed period, or the period's first. */
   startBlock: number;
   startTime: Date;
   endBlock: number;
   endTime: Date;
   /** The delegate stake gained since the start: the pool this period shares out (estimate). */
   poolAccrued: Rao;
+  /** What the last closed plan carried into this period, by user. */
+  carriedIn: ReadonlyMap<string, Rao>;
 }
 
 export interface PayoutSummary {
@@ -46,6 +50,8 @@ export interface ValidatorStats {
   usersStake: Rao;
   usersSharePpb: bigint | null;
   period: CurrentPeriod | null;
+  /** Why there is no current period although there are snapshots (e.g. a plan is partly paid). */
+  periodProblem: string | null;
   nextSnapshotBlock: number | null;
   lastPayout: PayoutSummary | null;
 }
@@ -93,13 +99,6 @@ function byBlock<T extends { block: number }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => a.block - b.block);
 }
 
-/** The newest paid payout period (status `paid`), by its last block. */
-function lastPaidPeriod(payouts: readonly PayoutRow[]): PayoutRow | null {
-  let last: PayoutRow | null = null;
-  for (const row of payouts) if (row.status === 'paid' && (last === null || row.toBlock > last.toBlock)) last = row;
-  return last;
-}
-
 export function summarisePayout(rows: readonly PayoutRow[], planId: string): PayoutSummary {
   const mine = rows.filter((r) => r.planId === planId && r.status !== 'carried');
   const first = rows.find((r) => r.planId === planId)!;
@@ -115,41 +114,47 @@ export function summarisePayout(rows: readonly PayoutRow[], planId: string): Pay
 }
 
 /**
- * The period since the last paid payout. Its pool is what the delegate stake gained since the period started:
- * the sum of the increases between consecutive snapshots (a drop is money leaving the pool, not a negative take).
- * Before any payout the whole delegate stake at the newest snapshot is the pool.
+ * The period `plan` would pay now, by its rules (domain/period.ts): the snapshots after the newest closed plan, and
+ * as pool what the delegate stake grew by from that plan's last snapshot (or the period's first) to the newest.
  */
 export function currentPeriod(snapshots: readonly SnapshotSummary[], payouts: readonly PayoutRow[]): CurrentPeriod | null {
+  const history = payoutHistory(payouts);
   const ordered = byBlock(snapshots);
-  const paid = lastPaidPeriod(payouts);
-  const newest = ordered.at(-1);
+  const inPeriod = ordered.filter((s) => history.closedThrough === null || s.block > history.closedThrough);
+  const newest = inPeriod.at(-1);
   if (!newest) return null;
-  if (!paid) {
-    return { snapshots: ordered, startBlock: ordered[0]!.block, startTime: ordered[0]!.time, endBlock: newest.block, endTime: newest.time, poolAccrued: newest.delegateStake };
-  }
-  const inPeriod = ordered.filter((s) => s.block > paid.toBlock);
-  if (inPeriod.length === 0) return null;
-  const start = [...ordered].reverse().find((s) => s.block <= paid.toBlock) ?? inPeriod[0]!;
-  let accrued = 0n;
-  let previous = start;
-  for (const s of inPeriod) {
-    if (s.delegateStake > previous.delegateStake) accrued += s.delegateStake - previous.delegateStake;
-    previous = s;
-  }
-  return { snapshots: inPeriod, startBlock: start.block, startTime: start.time, endBlock: newest.block, endTime: newest.time, poolAccrued: accrued };
+  const baseline = ordered.find((s) => s.block === history.closedThrough) ?? inPeriod[0]!;
+  return {
+    snapshots: inPeriod,
+    startBlock: baseline.block,
+    startTime: baseline.time,
+    endBlock: newest.block,
+    endTime: newest.time,
+    poolAccrued: newest.delegateStake - baseline.delegateStake,
+    carriedIn: history.carriedIn,
+  };
 }
 
 export function validatorStats(input: StatsInput): ValidatorStats {
   const newest = byBlock(input.snapshots).at(-1) ?? null;
   const planIds = [...new Set(byBlock(input.payouts.map((r) => ({ ...r, block: r.toBlock }))).map((r) => r.planId))];
   const lastPlan = planIds.at(-1);
+  let period: CurrentPeriod | null = null;
+  let periodProblem: string | null = null;
+  try {
+    period = currentPeriod(input.snapshots, input.payouts);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    periodProblem = error.message;
+  }
   return {
     newest,
     takePpm: input.takePpm,
     registeredUsers: input.users.length,
     usersStake: newest?.usersStake ?? 0n,
     usersSharePpb: newest ? ratioPpb(newest.usersStake, newest.nominatorStake) : null,
-    period: currentPeriod(input.snapshots, input.payouts),
+    period,
+    periodProblem,
     nextSnapshotBlock: newest ? newest.block + input.settings.snapshotInterval : null,
     lastPayout: lastPlan === undefined ? null : summarisePayout(input.payouts, lastPlan),
   };
@@ -157,7 +162,8 @@ export function validatorStats(input: StatsInput): ValidatorStats {
 
 /**
  * This period's payout as `plan` would compute it now, from the workbook alone: every payout address is assumed to
- * exist (no existential-deposit carries) and the pool is what accrued since the last paid payout.
+ * exist (no existential-deposit carries) and the pool is what accrued since the last closed plan. Null when there is
+ * nothing to share (no users, no nominator stake, or the delegate stake did not grow).
  */
 export function estimatePeriod(input: StatsInput, period: CurrentPeriod): PayoutPlan | null {
   const stakesAt = new Map(input.records.map((r) => [r.block, r.stakes]));
@@ -166,14 +172,14 @@ export function estimatePeriod(input: StatsInput, period: CurrentPeriod): Payout
     nominatorStake: s.nominatorStake,
     stakeByColdkey: stakesAt.get(s.block) ?? new Map<string, Rao>(),
   }));
-  if (input.users.length === 0 || !snapshots.some((s) => s.nominatorStake > 0n)) return null;
+  if (input.users.length === 0 || period.poolAccrued <= 0n || !snapshots.some((s) => s.nominatorStake > 0n)) return null;
   return computePayouts({
     users: input.users,
     referrals: input.referrals,
     taxMode: input.settings.taxMode,
     snapshots,
     pool: period.poolAccrued,
-    carriedIn: new Map(),
+    carriedIn: period.carriedIn,
     accountExists: () => true,
     existentialDeposit: 0n,
   });

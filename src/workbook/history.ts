@@ -1,25 +1,40 @@
 import type { ColdkeyStakes } from '../domain/stakes.js';
+import { evenlySpaced } from '../domain/sample.js';
 import type { User } from '../domain/types.js';
 import { listRecords, readRecord, readStakes, recordsDir } from './records.js';
 
 export interface StakeHistory {
-  /** The registered users' coldkey stakes at every recorded snapshot in the range, ascending. */
+  /** The registered users' coldkey stakes at the recorded snapshots read, ascending. */
   records: ColdkeyStakes[];
   /** The validator's take at the newest record, or null when nothing is recorded. */
   takePpm: bigint | null;
 }
 
+export interface HistoryOptions {
+  /** Only records from this block on (the current period, for statistics). */
+  fromBlock?: number;
+  /** Read at most this many records, evenly spaced (charts of a long history). */
+  maxRecords?: number;
+}
+
 /** Reads the per-nominator records beside the workbook, keeping only the registered users' coldkeys. */
-export async function readStakeHistory(
-  workbookPath: string,
-  users: readonly User[],
-  range: { fromBlock: number; toBlock: number } = { fromBlock: 0, toBlock: Number.MAX_SAFE_INTEGER },
-): Promise<StakeHistory> {
+export async function readStakeHistory(workbookPath: string, users: readonly User[], options: HistoryOptions = {}): Promise<StakeHistory> {
   const dir = recordsDir(workbookPath);
-  const records: ColdkeyStakes[] = [];
+  const all = await listRecords(dir);
+  const inRange = all.filter((b) => b >= (options.fromBlock ?? 0));
+  const blocks = options.maxRecords === undefined ? inRange : evenlySpaced(inRange, options.maxRecords);
   const coldkeys = users.flatMap((u) => u.addresses);
-  for await (const r of readStakes(dir, range, coldkeys)) records.push({ block: r.block, time: r.time, stakes: r.stakes });
-  const newest = (await listRecords(dir)).at(-1);
+  const records: ColdkeyStakes[] = [];
+  if (blocks.length === inRange.length && blocks.length > 0) {
+    for await (const r of readStakes(dir, { fromBlock: blocks[0]!, toBlock: blocks.at(-1)! }, coldkeys)) records.push(toStakes(r));
+  } else {
+    for (const block of blocks) for await (const r of readStakes(dir, { fromBlock: block, toBlock: block }, coldkeys)) records.push(toStakes(r));
+  }
+  const newest = all.at(-1);
   const takePpm = newest === undefined ? null : (await readRecord(dir, newest)).takePpm;
   return { records, takePpm };
+}
+
+function toStakes(r: ColdkeyStakes): ColdkeyStakes {
+  return { block: r.block, time: r.time, stakes: r.stakes };
 }

@@ -17,7 +17,7 @@ describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () 
   it('summarises the newest snapshot, the period since the last paid payout and the last payout', () => {
     const v = validatorStats(input);
     expect(v.newest?.block).toBe(3100);
-    expect(v.newest?.totalStake).toBe(214_035_000_000n);
+    expect(v.newest?.totalStake).toBe(214_080_000_000n);
     expect(v.registeredUsers).toBe(3);
     // users 114 + 50 + 30 = 194 of 214 TAO nominator stake = 906542056 ppb
     expect(v.usersStake).toBe(194n * seed.TAO);
@@ -31,14 +31,15 @@ describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () 
     const p = currentPeriod(seed.snapshots, seed.payouts)!;
     expect(p.snapshots.map((s) => s.block)).toEqual([2200, 2500, 2800, 3100]);
     expect([p.startBlock, p.endBlock]).toEqual([1900, 3100]);
-    // D: 40 -> 5 (drop: the payout) -> 15 -> 25 -> 35 million RAO: three increases of 10 million
-    expect(p.poolAccrued).toBe(30_000_000n);
+    // D grows by 10 million RAO a snapshot: 80 million at 3100 less 40 million at 1900 (the closed plan's end)
+    expect(p.poolAccrued).toBe(40_000_000n);
   });
 
-  it('before any paid payout the period is every snapshot and the pool is the whole delegate stake', () => {
+  it('before any paid payout the period is every snapshot and the pool grows from the first one', () => {
     const p = currentPeriod(seed.snapshots, [])!;
     expect(p.snapshots).toHaveLength(8);
-    expect(p.poolAccrued).toBe(35_000_000n);
+    // 80 - 10 million RAO
+    expect(p.poolAccrued).toBe(70_000_000n);
     expect(currentPeriod([], [])).toBeNull();
   });
 });
@@ -47,15 +48,15 @@ describe('user statistics', () => {
   // Period snapshots i = 4..7: N = 208, 210, 212, 214 TAO; alice 108..114, bob 50, carol 30.
   // base = mean share: alice 0.526013115, bob 0.236993442, carol 0.142196065 (exact fractions, floored to ppb)
   // tax (base mode): bob pays 10 % of his base to alice, carol 50 % of hers to bob.
-  // pool 30,000,000 RAO: exact earned 16491373.78, 8531763.93, 2132940.98; floors sum 27156076,
-  // target floor(pool * total final) = 27156078: +1 to the largest remainders, carol (.98) and bob (.93).
+  // pool 40,000,000 RAO: exact earned 21988498.37, 11375685.24, 2843921.31; the floors already add up to
+  // floor(pool * total final) = 36208104, so no remainder is handed out.
   const period = currentPeriod(seed.snapshots, seed.payouts)!;
   const estimate = estimatePeriod(input, period);
 
   it('estimates the period with the payout math', () => {
     const rows = Object.fromEntries(estimate!.rows.map((r) => [r.user, r]));
     expect([rows.alice!.basePpb, rows.bob!.basePpb, rows.carol!.basePpb]).toEqual([526_013_115n, 236_993_442n, 142_196_065n]);
-    expect([rows.alice!.earned, rows.bob!.earned, rows.carol!.earned]).toEqual([16_491_373n, 8_531_764n, 2_132_941n]);
+    expect([rows.alice!.earned, rows.bob!.earned, rows.carol!.earned]).toEqual([21_988_498n, 11_375_685n, 2_843_921n]);
   });
 
   it('bob: stake, shares, both referral sides, estimate, return and history', () => {
@@ -65,11 +66,11 @@ describe('user statistics', () => {
     expect(s.sharePpb).toBe(233_644_859n);
     expect(s.referrer).toEqual({ name: 'alice', taxPpm: 100_000n });
     expect(s.referees).toEqual([{ name: 'carol', taxPpm: 500_000n }]);
-    expect(s.estimate).toEqual({ basePpb: 236_993_442n, taxPaid: 710_980n, taxReceived: 2_132_940n, earned: 8_531_764n });
-    // 8531764 / 30000000
-    expect(s.finalPpb).toBe(284_392_133n);
-    // 0.008531764 TAO on a mean 50 TAO over 4 hours: * 8766 / 4 = 0.373947...
-    expect(s.aprInclReferrals).toBeCloseTo((8_531_764 / 50e9) * (8766 / 4), 8);
+    expect(s.estimate).toEqual({ basePpb: 236_993_442n, taxPaid: 947_973n, taxReceived: 2_843_921n, earned: 11_375_685n });
+    // 11375685 / 40000000
+    expect(s.finalPpb).toBe(284_392_125n);
+    // 0.011375685 TAO on a mean 50 TAO over 4 hours: * 8766 / 4 = 0.498596...
+    expect(s.aprInclReferrals).toBeCloseTo((11_375_685 / 50e9) * (8766 / 4), 8);
     expect(s.history.map((h) => [h.planId, h.status, h.amount])).toEqual([
       ['p1', 'paid', 10_800_000n],
       ['p2', 'planned', 4_500_000n],

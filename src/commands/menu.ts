@@ -1,0 +1,20 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { runMenu } from '../menu/main.js';
+import { Prompter } from '../menu/prompter.js';
+import { UserError } from '../util/errors.js';
+import type { WorkbookArgs } from './common.js';
+
+/** `$0`: `valtrac` with no command opens the menu when a person is at a terminal. */
+export const command = ['menu', '$0'];
+export const describe = 'The interactive main menu (also what `valtrac` alone opens in a terminal)';
+
+export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
+  return yargs.example('valtrac menu --workbook workbook/valtrac.xlsx', '');
+}
+
+export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<void> {
+  if (argv._[0] !== 'menu' && !process.stdin.isTTY) {
+    throw new UserError('Name a command (valtrac --help lists them); the menu opens without one only in a terminal.', 2);
+  }
+  await runMenu(new Prompter(), argv.workbook);
+}

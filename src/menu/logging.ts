@@ -1,0 +1,44 @@
+import path from 'node:path';
+import pm2 from 'pm2';
+import * as start from '../commands/start.js';
+import { UserError } from '../util/errors.js';
+import type { Prompter } from './prompter.js';
+
+const SNAPSHOTTER = 'valtrac-snapshot';
+
+function call<T>(fn: (cb: (error: Error | null, result?: T) => void) => void): Promise<T | undefined> {
+  return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
+}
+
+async function withPm2<T>(work: () => Promise<T>): Promise<T> {
+  await call((cb) => pm2.connect(cb)).catch((error: unknown) => {
+    throw new UserError(`cannot reach pm2 (${(error as Error).message}). Try: npx pm2 ping`);
+  });
+  try {
+    return await work();
+  } finally {
+    pm2.disconnect();
+  }
+}
+
+async function snapshotterStatus(): Promise<string | null> {
+  const list = (await withPm2(() => call<pm2.ProcessDescription[]>((cb) => pm2.describe(SNAPSHOTTER, cb)))) ?? [];
+  return list[0]?.pm2_env?.status ?? null;
+}
+
+/** 1: start logging (`valtrac start`: the snapshotter and the watcher under pm2) or stop the snapshotter. */
+export async function loggingMenu(p: Prompter, workbook: string): Promise<void> {
+  const status = await snapshotterStatus();
+  if (status === 'online' || status === 'launching') {
+    p.print(`Logging is running (pm2 process ${SNAPSHOTTER}).`);
+    if (await p.confirm('Stop logging?')) {
+      await withPm2(() => call((cb) => pm2.stop(SNAPSHOTTER, cb)));
+      p.print(`Stopped ${SNAPSHOTTER}. Start it again with 1, or: npx pm2 start ${SNAPSHOTTER}`);
+    }
+    return;
+  }
+  p.print(status ? `Logging is ${status} (pm2 process ${SNAPSHOTTER}).` : 'Logging is not running.');
+  if (await p.confirm('Start logging under pm2?', true)) {
+    await start.handler({ workbook: path.resolve(workbook), _: [], $0: 'valtrac' });
+  }
+}
