@@ -1,7 +1,8 @@
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { connect } from '../chain/connect.js';
-import { accountNonce, blockLimits, finalizedHead, planBatches, signBatch, submitAndFollow, type Transfer } from '../chain/transfer.js';
+import { finalizedHead } from '../chain/blocks.js';
+import { blockLimits, nextNonce, planBatches, signBatch, submitAndFollow, type Transfer } from '../chain/transfer.js';
 import type { ChainHost } from './host.js';
 import type { Scenario } from './scenario.js';
 
@@ -40,13 +41,13 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
     const transfers = payouts(scenario);
     const limits = blockLimits(api);
     const start = performance.now();
-    const plans = await planBatches(api, pair.address, transfers, { kind: 'tao' });
+    const plans = await planBatches(api, pair.address, transfers);
     const firstBlock = await bestNumber(api);
-    let nonce = await accountNonce(api, pair.address);
+    let nonce = await nextNonce(api, pair.address);
     let lastBlock = firstBlock;
     const perBatch: string[] = [];
     for (const plan of plans) {
-      const signed = await signBatch(api, pair, plan.transfers, { kind: 'tao' }, nonce++, await finalizedHead(api));
+      const signed = await signBatch(api, pair, plan.transfers, nonce++, await finalizedHead(api));
       const inclusion = await submitAndFollow(api, signed.hex);
       if (inclusion.error) throw new Error(`bench batch failed on the test chain: ${inclusion.error}`);
       lastBlock = inclusion.blockNumber;
