@@ -26,6 +26,10 @@ async function payer() {
   return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
 }
 
+function ordinal(n: number): string {
+  return n === 1 ? 'next' : `${n}th`;
+}
+
 async function bestNumber(api: Awaited<ReturnType<typeof connect>>): Promise<number> {
   return (await api.rpc.chain.getHeader()).number.toNumber();
 }
@@ -42,12 +46,14 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
     const limits = blockLimits(api);
     const start = performance.now();
     const plans = await planBatches(api, pair.address, transfers);
-    const firstBlock = await bestNumber(api);
     let nonce = await nextNonce(api, pair.address);
-    let lastBlock = firstBlock;
+    let firstBlock: number | null = null;
+    let lastBlock = 0;
     const perBatch: string[] = [];
     for (const plan of plans) {
       const signed = await signBatch(api, pair, plan.transfers, nonce++, await finalizedHead(api));
+      // Counted from the best block when the first batch is sent: the blocks it takes the chain to include them.
+      firstBlock ??= await bestNumber(api);
       const inclusion = await submitAndFollow(api, signed.hex);
       if (inclusion.error) throw new Error(`bench batch failed on the test chain: ${inclusion.error}`);
       lastBlock = inclusion.blockNumber;
@@ -64,9 +70,9 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
         ms,
         rssMb,
         runs: 1,
-        detail: `${plans.length} extrinsic(s), included ${lastBlock - firstBlock} block(s) after submission; ${perBatch.join('; ')}`,
+        detail: `${plans.length} extrinsic(s), all included by the ${ordinal(lastBlock - firstBlock!)} block after submission; ${perBatch.join('; ')}`,
         target: '1 extrinsic, 1 block',
-        met: plans.length === 1 && lastBlock - firstBlock <= 1,
+        met: plans.length === 1 && lastBlock - firstBlock! <= 1,
       },
     ];
   } finally {
