@@ -27,7 +27,7 @@ async function payer() {
 }
 
 function ordinal(n: number): string {
-  return n === 1 ? 'next' : `${n}th`;
+  return ['same', 'next', 'second', 'third'][n] ?? `${n}th`;
 }
 
 async function bestNumber(api: Awaited<ReturnType<typeof connect>>): Promise<number> {
