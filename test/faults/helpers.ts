@@ -11,6 +11,11 @@ import ExcelJS from 'exceljs';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
 
+// One HOME for every command a test file runs, apart from the workbook's folder: what a command leaves there (e.g.
+// ~/.pm2) is not the workbook's business. Removed when the test process ends.
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-home-'));
+process.on('exit', () => fs.rmSync(home, { recursive: true, force: true }));
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -22,8 +27,7 @@ export function valtrac(args: string[], opts: { cwd?: string; env?: NodeJS.Proce
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does it first)`);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? REPO,
-    // HOME apart from the workbook's folder: what a command leaves in it (e.g. ~/.pm2) is not the workbook's business.
-    env: { PATH: process.env.PATH, HOME: opts.env?.HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-home-')), ...opts.env },
+    env: { PATH: process.env.PATH, HOME: home, ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
