@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestChain, type MetadataName } from '../chain/testChain.js';
 import { address, baseWorkbook, copyFolder, readSheet, tempDir, treeDigest, valtrac } from './helpers.js';
 
@@ -42,8 +42,11 @@ async function chain(metadata: MetadataName = 'devnet-346', extra: { port?: numb
   return c;
 }
 
+const folders: string[] = [];
+
 function folder(): { dir: string; workbook: string } {
   const dir = copyFolder(base);
+  folders.push(dir);
   return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
 }
 
@@ -56,6 +59,10 @@ beforeAll(async () => {
 
 afterEach(async () => {
   while (chains.length) await chains.pop()!.close().catch(() => undefined);
+});
+
+afterAll(() => {
+  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the node', () => {
