@@ -52,10 +52,16 @@ export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<v
   try {
     if (argv.once) await snapshotter.once();
     else await snapshotter.follow();
+  } catch (error) {
+    // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
+    if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
+    throw error;
   } finally {
     await snapshotter.close();
   }
 }
+
+const LOST_NODE = 'lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).';
 
 /** Records snapshots: record file first (lossless), then the Snapshots row, so a crash in between is repaired. */
 class Snapshotter {
@@ -106,6 +112,10 @@ class Snapshotter {
 
   async close(): Promise<void> {
     await this.api.disconnect().catch(() => undefined);
+  }
+
+  lostNode(): boolean {
+    return !this.api.isConnected;
   }
 
   /** Appends the Snapshots rows of records written before a crash, and finds where the series stands. */
@@ -165,7 +175,7 @@ class Snapshotter {
       process.once('SIGINT', resolve);
     });
     const lost = disconnected(this.api).then(() => {
-      throw new UserError('lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).');
+      throw new UserError(LOST_NODE);
     });
     try {
       await Promise.race([stop, lost, failure]);
