@@ -40,12 +40,16 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   const target = resolveNetwork(network, opts.argument);
   const provider = await openProvider(target, opts);
   let api: ApiPromise;
+  // @polkadot/api logs a failed start-up with its stack trace before rejecting; the UserError below says it plainly.
+  const restore = withoutLibraryErrors();
   try {
     const { ApiPromise } = await loadApi();
     api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true });
   } catch (error) {
     await provider.disconnect().catch(() => undefined);
     throw new UserError(`${target.url} answered but is not a usable subtensor node: ${messageOf(error)}`);
+  } finally {
+    restore();
   }
   try {
     checkNode(api, target, opts.expectedGenesis ?? null);
@@ -119,6 +123,19 @@ function tryOpen(provider: WsProvider): Promise<string | null> {
 function reasonOf(error: unknown): string {
   const anyError = error as { message?: string; error?: { code?: string; message?: string } } | undefined;
   return anyError?.error?.code ?? anyError?.error?.message ?? anyError?.message ?? 'connection refused';
+}
+
+/** Drops @polkadot's own error log lines (`... API/INIT: ...` with a stack) while the api starts; returns the undo. */
+function withoutLibraryErrors(): () => void {
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    const head = args.slice(0, 2).map(String).join(' ');
+    if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+(API|RPC-CORE)/.test(head)) return;
+    original(...args);
+  };
+  return () => {
+    console.error = original;
+  };
 }
 
 function messageOf(error: unknown): string {

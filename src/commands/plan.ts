@@ -5,7 +5,7 @@ import { accountStates } from '../chain/transfer.js';
 import { computePayouts, type PeriodSnapshot } from '../domain/payout.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
 import { formatTao, parseTao } from '../domain/tao.js';
-import type { PayoutRow, Rao } from '../domain/types.js';
+import { RAO_PER_TAO, type PayoutRow, type Rao } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readStakes, recordsDir } from '../workbook/records.js';
@@ -34,7 +34,12 @@ export function builder(yargs: Argv<{ workbook: string }>) {
     .example('valtrac plan --pool 12.5 --to-block 4200000', 'pay 12.5 TAO for the snapshots up to block 4200000');
 }
 
+/** Bittensor's total supply: no pool can be larger, and anything above it is a typo that must not reach Payouts. */
+const MAX_POOL = 21_000_000n * RAO_PER_TAO;
+
 export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void> {
+  // Arguments first: a mistyped --pool is reported as such, before the workbook or the records are read.
+  if (args.pool.trim() !== 'accrued') choosePool(args.pool, 0n);
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
   const { data, problems } = await store.readWithProblems();
@@ -145,6 +150,9 @@ async function loadPeriod(
 function choosePool(text: string, accrued: Rao): Rao {
   const pool = text.trim() === 'accrued' ? accrued : parseTao(text);
   if (pool === null) throw new UserError(`--pool must be a TAO amount like 12.5 (at most 9 decimals) or "accrued", not "${text}"`);
+  if (pool > MAX_POOL) {
+    throw new UserError(`--pool ${formatTao(pool)} TAO is more than the total TAO supply (21,000,000): check the amount`);
+  }
   if (pool <= 0n) {
     throw new UserError(
       text.trim() === 'accrued'

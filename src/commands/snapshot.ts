@@ -11,7 +11,7 @@ import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
-import { listRecords, readRecord, recordsDir, writeRecord } from '../workbook/records.js';
+import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
@@ -52,10 +52,16 @@ export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<v
   try {
     if (argv.once) await snapshotter.once();
     else await snapshotter.follow();
+  } catch (error) {
+    // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
+    if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
+    throw error;
   } finally {
     await snapshotter.close();
   }
 }
+
+const LOST_NODE = 'lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).';
 
 /** Records snapshots: record file first (lossless), then the Snapshots row, so a crash in between is repaired. */
 class Snapshotter {
@@ -93,6 +99,12 @@ class Snapshotter {
       argument: args.network !== undefined ? '--network' : 'Settings: network',
       giveUpAfterMs: args.connectTimeout * 1000,
     });
+    try {
+      await checkChain(dir, api.genesisHash.toHex(), args.network ?? settings.network);
+    } catch (error) {
+      await api.disconnect().catch(() => undefined);
+      throw error;
+    }
     const snapshotter = new Snapshotter(store, dir, api, hotkey, interval, args);
     await snapshotter.repair();
     return snapshotter;
@@ -100,6 +112,10 @@ class Snapshotter {
 
   async close(): Promise<void> {
     await this.api.disconnect().catch(() => undefined);
+  }
+
+  lostNode(): boolean {
+    return !this.api.isConnected;
   }
 
   /** Appends the Snapshots rows of records written before a crash, and finds where the series stands. */
@@ -159,7 +175,7 @@ class Snapshotter {
       process.once('SIGINT', resolve);
     });
     const lost = disconnected(this.api).then(() => {
-      throw new UserError('lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).');
+      throw new UserError(LOST_NODE);
     });
     try {
       await Promise.race([stop, lost, failure]);
@@ -212,6 +228,7 @@ class Snapshotter {
       for (const [i, block] of chunk.entries()) {
         const snapshot = await this.readBlock(block);
         if (!snapshot) continue;
+        await rememberChain(this.dir, this.api.genesisHash.toHex());
         await writeRecord(this.dir, snapshot);
         const row = summarize(snapshot, coldkeys);
         rows.push(row);

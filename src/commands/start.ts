@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pm2 from 'pm2';
+import type { StartOptions } from 'pm2';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { resolveNetwork } from '../chain/networks.js';
 import { DEFAULT_SETTINGS } from '../domain/settings.js';
@@ -62,10 +62,10 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
   fs.mkdirSync(logs, { recursive: true });
 
   scrubSecrets(process.env, ecosystem.SECRET_ENV_PARTS);
-  await underPm2(async () => {
+  await underPm2(async (pm2) => {
     for (const app of apps) {
       await call((cb) => pm2.delete(app.name, cb)).catch(() => undefined);
-      await call((cb) => pm2.start(app as pm2.StartOptions, cb));
+      await call((cb) => pm2.start(app as StartOptions, cb));
     }
   });
 
@@ -99,12 +99,20 @@ function scrubSecrets(env: NodeJS.ProcessEnv, parts: string[]): void {
   for (const key of Object.keys(env)) if (parts.some((p) => key.toUpperCase().includes(p))) delete env[key];
 }
 
-async function underPm2(work: () => Promise<void>): Promise<void> {
+type Pm2 = typeof import('pm2');
+
+/**
+ * pm2 is imported only here: importing it costs ~1.5 s and creates ~/.pm2 as a side effect, which every other
+ * command (check, plan, the watcher's restarts) must not pay for.
+ */
+async function underPm2(work: (pm2: Pm2) => Promise<void>): Promise<void> {
+  // pm2 is CommonJS: its API is the default export of the ESM view.
+  const pm2 = ((await import('pm2')) as unknown as { default: Pm2 }).default;
   await call((cb) => pm2.connect(cb)).catch((error: unknown) => {
     throw new UserError(`cannot start pm2 (${(error as Error).message}). Try: npx pm2 ping`);
   });
   try {
-    await work();
+    await work(pm2);
   } finally {
     pm2.disconnect();
   }

@@ -41,6 +41,39 @@ interface RecordDoc {
   nominators: Array<[number, Entry[]]>;
 }
 
+/** The chain the records were read from (its genesis hash), written with the first record. */
+export const CHAIN_FILE = 'chain.json';
+
+async function recordedGenesis(dir: string): Promise<string | null> {
+  try {
+    return (JSON.parse(await readFile(path.join(dir, CHAIN_FILE), 'utf8')) as { genesis: string }).genesis;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UserError(`${path.join(dir, CHAIN_FILE)} cannot be read (${(error as Error).message}); restore it from a backup.`);
+  }
+}
+
+/**
+ * Refuses a node of another chain than the one the records come from (a finney workbook pointed at testnet, or at a
+ * fresh local node): its stakes must never be averaged with them. Reads only.
+ */
+export async function checkChain(dir: string, genesis: string, node: string): Promise<void> {
+  const recorded = await recordedGenesis(dir);
+  if (recorded !== null && recorded.toLowerCase() !== genesis.toLowerCase()) {
+    throw new UserError(
+      `${node} is a different chain (genesis ${genesis}) than the one the snapshots in ${dir} were recorded from ` +
+        `(genesis ${recorded}). Point --network or the Settings network at a node of that chain.`,
+    );
+  }
+}
+
+/** Notes the chain beside the records the first time a record is written. */
+export async function rememberChain(dir: string, genesis: string): Promise<void> {
+  if ((await recordedGenesis(dir)) !== null) return;
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(path.join(dir, CHAIN_FILE), `${JSON.stringify({ genesis })}\n`);
+}
+
 /** The snapshots folder for a workbook path (`workbook/valtrac.xlsx` → `workbook/snapshots`). */
 export function recordsDir(workbookPath: string): string {
   return path.join(path.dirname(workbookPath), 'snapshots');

@@ -15,7 +15,12 @@ import { StakeLedger } from './stake.js';
 import { StorageCodec } from './storageCodec.js';
 import { Overlay, VersionedStorage, type Hex, type StateView } from './storage.js';
 
-export interface NodeOptions { finalityLag: number; pruneDepth?: number; }
+export interface NodeOptions {
+  finalityLag: number;
+  pruneDepth?: number;
+  /** Derive the genesis from this name instead of the runtime's, so a node restarted on newer metadata is the same chain. */
+  genesisName?: string;
+}
 
 /** Heads a subscriber hears about: every new best block, and finality moving. */
 export interface ChainListener {
@@ -65,7 +70,7 @@ export class SimNode {
     this.codec.write(state, 'System', 'Number', [], 0);
     this.codec.write(state, 'Timestamp', 'Now', [], GENESIS_TIME_MS);
     this.codec.write(state, 'Balances', 'TotalIssuance', [], 0n);
-    const stateRoot = blake2AsHex(u8aConcat(stringToU8a(`valtrac-testchain:${this.rt.name}`), this.changesDigest(state)));
+    const stateRoot = blake2AsHex(u8aConcat(stringToU8a(`valtrac-testchain:${this.opts.genesisName ?? this.rt.name}`), this.changesDigest(state)));
     const header = buildHeader(this.rt.registry, u8aToHex(new Uint8Array(32)), 0, stateRoot, []);
     const hash = header.hash.toHex();
     this.codec.write(state, 'System', 'BlockHash', [0], hash);

@@ -34,14 +34,17 @@ export class RpcServer {
   private readonly subscribeHandlers = new Map<string, { notification: string; handler: SubscribeHandler }>();
   private readonly unsubscribeMethods = new Set<string>();
   private readonly subsBySocket = new Map<WebSocket, Map<string, SubState>>();
+  /** JSON-RPC requests received so far (each call or subscribe counts once), so a bench can count what a client asks. */
+  requestCount = 0;
 
   private constructor(private readonly wss: WebSocketServer, readonly url: string) {
     wss.on('connection', (ws) => this.accept(ws));
   }
 
-  static listen(): Promise<RpcServer> {
+  /** `port` 0 (default) picks a free one; a fixed port lets a restarted node keep its URL. */
+  static listen(port = 0): Promise<RpcServer> {
     return new Promise((resolve, reject) => {
-      const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 });
+      const wss = new WebSocketServer({ host: '127.0.0.1', port, maxPayload: 64 * 1024 * 1024 });
       wss.once('error', reject);
       wss.once('listening', () => {
         const { port } = wss.address() as AddressInfo;
@@ -92,6 +95,7 @@ export class RpcServer {
       this.reply(ws, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
       return;
     }
+    this.requestCount++;
     const id = request.id ?? null;
     const method = typeof request.method === 'string' ? request.method : '';
     const params = Array.isArray(request.params) ? request.params : [];

@@ -17,6 +17,13 @@ export interface TestChainOptions {
   finalityLag?: number;
   /** Keep state for this many blocks behind best; default: archive (all). */
   pruneDepth?: number;
+  /** Listen on this port (default: a free one), e.g. to restart a node where its clients expect it. */
+  port?: number;
+  /**
+   * Start as the chain that `genesisOf` metadata would have started (same genesis hash): a restart on another metadata
+   * file then looks like a runtime upgrade of the same chain to its clients.
+   */
+  genesisOf?: MetadataName;
 }
 
 /**
@@ -31,8 +38,8 @@ export class TestChain {
   private constructor(private readonly node: SimNode, private readonly server: RpcServer) {}
 
   static async start(opts: TestChainOptions): Promise<TestChain> {
-    const node = new SimNode(loadRuntime(opts.metadata), { finalityLag: opts.finalityLag ?? 2, pruneDepth: opts.pruneDepth });
-    const server = await RpcServer.listen();
+    const node = new SimNode(loadRuntime(opts.metadata), { finalityLag: opts.finalityLag ?? 2, pruneDepth: opts.pruneDepth, genesisName: opts.genesisOf });
+    const server = await RpcServer.listen(opts.port);
     registerMethods(server, node);
     const chain = new TestChain(node, server);
     if (opts.blockIntervalMs !== undefined) {
@@ -48,6 +55,9 @@ export class TestChain {
   /** 'dynamic' when the metadata has subtensor's `Alpha` share map, else 'legacy' (`Stake(hotkey, coldkey)`). */
   get era(): 'dynamic' | 'legacy' { return this.node.era; }
   get registry(): TypeRegistry { return this.node.rt.registry; }
+
+  /** JSON-RPC requests the node has received from all clients since it started. */
+  get rpcRequests(): number { return this.server.requestCount; }
 
   bestNumber(): number { return this.node.best.number; }
   finalizedNumber(): number { return this.node.finalizedNumber; }

@@ -1,0 +1,50 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (dist/bench/host.js → ../..). */
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The test chain (test/bench/chainHost.ts, TypeScript) in a child process, run through dist/bench/registerTs.js.
+ * Requests go over IPC with an id; replies carry the same id.
+ */
+export class ChainHost {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.on('message', (m: { id: number; result: unknown }) => {
+      this.waiting.get(m.id)?.(m.result);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static start(seed: number, blockMs: number): Promise<ChainHost> {
+    const child = fork(path.join(REPO, 'test/bench/chainHost.ts'), [String(seed), 'devnet-346', '0', String(blockMs)], {
+      execArgv: ['--import', path.join(REPO, 'dist/bench/registerTs.js')],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the bench's test chain exited with ${code} before it was ready`)));
+      child.once('message', (m: { result: { url: string } }) => resolve(new ChainHost(child, m.result.url)));
+    });
+  }
+
+  ask(cmd: string, extra: Record<string, unknown> = {}): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ id, cmd, ...extra });
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await Promise.race([this.ask('close'), exited]);
+    this.child.kill();
+  }
+}

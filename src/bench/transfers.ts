@@ -1,0 +1,121 @@
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { connect } from '../chain/connect.js';
+import { finalizedHead } from '../chain/blocks.js';
+import { blockLimits, nextNonce, planBatches, signBatch, submitAndFollow, type Transfer } from '../chain/transfer.js';
+import type { ChainHost } from './host.js';
+import type { Scenario } from './scenario.js';
+
+interface Row {
+  what: string;
+  ms?: number;
+  rssMb?: number;
+  runs?: number;
+  detail: string;
+  target?: string;
+  met?: boolean;
+}
+
+/** 500 payouts of at least the existential deposit, from the bench chain's funded dev account. */
+function payouts(scenario: Scenario): Transfer[] {
+  return scenario.users.map((u, i) => ({ user: u.name, address: u.addresses[0]!, amount: 10_000_000n + BigInt(i) }));
+}
+
+async function payer() {
+  await cryptoWaitReady();
+  return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
+}
+
+function ordinal(n: number): string {
+  return ['same', 'next', 'second', 'third'][n] ?? `${n}th`;
+}
+
+async function bestNumber(api: Awaited<ReturnType<typeof connect>>): Promise<number> {
+  return (await api.rpc.chain.getHeader()).number.toNumber();
+}
+
+/**
+ * ValTrac's payout path (src/chain/transfer.ts, what `confirm` sends): batches sized by the runtime's weight and length
+ * limits, each signed with a mortal era and followed to finality.
+ */
+export async function measureConfirm(scenario: Scenario, host: ChainHost): Promise<Row[]> {
+  const api = await connect(host.url, { log: () => undefined });
+  try {
+    const pair = await payer();
+    const transfers = payouts(scenario);
+    const limits = blockLimits(api);
+    const start = performance.now();
+    const plans = await planBatches(api, pair.address, transfers);
+    let nonce = await nextNonce(api, pair.address);
+    let firstBlock: number | null = null;
+    let lastBlock = 0;
+    const perBatch: string[] = [];
+    for (const plan of plans) {
+      const signed = await signBatch(api, pair, plan.transfers, nonce++, await finalizedHead(api));
+      // Counted from the best block when the first batch is sent: the blocks it takes the chain to include them.
+      firstBlock ??= await bestNumber(api);
+      const inclusion = await submitAndFollow(api, signed.hex);
+      if (inclusion.error) throw new Error(`bench batch failed on the test chain: ${inclusion.error}`);
+      lastBlock = inclusion.blockNumber;
+      perBatch.push(
+        `${plan.transfers.length} transfers, ${signed.hex.length / 2 - 1} bytes, weight ${plan.refTime} ref / ${plan.proofSize} proof ` +
+          `(${((Number(plan.refTime) / Number(limits.refTime)) * 100).toFixed(1)}% of the extrinsic limit), fee ${plan.fee} RAO`,
+      );
+    }
+    const ms = performance.now() - start;
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    return [
+      {
+        what: `confirm: pay ${transfers.length} users (batch_all, split by weight/length)`,
+        ms,
+        rssMb,
+        runs: 1,
+        detail: `${plans.length} extrinsic(s), all included by the ${ordinal(lastBlock - firstBlock!)} block after submission; ${perBatch.join('; ')}`,
+        target: '1 extrinsic, 1 block',
+        met: plans.length === 1 && lastBlock - firstBlock! <= 1,
+      },
+    ];
+  } finally {
+    await api.disconnect();
+  }
+}
+
+/**
+ * The original Python ValTrac's way: one `transfer_keep_alive` per user, each sent and waited for until it is in a
+ * block before the next (as bittensor's transfer with wait_for_inclusion does).
+ */
+export async function measurePythonTransfers(scenario: Scenario, host: ChainHost): Promise<Row> {
+  const api = await connect(host.url, { log: () => undefined });
+  try {
+    const pair = await payer();
+    const transfers = payouts(scenario);
+    const start = performance.now();
+    const firstBlock = await bestNumber(api);
+    let lastBlock = firstBlock;
+    let fees = 0n;
+    for (const t of transfers) {
+      const tx = api.tx.balances!.transferKeepAlive!(t.address, t.amount);
+      fees += (await tx.paymentInfo(pair.address)).partialFee.toBigInt();
+      lastBlock = await new Promise<number>((resolve, reject) => {
+        let unsubscribe: (() => void) | null = null;
+        tx.signAndSend(pair, async (result) => {
+          if (result.status.isInBlock) {
+            unsubscribe?.();
+            resolve((await api.rpc.chain.getHeader(result.status.asInBlock)).number.toNumber());
+          } else if (result.isError) reject(new Error(`transfer to ${t.user} failed: ${result.status.type}`));
+        })
+          .then((u) => (unsubscribe = u))
+          .catch(reject);
+      });
+    }
+    return {
+      what: `Python ValTrac's way: one transfer per user (${transfers.length})`,
+      ms: performance.now() - start,
+      rssMb: process.resourceUsage().maxRSS / 1024,
+      runs: 1,
+      detail: `${transfers.length} extrinsics, ${lastBlock - firstBlock} blocks (at 12 s a block: ${(((lastBlock - firstBlock) * 12) / 60).toFixed(0)} min), fees ${fees} RAO in all`,
+    };
+  } finally {
+    await api.disconnect();
+  }
+}
