@@ -163,7 +163,7 @@ function printSummary(planId: string, batches: BatchPlan<Transfer>[], total: big
   console.log(`Plan ${planId}: ${batches.reduce((n, b) => n + b.transfers.length, 0)} payments in ${batches.length} batch(es)` +
     `${carried ? `, ${carried} carried to the next period` : ''}.`);
   for (const [i, b] of batches.entries()) {
-    console.log(`  batch ${i + 1}: ${b.transfers.length} payments worth ${formatTao(b.transfers.reduce((s, t) => s + t.amount, 0n))} TAO, ` +
+    console.log(`  batch ${i + 1}: ${b.transfers.length} transfers, ${formatTao(b.transfers.reduce((s, t) => s + t.amount, 0n))} TAO, ` +
       `fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
   }
   console.log(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);
