@@ -129,9 +129,9 @@ export async function signBatch<T extends Transfer>(
   api: ApiPromise,
   pair: KeyringPair,
   transfers: readonly T[],
-  calls: PaymentCalls<T>,
   nonce: number,
   birth: { number: number; hash: string },
+  calls: PaymentCalls<T> = taoCalls,
 ): Promise<SignedBatch> {
   const tx = batchCall(api, transfers, calls);
   await tx.signAsync(pair, {

@@ -193,7 +193,7 @@ async function sendBatch<T extends Transfer>(
 ): Promise<void> {
   const nonce = await nextNonce(api, pair.address);
   const birth = await finalizedHead(api);
-  const signed = await signBatch(api, pair, plan.transfers, calls, nonce, birth);
+  const signed = await signBatch(api, pair, plan.transfers, nonce, birth, calls);
   const entry: SendingEntry = {
     type: 'sending',
     planId,
