@@ -49,6 +49,9 @@ export class TestChain {
   get era(): 'dynamic' | 'legacy' { return this.node.era; }
   get registry(): TypeRegistry { return this.node.rt.registry; }
 
+  /** Requests the simulator itself failed on (its bugs, not node errors); empty in a sound test. */
+  internalErrors(): readonly string[] { return this.server.internalErrors; }
+
   bestNumber(): number { return this.node.best.number; }
   finalizedNumber(): number { return this.node.finalizedNumber; }
 

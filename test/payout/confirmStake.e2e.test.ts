@@ -108,6 +108,8 @@ describe('confirm --as-stake against the test chain (devnet-346)', { timeout: 40
     }
     expect(SendLog.beside(s.workbook).open()).toEqual([]);
     expect((await ok(['confirm', ...w(), '--yes', '--as-stake'], ownerEnv())).stdout).toContain('nothing to send');
+    // the snapshots and confirm read the validator through get_delegate, not through a fallback hiding a chain bug
+    expect(s.chain.internalErrors()).toEqual([]);
   });
 
   it('refuses a payout coldkey that is not the validator owner, sending nothing', async () => {
@@ -166,5 +168,6 @@ describe('confirm --as-stake on a runtime without transfer_stake (finney-219)', 
     expect(chain.nonce(keys.owner)).toBe(nonce);
     expect(chain.freeBalance(keys.alice1)).toBe(free);
     expect(SendLog.beside(workbook).entries()).toEqual([]);
+    expect(chain.internalErrors()).toEqual([]);
   });
 });
