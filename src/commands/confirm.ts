@@ -19,13 +19,12 @@ import {
 } from '../chain/transfer.js';
 import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
 import { formatTao } from '../domain/tao.js';
-import type { PayoutRow } from '../domain/types.js';
 import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
-import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
+import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
 import { refreshChartsQuietly } from './charts.js';
 import { requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
@@ -129,7 +128,7 @@ async function pay<T extends Transfer>(
   store: WorkbookStore,
   log: SendLog,
   pair: KeyringPair,
-  plan: { planId: string; toBlock: number; rows: PayoutRow[] },
+  plan: CheckedPlan,
   payment: Payment<T>,
   opts: { existentialDeposit: bigint; carried: number; dryRun: boolean; yes: boolean },
 ): Promise<void> {
