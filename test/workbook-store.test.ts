@@ -133,7 +133,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     await store.apply({ kind: 'updatePayouts', planId: 'p-600', updates: [{ user: 'Alice', status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02' }] });
     const data = await store.read();
     expect(data.snapshots).toEqual([snapshot]);
-    expect(data.payouts).toEqual([{ ...payout, status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02' }]);
+    expect(data.payouts).toEqual([{ ...payout, status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02', row: 3 }]);
     const raw = new ExcelJS.Workbook();
     await raw.xlsx.readFile(file);
     expect(typeof raw.getWorksheet('Snapshots')!.getCell('E3').value).toBe('number');

@@ -2,6 +2,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { EventRecord, DispatchError } from '@polkadot/types/interfaces';
+import type { AlphaPart } from '../domain/stakePayout.js';
 import type { Rao } from '../domain/types.js';
 import { splitToFit } from './batches.js';
 
@@ -14,9 +15,29 @@ export interface Transfer {
   amount: Rao;
 }
 
+/** A payment made as stake: the owner's alpha per subnet, moved to the recipient on the validator hotkey. */
+export interface StakeTransfer extends Transfer {
+  parts: AlphaPart[];
+}
 
-export interface BatchPlan {
-  transfers: Transfer[];
+/** The calls that make one payment inside a batch; everything else about batches is the same for every kind. */
+export type PaymentCalls<T extends Transfer> = (api: ApiPromise, transfer: T) => SubmittableExtrinsic<'promise'>[];
+
+/** Pays TAO from the sender's free balance, never reaping the sender. */
+export const taoCalls: PaymentCalls<Transfer> = (api, t) => [api.tx.balances!.transferKeepAlive!(t.address, t.amount)];
+
+/** Pays the sender's alpha on `hotkey`, each subnet's part staying on its subnet (no swap). */
+export function stakeCalls(hotkey: string): PaymentCalls<StakeTransfer> {
+  return (api, t) => t.parts.map((p) => api.tx.subtensorModule!.transferStake!(t.address, hotkey, p.netuid, p.netuid, p.alpha));
+}
+
+/** Whether the runtime can pay as stake (`SubtensorModule.transfer_stake` exists in its metadata). */
+export function canTransferStake(api: ApiPromise): boolean {
+  return Boolean(api.tx.subtensorModule?.transferStake);
+}
+
+export interface BatchPlan<T extends Transfer = Transfer> {
+  transfers: T[];
   fee: Rao;
   refTime: bigint;
   proofSize: bigint;
@@ -29,9 +50,13 @@ export interface BlockLimits {
   length: number;
 }
 
-/** One atomic `utility.batch_all` of `balances.transfer_keep_alive`: all transfers land, or none. */
-export function batchCall(api: ApiPromise, transfers: readonly Transfer[]): SubmittableExtrinsic<'promise'> {
-  return api.tx.utility!.batchAll!(transfers.map((t) => api.tx.balances!.transferKeepAlive!(t.address, t.amount)));
+/** One atomic `utility.batch_all` of every payment's calls: all land, or none. */
+export function batchCall<T extends Transfer>(
+  api: ApiPromise,
+  transfers: readonly T[],
+  calls: PaymentCalls<T> = taoCalls,
+): SubmittableExtrinsic<'promise'> {
+  return api.tx.utility!.batchAll!(transfers.flatMap((t) => calls(api, t)));
 }
 
 /** What one normal-class extrinsic may use: the runtime's own limits, read from its constants. */
@@ -57,8 +82,8 @@ interface BlockWeightsConst {
 }
 
 /** Estimates a batch as the chain would charge it: weight, fee and encoded length of the signed extrinsic. */
-async function estimate(api: ApiPromise, sender: string, transfers: readonly Transfer[]) {
-  const tx = batchCall(api, transfers);
+async function estimate<T extends Transfer>(api: ApiPromise, sender: string, transfers: readonly T[], calls: PaymentCalls<T>) {
+  const tx = batchCall(api, transfers, calls);
   const info = await tx.paymentInfo(sender);
   // a signature, era, nonce and tip add ~100 bytes to the unsigned call
   const length = tx.method.encodedLength + 128;
@@ -71,14 +96,15 @@ async function estimate(api: ApiPromise, sender: string, transfers: readonly Tra
 }
 
 /** Splits the transfers into as few `batch_all` as the block's normal-class weight and length allow. */
-export async function planBatches(
+export async function planBatches<T extends Transfer>(
   api: ApiPromise,
   sender: string,
-  transfers: readonly Transfer[],
-): Promise<BatchPlan[]> {
+  transfers: readonly T[],
+  calls: PaymentCalls<T> = taoCalls,
+): Promise<BatchPlan<T>[]> {
   const limits = blockLimits(api);
   const chunks = await splitToFit(transfers, async (chunk) => {
-    const e = await estimate(api, sender, chunk);
+    const e = await estimate(api, sender, chunk, calls);
     return { load: Math.max(ratio(e.refTime, limits.refTime), ratio(e.proofSize, limits.proofSize), ratio(BigInt(e.length), BigInt(limits.length))), value: e };
   });
   return chunks.map(({ chunk, value }) => ({ transfers: chunk, ...value }));
@@ -99,14 +125,15 @@ export interface SignedBatch {
 }
 
 /** Signs with an explicit nonce and a mortal era born at `birth`, so a crash can later prove whether it landed. */
-export async function signBatch(
+export async function signBatch<T extends Transfer>(
   api: ApiPromise,
   pair: KeyringPair,
-  transfers: readonly Transfer[],
+  transfers: readonly T[],
   nonce: number,
   birth: { number: number; hash: string },
+  calls: PaymentCalls<T> = taoCalls,
 ): Promise<SignedBatch> {
-  const tx = batchCall(api, transfers);
+  const tx = batchCall(api, transfers, calls);
   await tx.signAsync(pair, {
     nonce,
     blockHash: birth.hash,

@@ -14,6 +14,7 @@ import {
   submitAndFollow,
   type BatchPlan,
   type Inclusion,
+  type PaymentCalls,
   type Transfer,
 } from '../chain/transfer.js';
 import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
@@ -23,9 +24,10 @@ import { UserError } from '../util/errors.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
-import { checkPlanAgainstWorkbook, paidKey } from './planCheck.js';
+import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
 import { refreshChartsQuietly } from './charts.js';
+import { requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
 
 interface ConfirmArgs {
   workbook: string;
@@ -33,6 +35,7 @@ interface ConfirmArgs {
   yes: boolean;
   wallet: string | undefined;
   'wallet-path': string | undefined;
+  'as-stake': boolean;
 }
 
 export const command = 'confirm';
@@ -47,7 +50,13 @@ export function builder(yargs: Argv<{ workbook: string }>) {
       describe: 'Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else VALTRAC_PAYOUT_MNEMONIC',
     })
     .option('wallet-path', { type: 'string', describe: 'Folder of Bittensor wallets (default ~/.bittensor/wallets)' })
+    .option('as-stake', {
+      type: 'boolean',
+      default: false,
+      describe: "Pay with the owner's alpha on the validator hotkey (transfer_stake, same subnet) instead of TAO",
+    })
     .example('valtrac confirm --dry-run --wallet payout', 'show the batches, fees and balance without sending')
+    .example('valtrac confirm --as-stake --wallet owner', "pay in each subnet's alpha from the owner's stake")
     .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
 }
 
@@ -62,6 +71,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
 
   const api = await connect(first.data.settings.network, { argument: 'Settings network' });
   try {
+    if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
     const data = await store.read();
     const stored = await readPlanFile(args.workbook);
@@ -91,39 +101,10 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     }
 
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
-    const transfers: Transfer[] = due.map((r) => ({ user: r.user, address: r.address, amount: r.amount }));
-    const recipients = await accountStates(api, transfers.map((t) => t.address));
-    for (const [i, t] of transfers.entries()) {
-      if (!recipients[i]!.exists && t.amount < existentialDeposit) {
-        throw new UserError(
-          `${t.user}'s address ${t.address} is a new account and ${formatTao(t.amount)} TAO is below the existential ` +
-            `deposit (${formatTao(existentialDeposit)} TAO): the whole batch would fail. Run valtrac plan again to carry it.`,
-        );
-      }
-    }
-    const batches = await planBatches(api, pair.address, transfers);
-    const total = transfers.reduce((sum, t) => sum + t.amount, 0n);
-    const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
-    const sender = (await accountStates(api, [pair.address]))[0]!;
-    printSummary(plan.planId, batches, total, fees, sender.free, carried.length);
-    const needed = total + fees + existentialDeposit;
-    if (sender.free < needed) {
-      throw new UserError(
-        `the payout coldkey ${pair.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
-          `(payouts ${formatTao(total)} + fees ${formatTao(fees)} + existential deposit ${formatTao(existentialDeposit)}). ` +
-          'Top it up and run confirm again. Nothing was sent.',
-      );
-    }
-    if (args.dryRun) {
-      console.log('Dry run: nothing was signed or sent.');
-      return;
-    }
-    if (!args.yes) await askYes(`Send ${formatTao(total)} TAO to ${transfers.length} users? Type yes to send: `);
-
-    const firstBatch = Math.max(0, ...plan.rows.map((r) => r.batch ?? 0)) + 1;
-    for (const [i, batch] of batches.entries()) {
-      await sendBatch(api, store, log, pair, plan.planId, firstBatch + i, batch);
-    }
+    const opts = { existentialDeposit, carried: carried.length, dryRun: args.dryRun, yes: args.yes };
+    if (args.asStake) await pay(api, store, log, pair, plan, await stakePayment(api, data.settings.hotkey, pair.address, due), opts);
+    else await pay(api, store, log, pair, plan, await taoPayment(api, due, existentialDeposit), opts);
+    if (args.dryRun) return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
     await refreshChartsQuietly(args.workbook);
   } finally {
@@ -141,7 +122,43 @@ function paidInLog(log: SendLog): Set<string> {
   return keys;
 }
 
-function printSummary(planId: string, batches: BatchPlan[], total: bigint, fees: bigint, free: bigint, carried: number): void {
+/** Everything after choosing how to pay: batches, fees, the balance check, the question, and sending. */
+async function pay<T extends Transfer>(
+  api: ApiPromise,
+  store: WorkbookStore,
+  log: SendLog,
+  pair: KeyringPair,
+  plan: CheckedPlan,
+  payment: Payment<T>,
+  opts: { existentialDeposit: bigint; carried: number; dryRun: boolean; yes: boolean },
+): Promise<void> {
+  const batches = await planBatches(api, pair.address, payment.transfers, payment.calls);
+  const total = payment.transfers.reduce((sum, t) => sum + t.amount, 0n);
+  const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
+  const sender = (await accountStates(api, [pair.address]))[0]!;
+  for (const line of payment.lines) console.log(line);
+  printSummary(plan.planId, batches, total, fees, sender.free, opts.carried);
+  const needed = payment.taoOut + fees + opts.existentialDeposit;
+  if (sender.free < needed) {
+    throw new UserError(
+      `the payout coldkey ${pair.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
+        `(payouts ${formatTao(payment.taoOut)} + fees ${formatTao(fees)} + existential deposit ${formatTao(opts.existentialDeposit)}). ` +
+        'Top it up and run confirm again. Nothing was sent.',
+    );
+  }
+  if (opts.dryRun) {
+    console.log('Dry run: nothing was signed or sent.');
+    return;
+  }
+  if (!opts.yes) await askYes(payment.question);
+
+  const firstBatch = Math.max(0, ...plan.rows.map((r) => r.batch ?? 0)) + 1;
+  for (const [i, batch] of batches.entries()) {
+    await sendBatch(api, store, log, pair, plan.planId, firstBatch + i, batch, payment.calls);
+  }
+}
+
+function printSummary(planId: string, batches: BatchPlan<Transfer>[], total: bigint, fees: bigint, free: bigint, carried: number): void {
   console.log(`Plan ${planId}: ${batches.reduce((n, b) => n + b.transfers.length, 0)} payments in ${batches.length} batch(es)` +
     `${carried ? `, ${carried} carried to the next period` : ''}.`);
   for (const [i, b] of batches.entries()) {
@@ -163,18 +180,19 @@ async function askYes(question: string): Promise<void> {
  * Records the batch (send log, then `sent` in Payouts) before it can reach the chain, sends it, and records the
  * outcome. Every step is safe to crash after: reconcile() finishes whatever was recorded.
  */
-async function sendBatch(
+async function sendBatch<T extends Transfer>(
   api: ApiPromise,
   store: WorkbookStore,
   log: SendLog,
   pair: KeyringPair,
   planId: string,
   batch: number,
-  plan: BatchPlan,
+  plan: BatchPlan<T>,
+  calls: PaymentCalls<T>,
 ): Promise<void> {
   const nonce = await nextNonce(api, pair.address);
   const birth = await finalizedHead(api);
-  const signed = await signBatch(api, pair, plan.transfers, nonce, birth);
+  const signed = await signBatch(api, pair, plan.transfers, nonce, birth, calls);
   const entry: SendingEntry = {
     type: 'sending',
     planId,

@@ -5,7 +5,6 @@ import type { PayoutRow } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import type { StoredPlan } from '../workbook/planFile.js';
 import type { WorkbookData } from '../workbook/store.js';
-import { FIRST_DATA_ROW } from '../workbook/schema.js';
 
 const COLUMN: Record<string, { letter: string; header: string }> = {
   status: { letter: 'B', header: 'Status' },
@@ -46,9 +45,7 @@ export function checkPlanAgainstWorkbook(
   if (planFingerprint(stored.rows) !== stored.fingerprint || planIdFor(stored.rows[0]?.toBlock ?? 0, stored.fingerprint) !== stored.planId) {
     throw new UserError('the stored plan file does not match its fingerprint (was it edited?): run valtrac plan again');
   }
-  const sheetRows = data.payouts
-    .map((row, index) => ({ row, sheetRow: FIRST_DATA_ROW + index }))
-    .filter(({ row }) => row.planId === stored.planId);
+  const sheetRows = data.payouts.filter((row) => row.planId === stored.planId).map((row) => ({ row, sheetRow: row.row }));
   if (sheetRows.length === 0) {
     throw new UserError(`Payouts has no rows of plan ${stored.planId} (the latest plan): run valtrac plan again`);
   }

@@ -123,3 +123,8 @@ export interface PayoutRow {
   blockHash: string | null;
   note: string;
 }
+
+/** A Payouts row as read from the sheet: where it is, so messages can name its cells. */
+export interface PayoutSheetRow extends PayoutRow {
+  row: number;
+}

@@ -4,7 +4,7 @@ import { a1 } from '../domain/a1.js';
 import { DEFAULT_SETTINGS, SETTING_ROWS } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
 import type {
-  PayoutRow,
+  PayoutSheetRow,
   PayoutStatus,
   Problem,
   Referral,
@@ -23,7 +23,7 @@ export interface WorkbookData {
   referrals: Referral[];
   settings: Settings;
   snapshots: SnapshotSummary[];
-  payouts: PayoutRow[];
+  payouts: PayoutSheetRow[];
 }
 
 export interface ParsedWorkbook {
@@ -190,8 +190,8 @@ function optionalText(cell: ExcelJS.Cell): string | null {
   return text === '' ? null : text;
 }
 
-export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): PayoutRow[] {
-  const rows: PayoutRow[] = [];
+export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): PayoutSheetRow[] {
+  const rows: PayoutSheetRow[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
     if (cellText(row.getCell(1)) === '') continue;
@@ -227,6 +227,7 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
       blockNumber,
       blockHash: optionalText(row.getCell(15)),
       note: cellText(row.getCell(16)),
+      row: r,
     });
   }
   return rows;

@@ -36,6 +36,11 @@ export class RpcServer {
   private readonly subsBySocket = new Map<WebSocket, Map<string, SubState>>();
   /** JSON-RPC requests received so far (each call or subscribe counts once), so a bench can count what a client asks. */
   requestCount = 0;
+  /**
+   * Requests the simulator failed on (not a node-style RpcError): bugs of the test chain, which a client's fallback
+   * (e.g. from get_delegate to storage) would otherwise hide. Tests assert this stays empty.
+   */
+  readonly internalErrors: string[] = [];
 
   private constructor(private readonly wss: WebSocketServer, readonly url: string) {
     wss.on('connection', (ws) => this.accept(ws));
@@ -106,6 +111,7 @@ export class RpcServer {
       const error = e instanceof RpcError
         ? { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) }
         : { code: -32603, message: `Internal error: ${(e as Error).message}` };
+      if (!(e instanceof RpcError)) this.internalErrors.push(`${method}: ${(e as Error).message}`);
       this.reply(ws, { jsonrpc: '2.0', id, error });
     }
   }

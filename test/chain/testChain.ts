@@ -58,6 +58,8 @@ export class TestChain {
 
   /** JSON-RPC requests the node has received from all clients since it started. */
   get rpcRequests(): number { return this.server.requestCount; }
+  /** Requests the simulator itself failed on (its bugs, not node errors); empty in a sound test. */
+  internalErrors(): readonly string[] { return this.server.internalErrors; }
 
   bestNumber(): number { return this.node.best.number; }
   finalizedNumber(): number { return this.node.finalizedNumber; }

@@ -85,7 +85,15 @@ export interface Setup {
  * init → users → referrals → two snapshots 300 blocks apart (600 blocks) on a test chain with the validator seeded,
  * the payer funded and alice, bob, carol existing on chain (dave is a new account with a tiny stake).
  */
-export async function setUpProgram(tag: string, opts: { payerFree?: bigint } = {}): Promise<Setup> {
+export interface ProgramOptions {
+  payerFree?: bigint;
+  /** Default 10_000_000 RAO per block; 0 keeps every stake fixed between blocks. */
+  emissionPerBlock?: bigint;
+  /** More subnets, each with the owner's alpha on the hotkey (the users stay on root). */
+  ownerSubnets?: Array<{ netuid: number; subnetTao: bigint; subnetAlphaIn: bigint; ownerAlpha: bigint }>;
+}
+
+export async function setUpProgram(tag: string, opts: ProgramOptions = {}): Promise<Setup> {
   const keys = await makeKeys(tag);
   const chain = await TestChain.start({ metadata: 'devnet-346', blockIntervalMs: 50, finalityLag: 2 });
   chain.pauseProduction();
@@ -93,9 +101,13 @@ export async function setUpProgram(tag: string, opts: { payerFree?: bigint } = {
     hotkey: keys.hotkey,
     owner: keys.owner,
     takePpm: 180_000n,
-    emissionPerBlock: 10_000_000n,
-    subnets: [{ netuid: 0, subnetTao: 1_000_000n * TAO, subnetAlphaIn: 1_000_000n * TAO }],
+    emissionPerBlock: opts.emissionPerBlock ?? 10_000_000n,
+    subnets: [
+      { netuid: 0, subnetTao: 1_000_000n * TAO, subnetAlphaIn: 1_000_000n * TAO },
+      ...(opts.ownerSubnets ?? []).map(({ netuid, subnetTao, subnetAlphaIn }) => ({ netuid, subnetTao, subnetAlphaIn })),
+    ],
     stakes: [
+      ...(opts.ownerSubnets ?? []).map(({ netuid, ownerAlpha }) => ({ coldkey: keys.owner, netuid, alpha: ownerAlpha })),
       { coldkey: keys.owner, netuid: 0, alpha: 100n * TAO },
       { coldkey: keys.alice1, netuid: 0, alpha: 300n * TAO },
       { coldkey: keys.alice2, netuid: 0, alpha: 50n * TAO },

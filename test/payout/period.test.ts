@@ -1,7 +1,9 @@
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { checkPlanAgainstWorkbook, paidKey } from '../../src/commands/planCheck.js';
 import { payoutHistory, planFingerprint, planIdFor } from '../../src/domain/period.js';
-import type { PayoutRow, Settings, User } from '../../src/domain/types.js';
+import type { PayoutRow, PayoutSheetRow, Problem, Settings, User } from '../../src/domain/types.js';
+import { readPayouts } from '../../src/workbook/read.js';
 import type { WorkbookData } from '../../src/workbook/store.js';
 import { addresses } from '../helpers.js';
 
@@ -64,12 +66,15 @@ describe('checkPlanAgainstWorkbook', () => {
     { name: 'alice', addresses: [A!], row: 3 },
     { name: 'bob', addresses: [B!], row: 4 },
   ];
-  const data = (payouts: PayoutRow[], who = users): WorkbookData => ({
+  /** Rows as the sheet has them: from row 3 on, unless they say where they are. */
+  const onSheet = (payouts: Array<PayoutRow | PayoutSheetRow>): PayoutSheetRow[] =>
+    payouts.map((p, i) => ('row' in p ? p : { ...p, row: 3 + i }));
+  const data = (payouts: Array<PayoutRow | PayoutSheetRow>, who = users): WorkbookData => ({
     users: who,
     referrals: [],
     settings: {} as Settings,
     snapshots: [],
-    payouts,
+    payouts: onSheet(payouts),
   });
 
   it('accepts the plan as written', () => {
@@ -94,6 +99,26 @@ describe('checkPlanAgainstWorkbook', () => {
     const marked = [{ ...stored.rows[0]!, status: 'paid' as const, extrinsicHash: '0xabc' }, stored.rows[1]!];
     expect(() => checkPlanAgainstWorkbook(stored, data(marked), new Set())).toThrow(/Payouts!B3 says alice was paid/);
     expect(checkPlanAgainstWorkbook(stored, data(marked), new Set([paidKey('alice', '0xabc')])).rows[0]!.status).toBe('paid');
+  });
+
+  it('names the right cell when a blank row and an unreadable row come before the plan', () => {
+    const worksheet = new ExcelJS.Workbook().addWorksheet('Payouts');
+    const write = (r: number, p: PayoutRow) =>
+      worksheet.getRow(r).values = [p.planId, p.status, p.fromBlock, p.toBlock, '0.000001000', p.user, p.address,
+        '0.500000000', '0', '0', `0.${String(p.amount).padStart(9, '0')}`];
+    worksheet.getRow(1).values = ['title'];
+    worksheet.getRow(2).values = ['headers'];
+    // row 3 left blank, row 4 an earlier plan's row with a status nobody can read, the plan from row 5
+    write(4, { ...stored.rows[0]!, planId: 'P0', status: 'lost' as PayoutRow['status'] });
+    write(5, stored.rows[0]!);
+    write(6, { ...stored.rows[1]!, amount: 301n });
+    const problems: Problem[] = [];
+    const read = readPayouts(worksheet, problems);
+    expect(problems.map((p) => p.cell)).toEqual(['B4']);
+    expect(read.map((r) => [r.user, r.row])).toEqual([['alice', 5], ['bob', 6]]);
+    expect(() => checkPlanAgainstWorkbook(stored, data(read), new Set())).toThrow(
+      `Payouts!K6 (Amount (TAO) of bob in plan ${planId}) was changed after plan`,
+    );
   });
 
   it('refuses a stored plan file that does not match its fingerprint', () => {

@@ -1,0 +1,40 @@
+import { apportion } from './apportion.js';
+import type { Rao, SubnetPrice, SubnetStake } from './types.js';
+
+/** One subnet's part of a payout paid as stake: its TAO value and the alpha sent for it. */
+export interface AlphaPart {
+  netuid: number;
+  tao: Rao;
+  alpha: bigint;
+}
+
+/**
+ * Splits a TAO amount across the owner's subnets in proportion to the TAO value of its alpha on each (largest
+ * remainder, so the TAO parts add up to the amount exactly), then converts each part to that subnet's alpha at its
+ * price, floored so the owner never sends more value than planned. Parts worth no alpha are left out.
+ */
+export function splitIntoAlpha(amount: Rao, ownerSubnets: readonly SubnetStake[], prices: readonly SubnetPrice[]): AlphaPart[] {
+  const valued = ownerSubnets.filter((s) => s.tao > 0n);
+  const total = valued.reduce((sum, s) => sum + s.tao, 0n);
+  if (amount <= 0n || total === 0n) return [];
+  const taoParts = apportion(
+    valued.map((s) => ({ name: String(s.netuid).padStart(5, '0'), numerator: amount * s.tao })),
+    total,
+  );
+  const parts: AlphaPart[] = [];
+  for (const s of valued) {
+    const tao = taoParts.get(String(s.netuid).padStart(5, '0'))!;
+    const price = prices.find((p) => p.netuid === s.netuid);
+    if (!price || price.num === 0n) throw new Error(`no price for subnet ${s.netuid}, yet the owner's alpha there has a TAO value`);
+    const alpha = (tao * price.den) / price.num;
+    if (alpha > 0n) parts.push({ netuid: s.netuid, tao, alpha });
+  }
+  return parts;
+}
+
+/** Sum of alpha per subnet over many payments, to check against the owner's stake. */
+export function alphaBySubnet(payments: ReadonlyArray<readonly AlphaPart[]>): Map<number, bigint> {
+  const sums = new Map<number, bigint>();
+  for (const parts of payments) for (const p of parts) sums.set(p.netuid, (sums.get(p.netuid) ?? 0n) + p.alpha);
+  return sums;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { alphaBySubnet, splitIntoAlpha } from '../../src/domain/stakePayout.js';
+import type { SubnetPrice, SubnetStake } from '../../src/domain/types.js';
+
+// The owner holds 100 TAO-worth on root, 200 alpha of subnet 1 at 0.5 TAO each, 50 alpha of subnet 3 at 6 TAO each:
+// 100 + 100 + 300 = 500 TAO-units of value (RAO units throughout).
+const owned: SubnetStake[] = [
+  { netuid: 0, alpha: 100n, tao: 100n },
+  { netuid: 1, alpha: 200n, tao: 100n },
+  { netuid: 3, alpha: 50n, tao: 300n },
+];
+const prices: SubnetPrice[] = [
+  { netuid: 0, num: 1n, den: 1n },
+  { netuid: 1, num: 1n, den: 2n },
+  { netuid: 3, num: 6n, den: 1n },
+];
+
+describe('splitIntoAlpha', () => {
+  it('splits in proportion to the owner’s TAO value per subnet and converts at each price', () => {
+    // 1000 × 100/500 = 200, 200, 1000 × 300/500 = 600; alpha 200, 200 × 2 = 400, 600 / 6 = 100
+    expect(splitIntoAlpha(1000n, owned, prices)).toEqual([
+      { netuid: 0, tao: 200n, alpha: 200n },
+      { netuid: 1, tao: 200n, alpha: 400n },
+      { netuid: 3, tao: 600n, alpha: 100n },
+    ]);
+  });
+
+  it('gives the leftover unit to the largest remainder (ties by netuid) and drops a part worth no alpha', () => {
+    // 7 × 100/500 = 1.4, 1.4; 7 × 300/500 = 4.2 → floors 1, 1, 4; the leftover unit goes to subnet 0 (tie with 1).
+    // Subnet 3's 4 RAO buy floor(4/6) = 0 alpha, so it is left out rather than sent as a zero transfer.
+    expect(splitIntoAlpha(7n, owned, prices)).toEqual([
+      { netuid: 0, tao: 2n, alpha: 2n },
+      { netuid: 1, tao: 1n, alpha: 2n },
+    ]);
+  });
+
+  it('ignores subnets where the owner has no value and pays nothing from nothing', () => {
+    const withEmpty = [...owned, { netuid: 9, alpha: 0n, tao: 0n }];
+    expect(splitIntoAlpha(1000n, withEmpty, prices).map((p) => p.netuid)).toEqual([0, 1, 3]);
+    expect(splitIntoAlpha(0n, owned, prices)).toEqual([]);
+    expect(splitIntoAlpha(1000n, [], prices)).toEqual([]);
+  });
+
+  it('TAO parts add up to the amount less any dropped part and alpha never exceeds the part’s value', () => {
+    for (const amount of [1n, 2n, 3n, 499n, 500n, 501n, 123_456_789n]) {
+      const parts = splitIntoAlpha(amount, owned, prices);
+      const taoSum = owned.reduce((s, o) => s + (parts.find((p) => p.netuid === o.netuid)?.tao ?? 0n), 0n);
+      // a dropped part (0 alpha) is below one alpha's price, so the TAO not sent is less than the largest price
+      expect(taoSum).toBeLessThanOrEqual(amount);
+      expect(amount - taoSum).toBeLessThan(6n);
+      for (const p of parts) {
+        const price = prices.find((x) => x.netuid === p.netuid)!;
+        expect((p.alpha * price.num) / price.den).toBeLessThanOrEqual(p.tao);
+      }
+    }
+  });
+
+  it('alphaBySubnet sums what each subnet must cover', () => {
+    const sums = alphaBySubnet([splitIntoAlpha(1000n, owned, prices), splitIntoAlpha(7n, owned, prices)]);
+    expect([...sums]).toEqual([[0, 202n], [1, 402n], [3, 100n]]);
+  });
+});
