@@ -7,7 +7,8 @@ import { createWorkbook } from '../workbook/layout.js';
 import { recordsDir, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { Prng } from './prng.js';
-import { generateScenario, paidRows, snapshotAt, usersStake, type Scenario } from './scenario.js';
+import { summarize } from '../domain/snapshotSummary.js';
+import { generateScenario, paidRows, snapshotAt, type Scenario } from './scenario.js';
 
 /** Where a bench state lives: generated once per seed and scenario version, then reused by every measured run. */
 export function benchRoot(seed: number): string {
@@ -38,19 +39,7 @@ function peopleWorkbook(scenario: Scenario, network: string) {
 
 export function summaryOf(scenario: Scenario, index: number, registered: ReadonlySet<string>): { summary: SnapshotSummary; snapshot: ValidatorSnapshot } {
   const snapshot = snapshotAt(scenario, index);
-  return {
-    snapshot,
-    summary: {
-      block: snapshot.block,
-      blockHash: snapshot.blockHash,
-      time: snapshot.time,
-      totalStake: snapshot.totalStake,
-      delegateStake: snapshot.delegateStake,
-      nominatorStake: snapshot.totalStake - snapshot.delegateStake,
-      nominators: snapshot.nominators.length,
-      usersStake: usersStake(snapshot, registered),
-    },
-  };
+  return { snapshot, summary: summarize(snapshot, registered) };
 }
 
 /**

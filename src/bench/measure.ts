@@ -5,6 +5,17 @@ import path from 'node:path';
 import type { ChainHost } from './host.js';
 import { REPO } from './host.js';
 
+/** One line of the bench table. */
+export interface Row {
+  what: string;
+  ms?: number;
+  rssMb?: number;
+  runs?: number;
+  detail: string;
+  target?: string;
+  met?: boolean;
+}
+
 export interface Sample {
   ms: number;
   rssMb: number;

@@ -9,20 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureBenchState, periodWorkbook, type BenchState } from './fixtures.js';
 import { ChainHost } from './host.js';
-import { dirBytes, repeat, runCli, runTask, type Sample } from './measure.js';
+import { dirBytes, repeat, runCli, runTask, type Row, type Sample } from './measure.js';
 import { blockOf } from './scenario.js';
 import { measureConfirm, measurePythonTransfers } from './transfers.js';
 import { measureWatcher } from './watcher.js';
 
-interface Row {
-  what: string;
-  ms?: number;
-  rssMb?: number;
-  runs?: number;
-  detail: string;
-  target?: string;
-  met?: boolean;
-}
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

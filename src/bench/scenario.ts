@@ -203,9 +203,6 @@ export function snapshotAt(scenario: Scenario, index: number): ValidatorSnapshot
 }
 
 /** Registered users' stake in a snapshot (the Snapshots sheet's last column). */
-export function usersStake(snapshot: ValidatorSnapshot, registered: ReadonlySet<string>): Rao {
-  return snapshot.nominators.reduce((total, n) => (registered.has(n.coldkey) ? total + n.stake : total), 0n);
-}
 
 /**
  * The paid rows of one weekly payout, for filling a year's Payouts sheet at its real size. Amounts are plausible, not

@@ -4,17 +4,9 @@ import { connect } from '../chain/connect.js';
 import { finalizedHead } from '../chain/blocks.js';
 import { blockLimits, nextNonce, planBatches, signBatch, submitAndFollow, type Transfer } from '../chain/transfer.js';
 import type { ChainHost } from './host.js';
+import type { Row } from './measure.js';
 import type { Scenario } from './scenario.js';
 
-interface Row {
-  what: string;
-  ms?: number;
-  rssMb?: number;
-  runs?: number;
-  detail: string;
-  target?: string;
-  met?: boolean;
-}
 
 /** 500 payouts of at least the existential deposit, from the bench chain's funded dev account. */
 function payouts(scenario: Scenario): Transfer[] {
