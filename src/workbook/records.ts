@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { NominatorStake, Rao, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
+import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { UserError } from '../util/errors.js';
 
@@ -148,13 +148,8 @@ export async function readRecord(dir: string, block: number): Promise<ValidatorS
   return toSnapshot(doc, dictionary, recordPath(dir, block));
 }
 
-export interface RecordedStakes {
-  block: number;
-  blockHash: string;
-  time: Date;
-  totalStake: Rao;
-  delegateStake: Rao;
-  nominatorStake: Rao;
+export interface RecordedStakes
+  extends Pick<SnapshotSummary, 'block' | 'blockHash' | 'time' | 'totalStake' | 'delegateStake' | 'nominatorStake'> {
   /** Stake (TAO value, RAO) per coldkey, for the coldkeys asked for (all nominators when none were named). */
   stakes: Map<string, Rao>;
 }
