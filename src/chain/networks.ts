@@ -1,13 +1,5 @@
+import { DEFAULT_SETTINGS, NETWORKS } from '../domain/settings.js';
 import { UserError } from '../util/errors.js';
-
-/** The network names btcli uses, so a validator owner can type what they already know. */
-export const NETWORKS: Readonly<Record<string, string>> = {
-  local: 'ws://127.0.0.1:9944',
-  finney: 'wss://entrypoint-finney.opentensor.ai:443',
-  test: 'wss://test.finney.opentensor.ai:443',
-};
-
-export const DEFAULT_NETWORK = 'local';
 
 export interface Network {
   /** What the person typed (a btcli name or the URL itself), for messages. */
@@ -20,7 +12,7 @@ export interface Network {
  * `argument` names where the value came from (e.g. `--network` or `Settings!B3`) for the error message.
  */
 export function resolveNetwork(value: string | null | undefined, argument = '--network'): Network {
-  const name = (value ?? '').trim() || DEFAULT_NETWORK;
+  const name = (value ?? '').trim() || DEFAULT_SETTINGS.network;
   const known = NETWORKS[name.toLowerCase()];
   if (known) return { name: name.toLowerCase(), url: known };
   if (/^wss?:\/\/[^\s/]+/i.test(name)) {

@@ -8,7 +8,8 @@ export const DEFAULT_SETTINGS: Settings = {
   taxMode: 'base',
 };
 
-export const NETWORKS: Record<string, string> = {
+/** The network names btcli uses, so a validator owner can type what they already know. */
+export const NETWORKS: Readonly<Record<string, string>> = {
   local: 'ws://127.0.0.1:9944',
   finney: 'wss://entrypoint-finney.opentensor.ai:443',
   test: 'wss://test.finney.opentensor.ai:443',
