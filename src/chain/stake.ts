@@ -1,5 +1,5 @@
 import type { ApiPromise } from '@polkadot/api';
-import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { decodeSs58, encodeSs58 } from '../domain/ss58.js';
 import { PPM, type NominatorStake, type SubnetPrice, type SubnetStake, type ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { big } from './codec.js';
@@ -99,8 +99,11 @@ function sortedByColdkey(stake: RawStake): Array<[string, Map<number, bigint>]> 
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The prefix-42 form of an account address of any network; throws on anything else. */
 function normalize(address: string): string {
-  return encodeAddress(decodeAddress(address), SS58_PREFIX);
+  const decoded = decodeSs58(address);
+  if (decoded?.kind !== 'account') throw new Error(`${address} is not an SS58 account address`);
+  return decoded.prefix === SS58_PREFIX ? address : encodeSs58(decoded.key, SS58_PREFIX);
 }
 
 function parseHotkey(hotkey: string): string {

@@ -1,4 +1,4 @@
-import { base58Decode, checkAddress as checkSs58, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { decodeSs58, encodeSs58 } from './ss58.js';
 
 /** Bittensor (like Substrate's generic format) encodes addresses with SS58 prefix 42. */
 export const SS58_PREFIX = 42;
@@ -15,16 +15,6 @@ function describeInvisible(text: string): string {
   const char = text[index]!;
   const name = /\s/.test(char) && char !== '\u00A0' ? 'a space or line break' : 'an invisible character';
   return `${name} at position ${index + 1}`;
-}
-
-/** The 32-byte account key of a well-formed address of any network, or null. */
-function accountKey(text: string): Uint8Array | null {
-  try {
-    const key = decodeAddress(text);
-    return key.length === 32 ? key : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -54,15 +44,13 @@ export function checkAddress(text: string): AddressCheck {
       fix: 'Copy the address again from the wallet (btcli wallet overview shows it).',
     };
   }
-  const [valid, reason] = checkSs58(text, SS58_PREFIX);
-  if (valid && text.length === ADDRESS_LENGTH) return { ok: true, address: text };
-  const key = reason?.startsWith('Prefix mismatch') ? accountKey(text) : null;
-  if (key) {
-    const prefix = reason!.match(/found (\d+)/)?.[1] ?? 'another';
+  const decoded = decodeSs58(text)!;
+  if (decoded.kind === 'account' && decoded.prefix === SS58_PREFIX && text.length === ADDRESS_LENGTH) return { ok: true, address: text };
+  if (decoded.kind === 'account' && decoded.prefix !== SS58_PREFIX) {
     return {
       ok: false,
-      message: `"${text}" is an address for another network (SS58 prefix ${prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
-      fix: `If this is the right key, its Bittensor address is ${encodeAddress(key, SS58_PREFIX)}.`,
+      message: `"${text}" is an address for another network (SS58 prefix ${decoded.prefix}); Bittensor uses prefix ${SS58_PREFIX}.`,
+      fix: `If this is the right key, its Bittensor address is ${encodeSs58(decoded.key, SS58_PREFIX)}.`,
     };
   }
   if (text.length !== ADDRESS_LENGTH) {
@@ -74,7 +62,7 @@ export function checkAddress(text: string): AddressCheck {
         : 'There is an extra character: copy the address again from the wallet.',
     };
   }
-  if (reason?.includes('checksum')) {
+  if (decoded.kind === 'badChecksum') {
     return {
       ok: false,
       message: `"${text}" fails the SS58 checksum: a character is mistyped.`,
@@ -82,10 +70,9 @@ export function checkAddress(text: string): AddressCheck {
     };
   }
   // A 48-character base58 string that decodes to a non-account payload (e.g. a short account index).
-  const decodedLength = base58Decode(text).length;
   return {
     ok: false,
-    message: `"${text}" is not an account address (${reason ?? `decodes to ${decodedLength} bytes`}).`,
+    message: `"${text}" is not an account address (it decodes to ${decoded.kind === 'notAccount' ? decoded.bytes : 'an unexpected'} bytes).`,
     fix: 'Use the coldkey address shown by btcli wallet overview.',
   };
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import pm2 from 'pm2';
+import type pm2 from 'pm2';
 import * as start from '../commands/start.js';
 import { UserError } from '../util/errors.js';
 import type { Prompter } from './prompter.js';
@@ -10,19 +10,21 @@ function call<T>(fn: (cb: (error: Error | null, result?: T) => void) => void): P
   return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
 }
 
-async function withPm2<T>(work: () => Promise<T>): Promise<T> {
-  await call((cb) => pm2.connect(cb)).catch((error: unknown) => {
+/** pm2 is loaded only when the menu talks to it: importing it costs every other command a noticeable start-up. */
+async function withPm2<T>(work: (client: typeof pm2) => Promise<T>): Promise<T> {
+  const client = (await import('pm2')).default;
+  await call((cb) => client.connect(cb)).catch((error: unknown) => {
     throw new UserError(`cannot reach pm2 (${(error as Error).message}). Try: npx pm2 ping`);
   });
   try {
-    return await work();
+    return await work(client);
   } finally {
-    pm2.disconnect();
+    client.disconnect();
   }
 }
 
 async function snapshotterStatus(): Promise<string | null> {
-  const list = (await withPm2(() => call<pm2.ProcessDescription[]>((cb) => pm2.describe(SNAPSHOTTER, cb)))) ?? [];
+  const list = (await withPm2((client) => call<pm2.ProcessDescription[]>((cb) => client.describe(SNAPSHOTTER, cb)))) ?? [];
   return list[0]?.pm2_env?.status ?? null;
 }
 
@@ -32,7 +34,7 @@ export async function loggingMenu(p: Prompter, workbook: string): Promise<void> 
   if (status === 'online' || status === 'launching') {
     p.print(`Logging is running (pm2 process ${SNAPSHOTTER}).`);
     if (await p.confirm('Stop logging?')) {
-      await withPm2(() => call((cb) => pm2.stop(SNAPSHOTTER, cb)));
+      await withPm2((client) => call((cb) => client.stop(SNAPSHOTTER, cb)));
       p.print(`Stopped ${SNAPSHOTTER}. Start it again with 1, or: npx pm2 start ${SNAPSHOTTER}`);
     }
     return;
