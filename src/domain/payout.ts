@@ -33,7 +33,8 @@ export interface PayoutInput {
   users: readonly User[];
   referrals: readonly Referral[];
   taxMode: TaxMode;
-  snapshots: readonly PeriodSnapshot[];
+  /** The period's snapshots, or their shares already summed one snapshot at a time (a long period need not be held). */
+  snapshots: readonly PeriodSnapshot[] | PeriodShares;
   pool: Rao;
   /** Amounts carried from the last closed period, by user name. */
   carriedIn: ReadonlyMap<string, Rao>;
@@ -74,26 +75,75 @@ export interface PayoutPlan {
   skippedSnapshots: number[];
 }
 
+/**
+ * base(u) summed one snapshot at a time: each snapshot's shares are apportioned when it is added, so a period of any
+ * length needs memory for one snapshot only.
+ */
+export class PeriodShares {
+  readonly users: readonly User[];
+  readonly base: Map<string, bigint>;
+  private countedSoFar = 0;
+  /** Blocks of snapshots with zero nominator stake, left out of the mean. */
+  readonly skipped: number[] = [];
+  private readonly ownerOf: Map<string, string>;
+
+  constructor(users: readonly User[]) {
+    this.users = [...users].sort((a, b) => compareNames(a.name, b.name));
+    this.ownerOf = coldkeyOwners(this.users);
+    this.base = new Map(this.users.map((u) => [u.name, 0n]));
+  }
+
+  get counted(): number {
+    return this.countedSoFar;
+  }
+
+  add(snapshot: PeriodSnapshot): void {
+    if (snapshot.nominatorStake <= 0n) {
+      this.skipped.push(snapshot.block);
+      return;
+    }
+    this.countedSoFar++;
+    const stake = new Map(this.users.map((u) => [u.name, 0n]));
+    let registered = 0n;
+    for (const [coldkey, amount] of snapshot.stakeByColdkey) {
+      const owner = this.ownerOf.get(coldkey);
+      if (owner === undefined) continue;
+      if (amount < 0n) throw new Error(`negative stake for ${coldkey} at block ${snapshot.block}`);
+      stake.set(owner, stake.get(owner)! + amount);
+      registered += amount;
+    }
+    if (registered > snapshot.nominatorStake) {
+      throw new UserError(
+        `snapshot at block ${snapshot.block}: registered users hold ${formatTao(registered)} TAO, more than the ` +
+          `nominator stake ${formatTao(snapshot.nominatorStake)} TAO; the snapshot record is inconsistent`,
+      );
+    }
+    const shares = apportion(
+      this.users.map((u) => ({ name: u.name, numerator: stake.get(u.name)! * SHARE_SCALE })),
+      snapshot.nominatorStake,
+    );
+    for (const [name, share] of shares) this.base.set(name, this.base.get(name)! + share);
+  }
+}
+
 export function computePayouts(input: PayoutInput): PayoutPlan {
   if (input.pool < 0n) throw new UserError(`the pool is negative (${formatTao(input.pool)} TAO)`);
-  const users = [...input.users].sort((a, b) => compareNames(a.name, b.name));
-  const ownerOf = coldkeyOwners(users);
-  const counted = input.snapshots.filter((s) => s.nominatorStake > 0n);
-  const skipped = input.snapshots.filter((s) => s.nominatorStake <= 0n).map((s) => s.block);
-  if (counted.length === 0) {
+  const period = input.snapshots instanceof PeriodShares ? input.snapshots : new PeriodShares(input.users);
+  if (!(input.snapshots instanceof PeriodShares)) for (const s of input.snapshots) period.add(s);
+  const { users, base, counted, skipped } = period;
+  if (counted === 0) {
     throw new UserError('no snapshot in the period has any nominator stake, so no share can be computed');
   }
 
-  const base = baseShares(users, ownerOf, counted);
   const graph = referralGraph(users, input.referrals);
   const taxed = applyTax(users, base, graph, input.taxMode);
 
-  const denominator = BigInt(counted.length) * SHARE_SCALE * taxed.scale;
+  const denominator = BigInt(counted) * SHARE_SCALE * taxed.scale;
   const earned = apportion(
     users.map((u) => ({ name: u.name, numerator: input.pool * taxed.final.get(u.name)! })),
     denominator,
   );
-  const baseDenominator = BigInt(counted.length) * SHARE_SCALE;
+  const baseDenominator = BigInt(counted) * SHARE_SCALE;
 
   const rows: UserPayout[] = users.map((u) => {
     const address = u.addresses[0]!;
@@ -137,7 +187,7 @@ export function computePayouts(input: PayoutInput): PayoutPlan {
     allocated: rows.reduce((acc, r) => acc + r.earned, 0n),
     toSend: sum('planned'),
     carried: sum('carried'),
-    countedSnapshots: counted.length,
+    countedSnapshots: counted,
     skippedSnapshots: skipped,
   };
 }
@@ -168,38 +218,6 @@ function coldkeyOwners(users: readonly User[]): Map<string, string> {
     }
   }
   return owners;
-}
-
-/** base(u) in units of 1/(n·S): the sum over counted snapshots of the apportioned fixed-point share. */
-function baseShares(
-  users: readonly User[],
-  ownerOf: ReadonlyMap<string, string>,
-  snapshots: readonly PeriodSnapshot[],
-): Map<string, bigint> {
-  const base = new Map(users.map((u) => [u.name, 0n]));
-  for (const snapshot of snapshots) {
-    const stake = new Map(users.map((u) => [u.name, 0n]));
-    let registered = 0n;
-    for (const [coldkey, amount] of snapshot.stakeByColdkey) {
-      const owner = ownerOf.get(coldkey);
-      if (owner === undefined) continue;
-      if (amount < 0n) throw new Error(`negative stake for ${coldkey} at block ${snapshot.block}`);
-      stake.set(owner, stake.get(owner)! + amount);
-      registered += amount;
-    }
-    if (registered > snapshot.nominatorStake) {
-      throw new UserError(
-        `snapshot at block ${snapshot.block}: registered users hold ${formatTao(registered)} TAO, more than the ` +
-          `nominator stake ${formatTao(snapshot.nominatorStake)} TAO; the snapshot record is inconsistent`,
-      );
-    }
-    const shares = apportion(
-      users.map((u) => ({ name: u.name, numerator: stake.get(u.name)! * SHARE_SCALE })),
-      snapshot.nominatorStake,
-    );
-    for (const [name, share] of shares) base.set(name, base.get(name)! + share);
-  }
-  return base;
 }
 
 interface ReferralGraph {

@@ -5,6 +5,7 @@ import { gunzip, gzip } from 'node:zlib';
 import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { UserError } from '../util/errors.js';
+import { scanRecord } from './recordScan.js';
 
 /**
  * Lossless per-nominator snapshot records, kept beside the workbook in `snapshots/`:
@@ -20,6 +21,8 @@ export const DICTIONARY_FILE = 'coldkeys.txt';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 const RECORD_NAME = /^(\d{10})\.json\.gz$/;
+/** Stands in for a record already parsed, so its bytes can be collected. */
+const DONE: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
 
 type Entry = [number, string] | [number, string, string];
 
@@ -167,9 +170,21 @@ export async function* readStakes(
   if (blocks.length === 0) return;
   const dictionary = await readDictionary(dir);
   const wanted = coldkeys ? new Set(coldkeys) : null;
-  for (const block of blocks) {
-    const doc = await readDoc(dir, block);
+  const keep = wanted ? Uint8Array.from(dictionary, (coldkey) => (wanted.has(coldkey) ? 1 : 0)) : null;
+  // Reading and gunzip run on libuv's threads: keep a few records in flight while this thread parses the current one.
+  const AHEAD = 4;
+  const inflated = blocks.map(() => null as Promise<Buffer> | null);
+  const start = (i: number) => {
+    if (i < blocks.length && inflated[i] === null) {
+      inflated[i] = inflate(dir, blocks[i]!);
+      inflated[i]!.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
+    }
+  };
+  for (const [i, block] of blocks.entries()) {
+    for (let k = i; k <= i + AHEAD; k++) start(k);
     const file = recordPath(dir, block);
+    const doc = parseDoc(await inflated[i]!, block, file, keep ? (index) => keep[index] === 1 : undefined);
+    inflated[i] = DONE;
     checkDictionary(doc, dictionary, file);
     const prices = priceMap(doc);
     const stakes = new Map<string, Rao>();
@@ -234,6 +249,11 @@ function toSnapshot(doc: RecordDoc, dictionary: string[], file: string): Validat
 }
 
 async function readDoc(dir: string, block: number): Promise<RecordDoc> {
+  return parseDoc(await inflate(dir, block), block, recordPath(dir, block));
+}
+
+/** The record's JSON text, still as bytes. */
+async function inflate(dir: string, block: number): Promise<Buffer> {
   const file = recordPath(dir, block);
   let raw: Buffer;
   try {
@@ -242,9 +262,20 @@ async function readDoc(dir: string, block: number): Promise<RecordDoc> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no snapshot record for block ${block} (${file}).`);
     throw error;
   }
+  try {
+    // One large output chunk: the default 16 kB means a dozen thread hops per record.
+    return await gunzipAsync(raw, { chunkSize: 1 << 20 });
+  } catch (error) {
+    throw new UserError(`${file} is not a readable snapshot record (${(error as Error).message}); restore it from a backup.`);
+  }
+}
+
+/** The record; with `keep`, only the nominator entries whose dictionary index it keeps. */
+function parseDoc(json: Buffer, block: number, file: string, keep?: (index: number) => boolean): RecordDoc {
   let doc: RecordDoc;
   try {
-    doc = JSON.parse((await gunzipAsync(raw)).toString('utf8')) as RecordDoc;
+    const scanned = keep ? scanRecord(json, keep) : null;
+    doc = scanned ? { ...(JSON.parse(scanned.head) as RecordDoc), nominators: scanned.nominators } : (JSON.parse(json.toString('utf8')) as RecordDoc);
   } catch (error) {
     throw new UserError(`${file} is not a readable snapshot record (${(error as Error).message}); restore it from a backup.`);
   }
