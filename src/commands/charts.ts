@@ -5,6 +5,7 @@ import { payoutHistory } from '../domain/period.js';
 import type { PayoutRow } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
+import { readFullHistory } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
@@ -34,7 +35,8 @@ export function periodStart(payouts: readonly PayoutRow[]): number {
  * write. Returns the index page's path.
  */
 export async function refreshCharts(workbookPath: string): Promise<string> {
-  const program = await new WorkbookStore(workbookPath).read();
+  const data = await new WorkbookStore(workbookPath).read();
+  const program = { ...data, ...(await readFullHistory(workbookPath, data)) };
   const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS });
   const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts) });
   const dir = chartsDir(workbookPath);

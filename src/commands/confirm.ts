@@ -17,15 +17,16 @@ import {
   type PaymentCalls,
   type Transfer,
 } from '../chain/transfer.js';
-import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
 import { formatTao } from '../domain/tao.js';
 import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
+import { archivePaidPeriods } from '../workbook/archive.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
+import { restorePaidRows } from './payoutRecovery.js';
 import { refreshChartsQuietly } from './charts.js';
 import { requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
 
@@ -73,7 +74,8 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
   try {
     if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
-    const data = await store.read();
+    let data = await store.read();
+    if (await restorePaidRows(store, log, data.payouts)) data = await store.read();
     const stored = await readPlanFile(args.workbook);
     const plan = checkPlanAgainstWorkbook(stored, data, paidInLog(log));
     const stale = plan.rows.filter((r) => r.status === 'sent');
@@ -87,9 +89,12 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     const carried = plan.rows.filter((r) => r.status === 'carried');
     if (due.length === 0) {
       console.log(`Plan ${plan.planId}: nothing to send (${plan.rows.filter((r) => r.status === 'paid').length} paid, ${carried.length} carried).`);
+      await archive(store);
       return;
     }
 
+    // The wallet code (keyring, WASM crypto, argon2) loads only once there is something to sign.
+    const { keySource, loadPayoutKey, promptPassword } = await import('../chain/wallet.js');
     const pair = await loadPayoutKey(keySource(args.wallet, args.walletPath, process.env), process.env, () =>
       promptPassword('Password of the payout coldkey: '),
     );
@@ -106,20 +111,30 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     else await pay(api, store, log, pair, plan, await taoPayment(api, due, existentialDeposit), opts);
     if (args.dryRun) return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+    await archive(store);
     await refreshChartsQuietly(args.workbook);
   } finally {
     await api.disconnect();
   }
 }
 
-function paidInLog(log: SendLog): Set<string> {
-  const entries = log.entries();
-  const paid = new Set(entries.filter((e) => e.type === 'settled' && e.outcome === 'paid').map((e) => e.extrinsicHash));
-  const keys = new Set<string>();
-  for (const e of entries) {
-    if (e.type === 'sending' && paid.has(e.extrinsicHash)) for (const user of e.users) keys.add(paidKey(user, e.extrinsicHash));
+/**
+ * Files the paid period in workbook/archive/ and keeps the workbook at about two periods of rows. The payment is done
+ * by then, so a failure here only warns: `plan` archives again before it works out the next period.
+ */
+async function archive(store: WorkbookStore): Promise<void> {
+  try {
+    const { written, restored } = await archivePaidPeriods(store, await store.read());
+    for (const file of written) console.log(`Archived the paid period in ${file}.`);
+    if (restored) console.log(`Payouts: restored the rows of paid plan ${restored} from its archive (an older copy had dropped them).`);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    console.error(`valtrac: the payment is recorded, but archiving the paid period failed: ${error.message}`);
   }
-  return keys;
+}
+
+function paidInLog(log: SendLog): Set<string> {
+  return new Set(log.paidBatches().flatMap((b) => b.users.map((user) => paidKey(user, b.extrinsicHash))));
 }
 
 /** Everything after choosing how to pay: batches, fees, the balance check, the question, and sending. */

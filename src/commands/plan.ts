@@ -2,16 +2,18 @@ import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../chain/connect.js';
 import { accountStates } from '../chain/transfer.js';
-import { computePayouts, type PeriodSnapshot } from '../domain/payout.js';
+import { computePayouts, PeriodShares } from '../domain/payout.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
 import { formatTao, parseTao } from '../domain/tao.js';
-import { RAO_PER_TAO, type PayoutRow, type Rao } from '../domain/types.js';
+import { RAO_PER_TAO, type PayoutRow, type Rao, type User } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readStakes, recordsDir } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
+import { recoverPayouts } from './payoutRecovery.js';
 
 interface PlanArgs {
   workbook: string;
@@ -40,19 +42,24 @@ const MAX_POOL = 21_000_000n * RAO_PER_TAO;
 export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void> {
   // Arguments first: a mistyped --pool is reported as such, before the workbook or the records are read.
   if (args.pool.trim() !== 'accrued') choosePool(args.pool, 0n);
-  const store = new WorkbookStore(args.workbook);
-  await store.applyPending();
-  const { data, problems } = await store.readWithProblems();
-  refuseProblems(problems, 'plan');
   if (args.toBlock !== undefined && (!Number.isSafeInteger(args.toBlock) || args.toBlock < 0)) {
     throw new UserError(`--to-block must be a block number, not ${args.toBlock}`);
   }
+  const store = new WorkbookStore(args.workbook);
+  await store.applyPending();
+  const first = await store.readWithProblems();
+  refuseProblems(first.problems, 'plan');
+  const data = await recoverPayouts(store, SendLog.beside(args.workbook), first.data);
   const history = payoutHistory(data.payouts);
-  const period = await loadPeriod(args.workbook, data.users.flatMap((u) => u.addresses), history.closedThrough, args.toBlock);
-  const pool = choosePool(args.pool, period.accrued);
 
-  const api = await connect(data.settings.network, { argument: 'Settings network' });
+  // The node only tells the existential deposit and which payout accounts exist: connect while the records are read.
+  const connecting = connect(data.settings.network, { argument: 'Settings network' });
+  connecting.catch(() => undefined); // a failure is reported where it is awaited
+  let api: ApiPromise | null = null;
   try {
+    const period = await loadPeriod(args.workbook, data.users, history.closedThrough, args.toBlock);
+    const pool = choosePool(args.pool, period.accrued);
+    api = await connecting;
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const exists = await existingAccounts(api, data.users.map((u) => u.addresses[0]!));
     const result = computePayouts({
@@ -103,12 +110,12 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
   } finally {
-    await api.disconnect();
+    await api?.disconnect();
   }
 }
 
 interface Period {
-  snapshots: PeriodSnapshot[];
+  snapshots: PeriodShares;
   fromBlock: number;
   toBlock: number;
   accrued: Rao;
@@ -117,7 +124,7 @@ interface Period {
 /** The snapshots after the last closed period up to the newest (or --to-block), with the delegate stake's growth. */
 async function loadPeriod(
   workbook: string,
-  coldkeys: string[],
+  users: readonly User[],
   closedThrough: number | null,
   toBlock: number | undefined,
 ): Promise<Period> {
@@ -131,17 +138,18 @@ async function loadPeriod(
         `${toBlock === undefined ? '' : ` up to block ${toBlock}`}) in ${dir}: run valtrac snapshot and plan again later`,
     );
   }
-  const snapshots: PeriodSnapshot[] = [];
+  const snapshots = new PeriodShares(users);
   const delegate = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
+  const coldkeys = users.flatMap((u) => u.addresses);
   for await (const s of readStakes(dir, { fromBlock: from, toBlock: blocks[blocks.length - 1]! }, coldkeys)) {
     delegate.set(s.block, s.delegateStake);
     if (closedThrough === null || s.block > closedThrough) {
-      snapshots.push({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: s.stakes });
+      snapshots.add({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: s.stakes });
     }
   }
-  const first = snapshots[0]!.block;
-  const last = snapshots[snapshots.length - 1]!.block;
+  const first = blocks[0]!;
+  const last = blocks[blocks.length - 1]!;
   // the baseline is the last snapshot of the previous period when it is still on record
   const baseline = closedThrough !== null && delegate.has(closedThrough) ? closedThrough : first;
   return { snapshots, fromBlock: first, toBlock: last, accrued: delegate.get(last)! - delegate.get(baseline)! };

@@ -12,6 +12,7 @@ import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
+import { snapshotsArchivedThrough } from '../workbook/archive.js';
 import { WorkbookStore } from '../workbook/store.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
@@ -118,11 +119,18 @@ class Snapshotter {
     return !this.api.isConnected;
   }
 
-  /** Appends the Snapshots rows of records written before a crash, and finds where the series stands. */
+  /**
+   * Appends the Snapshots rows of records written before a crash or dropped by an older copy saved over the workbook
+   * (archived periods' rows stay in their archive), and finds where the series stands.
+   */
   private async repair(): Promise<void> {
-    const [blocks, data] = await Promise.all([listRecords(this.dir), this.store.read()]);
+    const [blocks, data, archivedThrough] = await Promise.all([
+      listRecords(this.dir),
+      this.store.read(),
+      snapshotsArchivedThrough(this.store.path),
+    ]);
     const inSheet = new Set(data.snapshots.map((s) => s.block));
-    const missing = blocks.filter((b) => !inSheet.has(b));
+    const missing = blocks.filter((b) => !inSheet.has(b) && (archivedThrough === null || b > archivedThrough));
     if (missing.length > 0) {
       const coldkeys = registeredColdkeys(data.users);
       const rows: SnapshotSummary[] = [];

@@ -20,9 +20,35 @@ export interface PayoutHistory {
   carriedRows: PayoutRow[];
 }
 
-export function payoutHistory(rows: readonly PayoutRow[]): PayoutHistory {
+function byPlan(rows: readonly PayoutRow[]): Map<string, PayoutRow[]> {
   const plans = new Map<string, PayoutRow[]>();
-  for (const row of rows) plans.set(row.planId, [...(plans.get(row.planId) ?? []), row]);
+  for (const row of rows) {
+    const planRows = plans.get(row.planId);
+    if (planRows) planRows.push(row);
+    else plans.set(row.planId, [row]);
+  }
+  return plans;
+}
+
+export interface ClosedPlan {
+  planId: string;
+  /** The last snapshot block of the plan's period. */
+  toBlock: number;
+}
+
+/** Plans that are fully paid (some row `paid`, none `planned`, `sent` or `failed`), oldest period first. */
+export function closedPlans(rows: readonly PayoutRow[]): ClosedPlan[] {
+  const closed: ClosedPlan[] = [];
+  for (const [planId, planRows] of byPlan(rows)) {
+    const paid = planRows.some((r) => r.status === 'paid');
+    const open = planRows.some((r) => r.status === 'planned' || r.status === 'sent' || r.status === 'failed');
+    if (paid && !open) closed.push({ planId, toBlock: Math.max(...planRows.map((r) => r.toBlock)) });
+  }
+  return closed.sort((a, b) => a.toBlock - b.toBlock);
+}
+
+export function payoutHistory(rows: readonly PayoutRow[]): PayoutHistory {
+  const plans = byPlan(rows);
   let last: { planId: string; toBlock: number } | null = null;
   for (const [planId, planRows] of plans) {
     const sent = planRows.filter((r) => r.status === 'sent');

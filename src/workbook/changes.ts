@@ -40,7 +40,12 @@ export type Change =
   /** taxPpm as a decimal string so the change stays plain JSON. */
   | { kind: 'addReferral'; referrer: string; referee: string; taxPpm: string }
   | { kind: 'setReferralTax'; referrer: string; referee: string; taxPpm: string }
-  | { kind: 'removeReferral'; referrer: string; referee: string };
+  | { kind: 'removeReferral'; referrer: string; referee: string }
+  /**
+   * Paid periods leaving the workbook after their archive file is written: Payouts rows of `dropPlans`, Snapshots rows
+   * at or below `dropSnapshotsThrough`; `restore` puts back the newest archived plan's rows if they went missing.
+   */
+  | { kind: 'archive'; dropPlans: string[]; dropSnapshotsThrough: number | null; restore: PayoutRow[] };
 
 /** `strict`: the person just asked for this change, so a change that finds nothing to act on is their mistake. */
 export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: boolean): void {
@@ -160,8 +165,45 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
       }
       return;
     }
+    case 'archive': {
+      const payouts = sheet(workbook, 'Payouts');
+      const dropped = new Set(change.dropPlans);
+      removeRows(payouts, (r) => dropped.has(cellText(payouts.getCell(r, 1))));
+      const through = change.dropSnapshotsThrough;
+      if (through !== null) {
+        const snapshots = sheet(workbook, 'Snapshots');
+        removeRows(snapshots, (r) => {
+          const block = readInteger(snapshots.getCell(r, 1));
+          return block !== null && block <= through;
+        });
+      }
+      const present = new Set<string>();
+      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) present.add(cellText(payouts.getCell(r, 1)));
+      let row = lastDataRow(payouts, 16);
+      for (const payout of change.restore) if (!present.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
+      return;
+    }
     case 'feedback':
       return;
+  }
+}
+
+/**
+ * Removes the data rows `drop` selects. Whole runs go in one splice (the year's first archive removes tens of
+ * thousands of rows); a run that reaches the sheet's end goes row by row, as exceljs ignores a longer splice there.
+ */
+function removeRows(worksheet: ExcelJS.Worksheet, drop: (row: number) => boolean): void {
+  const last = worksheet.rowCount;
+  for (let r = last; r >= FIRST_DATA_ROW; ) {
+    if (!drop(r)) {
+      r--;
+      continue;
+    }
+    let start = r;
+    while (start - 1 >= FIRST_DATA_ROW && drop(start - 1)) start--;
+    if (r === worksheet.rowCount) for (let x = r; x >= start; x--) worksheet.spliceRows(x, 1);
+    else worksheet.spliceRows(start, r - start + 1);
+    r = start - 1;
   }
 }
 
@@ -212,7 +254,7 @@ function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {
   }
 }
 
-function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
+export function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
   row.getCell(1).value = s.block;
   row.getCell(2).value = s.blockHash;
   row.getCell(3).value = s.time;
@@ -224,7 +266,7 @@ function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
   writeScaled9(row.getCell(8), s.usersStake);
 }
 
-function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
+export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
   row.getCell(1).value = p.planId;
   row.getCell(2).value = p.status;
   row.getCell(3).value = p.fromBlock;

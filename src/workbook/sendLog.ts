@@ -36,6 +36,11 @@ export interface SettledEntry {
 
 export type SendLogEntry = SendingEntry | SettledEntry;
 
+export interface PaidBatch extends SendingEntry {
+  blockNumber: number | null;
+  blockHash: string | null;
+}
+
 export class SendLog {
   constructor(readonly path: string) {}
 
@@ -64,6 +69,18 @@ export class SendLog {
     const entries = this.entries();
     const settled = new Set(entries.filter((e) => e.type === 'settled').map((e) => e.extrinsicHash));
     return entries.filter((e): e is SendingEntry => e.type === 'sending' && !settled.has(e.extrinsicHash));
+  }
+
+  /** Batches the chain included successfully, with the users they paid and where. */
+  paidBatches(): PaidBatch[] {
+    const entries = this.entries();
+    const paid = new Map(
+      entries.flatMap((e) => (e.type === 'settled' && e.outcome === 'paid' ? [[e.extrinsicHash, e] as const] : [])),
+    );
+    return entries.flatMap((e) => {
+      const settled = e.type === 'sending' ? paid.get(e.extrinsicHash) : undefined;
+      return settled ? [{ ...(e as SendingEntry), blockNumber: settled.blockNumber, blockHash: settled.blockHash }] : [];
+    });
   }
 
   append(entry: SendLogEntry): void {
