@@ -94,8 +94,8 @@ async function openProvider(target: Network, opts: ConnectOptions): Promise<WsPr
       throw new UserError(
         `cannot reach the subtensor node at ${target.url} (${failure}; gave up after ${attempt} attempts in ` +
           `${Math.round(giveUpAfter / 1000)} s). Check that the node is running and its WebSocket RPC port is open ` +
-          `(subtensor's --rpc-port, usually 9944; --rpc-external for another machine), or choose another node with ` +
-          `--network.`,
+          `(subtensor's --rpc-port, usually 9944; --rpc-external for another machine), or point ` +
+          `${opts.argument ?? '--network'} at another node.`,
       );
     }
     const wait = Math.min(delay, left);

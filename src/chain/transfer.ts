@@ -191,10 +191,19 @@ export async function findInBlocks(
   return null;
 }
 
+/** Why submitAndFollow gave up when the socket closed: the node may still include the transaction. */
+export class NodeLostError extends Error {
+  constructor() {
+    super('lost the connection to the node');
+    this.name = 'NodeLostError';
+  }
+}
+
 /**
  * Submits signed bytes and follows them to finality. Resolves with the finalized block and the outcome;
- * rejects when the node refuses the transaction (invalid, stale nonce, already imported...).
- * `onSubmitted` runs once the node has accepted it into its pool, `onInBlock` once a block includes it.
+ * rejects when the node refuses the transaction (invalid, stale nonce, already imported...), and with NodeLostError
+ * when the connection drops first. `onSubmitted` runs once the node has accepted it into its pool, `onInBlock` once
+ * a block includes it.
  */
 export async function submitAndFollow(
   api: ApiPromise,
@@ -205,7 +214,18 @@ export async function submitAndFollow(
   return new Promise<Inclusion>((resolve, reject) => {
     let unsubscribe: (() => void) | null = null;
     let submitted = false;
-    const done = () => unsubscribe?.();
+    // @polkadot/api never ends an established subscription when its socket closes: without this the promise would
+    // stay pending forever and the process would end with an unsettled top-level await.
+    const lost = () => reject(new NodeLostError());
+    api.once('disconnected', lost);
+    const done = () => {
+      api.off('disconnected', lost);
+      unsubscribe?.();
+    };
+    const fail = (error: unknown) => {
+      api.off('disconnected', lost);
+      reject(api.isConnected ? error : new NodeLostError());
+    };
     api.rpc.author
       .submitAndWatchExtrinsic(extrinsic, (status) => {
         if (!submitted) {
@@ -225,7 +245,7 @@ export async function submitAndFollow(
               blockHash: blockHash.toHex(),
               ...outcomeAt(api, events, index),
             });
-          })().catch(reject);
+          })().catch(fail);
         } else if (status.isDropped || status.isInvalid || status.isUsurped || status.isFinalityTimeout) {
           done();
           reject(new Error(`the node reported the batch as ${status.type}`));
@@ -234,7 +254,7 @@ export async function submitAndFollow(
       .then((u) => {
         unsubscribe = u;
       })
-      .catch(reject);
+      .catch(fail);
   });
 }
 

@@ -8,6 +8,7 @@ import {
   accountStates,
   findInBlocks,
   nextNonce,
+  NodeLostError,
   nonceAt,
   planBatches,
   signBatch,
@@ -113,6 +114,15 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
     await archive(store);
     await refreshChartsQuietly(args.workbook);
+  } catch (error) {
+    // A request cut off by the node going away fails with @polkadot's own error and stack: say what happened instead.
+    if (!(error instanceof UserError) && !api.isConnected) {
+      throw new UserError(
+        `lost the connection to the node before confirm finished. Every batch submitted is recorded in ${log.path}: ` +
+          'run confirm again once the node is reachable; it settles those with the chain before sending anything else',
+      );
+    }
+    throw error;
   } finally {
     await api.disconnect();
   }
@@ -235,9 +245,17 @@ async function sendBatch<T extends Transfer>(
       onInBlock: () => crashPoint('after-inclusion'),
     });
   } catch (error) {
+    const lastValid = signed.eraBirth + signed.eraPeriod;
+    if (error instanceof NodeLostError) {
+      throw new UserError(
+        `lost the connection to the node after submitting batch ${batch}, before seeing it finalized: it may still be ` +
+          `paid. It stays recorded as sent in ${log.path}: run confirm again once the node is reachable, and it will ` +
+          `find it in a block or prove it expired (after block ${lastValid}) before sending anything else`,
+      );
+    }
     throw new UserError(
       `the node did not take batch ${batch} (${(error as Error).message}). It stays recorded as sent in ${log.path}: ` +
-        `run confirm again, and it will find it in a block or prove it expired (after block ${signed.eraBirth + signed.eraPeriod}) ` +
+        `run confirm again, and it will find it in a block or prove it expired (after block ${lastValid}) ` +
         'before sending anything else',
     );
   }

@@ -262,6 +262,12 @@ export class SimNode {
     return hexToU8a(blake2AsHex(parts.join(';')));
   }
 
+  /** What a stopped node process loses: its pool and every extrinsic watcher (the chain stays). */
+  clearPool(): void {
+    for (const entry of this.pool.clear()) entry.watcher?.close();
+    this.awaitingFinality.length = 0;
+  }
+
   stop(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

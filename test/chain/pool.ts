@@ -37,6 +37,12 @@ export class TxPool {
     this.entries.push(entry);
   }
 
+  /** Forgets every waiting transaction and every ban, as a node process that restarts does (its pool is memory only). */
+  clear(): PoolEntry[] {
+    this.banned.clear();
+    return this.entries.splice(0);
+  }
+
   remove(hash: Hex, ban: boolean): PoolEntry | undefined {
     const i = this.entries.findIndex((e) => e.tx.hash === hash);
     if (ban) this.banned.add(hash);

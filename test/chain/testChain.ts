@@ -34,8 +34,9 @@ export class TestChain {
   private timer?: NodeJS.Timeout;
   private paused = false;
   private queue: Promise<unknown> = Promise.resolve();
+  private serving = true;
 
-  private constructor(private readonly node: SimNode, private readonly server: RpcServer) {}
+  private constructor(private readonly node: SimNode, private server: RpcServer) {}
 
   static async start(opts: TestChainOptions): Promise<TestChain> {
     const node = new SimNode(loadRuntime(opts.metadata), { finalityLag: opts.finalityLag ?? 2, pruneDepth: opts.pruneDepth, genesisName: opts.genesisOf });
@@ -113,10 +114,35 @@ export class TestChain {
   /** Cuts every client connection; the server keeps listening so clients can reconnect. */
   dropConnections(): void { this.server.dropConnections(); }
 
+  /** Hashes of the extrinsics waiting in the node's pool, in arrival order. */
+  pendingExtrinsics(): string[] { return this.node.pool.entries.map((e) => e.tx.hash); }
+
+  /**
+   * Stops the node process, as `systemctl stop` would: every client is cut off and new connections are refused, and
+   * what waited in the transaction pool is lost (a node keeps it in memory only). The chain itself is kept for
+   * `startServing`, which listens again on the same port.
+   */
+  async stopServing(): Promise<void> {
+    if (!this.serving) return;
+    this.serving = false;
+    await this.server.close();
+    this.node.clearPool();
+  }
+
+  /** Starts the stopped node again where its clients expect it; the request count starts again from 0. */
+  async startServing(): Promise<void> {
+    if (this.serving) return;
+    const before = this.server;
+    this.server = await RpcServer.listen(Number(new URL(before.url).port));
+    this.server.internalErrors.push(...before.internalErrors);
+    registerMethods(this.server, this.node);
+    this.serving = true;
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.queue;
     this.node.stop();
-    await this.server.close();
+    if (this.serving) await this.server.close();
   }
 }

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { u8aToHex, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, mnemonicToMiniSecret, signatureVerify } from '@polkadot/util-crypto';
-import sodiumModule from 'libsodium-wrappers-sumo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySource, loadPayoutKey, MNEMONIC_ENV } from '../../src/chain/wallet.js';
+import { naclColdkey } from '../helpers/wallet.js';
 
 // Substrate's well-known development phrase; its bare sr25519 key is this address (documented across Substrate tooling).
 const PHRASE = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
@@ -16,24 +16,7 @@ const noPrompt = async (): Promise<string> => {
 };
 
 let dir: string;
-let sodium: typeof sodiumModule;
 let encrypted: Uint8Array;
-
-/** An encrypted coldkey file written the way bittensor-wallet does, but by libsodium itself (independent of ValTrac). */
-function encryptWithLibsodium(json: string, password: string): Uint8Array {
-  const salt = sodium.from_hex('137183dff15a09bc9c90b5518739e9b1');
-  const key = sodium.crypto_pwhash(
-    32,
-    password,
-    salt,
-    8, // crypto_pwhash_argon2i_OPSLIMIT_SENSITIVE
-    512 * 1024 * 1024, // crypto_pwhash_argon2i_MEMLIMIT_SENSITIVE
-    sodium.crypto_pwhash_ALG_ARGON2I13,
-  );
-  const nonce = sodium.randombytes_buf(24);
-  const box = sodium.crypto_secretbox_easy(sodium.from_string(json), nonce, key);
-  return new Uint8Array([...sodium.from_string('$NACL'), ...nonce, ...box]);
-}
 
 async function writeWallet(name: string, contents: Uint8Array | string): Promise<string> {
   await mkdir(path.join(dir, name), { recursive: true });
@@ -42,12 +25,10 @@ async function writeWallet(name: string, contents: Uint8Array | string): Promise
 }
 
 beforeAll(async () => {
-  await sodiumModule.ready;
-  sodium = sodiumModule;
   await cryptoWaitReady();
   dir = await mkdtemp(path.join(os.tmpdir(), 'valtrac-wallet-'));
   // argon2i over 512 MiB takes seconds: encrypt once, reuse the file.
-  encrypted = encryptWithLibsodium(JSON.stringify({ secretPhrase: PHRASE }), PASSWORD);
+  encrypted = await naclColdkey(JSON.stringify({ secretPhrase: PHRASE }), PASSWORD);
 }, 180_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
