@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
 import ExcelJS from 'exceljs';
 import { archiveStep, changesWorkbook } from '../domain/archive.js';
@@ -6,6 +6,7 @@ import { closedPlans, type ClosedPlan } from '../domain/period.js';
 import type { PayoutRow, Problem, SnapshotSummary } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { UserError } from '../util/errors.js';
+import { namesIn } from '../util/listDir.js';
 import { writePayoutRow, writeSnapshotRow } from './changes.js';
 import { applyLayout } from './layout.js';
 import { readPayouts, readSnapshots, sheet } from './read.js';
@@ -30,14 +31,7 @@ const ARCHIVE_NAME = /^(P(\d+)-[0-9a-f]{8})\.xlsx$/;
 /** The archived periods, oldest first. */
 export async function listArchives(workbookPath: string): Promise<ArchiveFile[]> {
   const dir = archiveDir(workbookPath);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return names
+  return (await namesIn(dir))
     .flatMap((name) => {
       const match = ARCHIVE_NAME.exec(name);
       return match ? [{ planId: match[1]!, toBlock: Number(match[2]), file: nodePath.join(dir, name) }] : [];

@@ -1,10 +1,11 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { UserError } from '../util/errors.js';
+import { namesIn } from '../util/listDir.js';
 import { scanRecord } from './recordScan.js';
 
 /**
@@ -88,14 +89,7 @@ export function recordPath(dir: string, block: number): string {
 
 /** Blocks that have a record, ascending. */
 export async function listRecords(dir: string): Promise<number[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return names
+  return (await namesIn(dir))
     .map((n) => RECORD_NAME.exec(n)?.[1])
     .filter((b): b is string => b !== undefined)
     .map(Number)
