@@ -14,6 +14,9 @@ describe('networks', () => {
   it('names the argument and the fix for anything else', () => {
     expect(() => resolveNetwork('mainnet')).toThrow(/--network: "mainnet" is not a network\. Use local, finney, test/);
     expect(() => resolveNetwork('http://127.0.0.1:9944', 'Settings: network')).toThrow(/^Settings: network: /);
+    // Names are looked up as the table's own keys, never as properties every object has.
+    expect(() => resolveNetwork('constructor')).toThrow(/"constructor" is not a network/);
+    expect(() => resolveNetwork('wss://')).toThrow(/is not a network/);
   });
 });
 

@@ -191,4 +191,13 @@ describe('validateWorkbook', () => {
     const problems = validateWorkbook([], [], { ...DEFAULT_SETTINGS, hotkey: badChecksum(sr[0]!), network: 'mainnet', snapshotInterval: 0 });
     expect(problems.map((p) => p.cell)).toEqual(['B3', 'B4', 'B5']);
   });
+
+  it('takes the Settings network by the same rule as --network: any case, spaces around it ignored', () => {
+    for (const network of [' Finney ', 'TEST', 'local', 'WSS://node.example:443']) {
+      expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, network })).toEqual([]);
+    }
+    for (const network of ['constructor', 'toString', 'https://node.example', 'wss://']) {
+      expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, network }).map((p) => p.cell)).toEqual(['B4']);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, NETWORKS } from '../domain/settings.js';
+import { DEFAULT_SETTINGS, knownNetwork, NETWORKS, networkUrl } from '../domain/settings.js';
 import { UserError } from '../util/errors.js';
 
 export interface Network {
@@ -13,16 +13,8 @@ export interface Network {
  */
 export function resolveNetwork(value: string | null | undefined, argument = '--network'): Network {
   const name = (value ?? '').trim() || DEFAULT_SETTINGS.network;
-  const known = NETWORKS[name.toLowerCase()];
-  if (known) return { name: name.toLowerCase(), url: known };
-  if (/^wss?:\/\/[^\s/]+/i.test(name)) {
-    try {
-      const url = new URL(name);
-      if (url.protocol === 'ws:' || url.protocol === 'wss:') return { name, url: name };
-    } catch {
-      // fall through to the explanation below
-    }
-  }
+  const url = networkUrl(name);
+  if (url) return { name: knownNetwork(name) ?? name, url };
   throw new UserError(
     `${argument}: "${name}" is not a network. Use ${Object.keys(NETWORKS).join(', ')} ` +
       `or a node URL such as ws://127.0.0.1:9944 or wss://host:443.`,

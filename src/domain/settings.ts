@@ -15,10 +15,24 @@ export const NETWORKS: Readonly<Record<string, string>> = {
   test: 'wss://test.finney.opentensor.ai:443',
 };
 
+/** A btcli network name in any case (`Finney`), trimmed: the one rule for Settings, `init` and `--network`. */
+export function knownNetwork(network: string): string | null {
+  const name = network.trim().toLowerCase();
+  return Object.hasOwn(NETWORKS, name) ? name : null;
+}
+
 /** The WebSocket URL of a network named as btcli names them, or given as a ws:// / wss:// URL; null if neither. */
 export function networkUrl(network: string): string | null {
-  if (network in NETWORKS) return NETWORKS[network]!;
-  return /^wss?:\/\/[^\s/]+/.test(network) ? network : null;
+  const known = knownNetwork(network);
+  if (known) return NETWORKS[known]!;
+  const text = network.trim();
+  if (!/^wss?:\/\/[^\s/]+/i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'ws:' || url.protocol === 'wss:' ? text : null;
+  } catch {
+    return null;
+  }
 }
 
 export const TAX_MODES: readonly TaxMode[] = ['base', 'compound'];
