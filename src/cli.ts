@@ -19,6 +19,7 @@ import { UserError } from './util/errors.js';
 // The command table reads like the README's command list: one line per command, each module owns its options.
 const cli = yargs(hideBin(process.argv))
   .scriptName('valtrac')
+  .usage("$0 <command>\n\nRuns a Bittensor validator's referral rewards program from one workbook. Without a command, in a terminal, it opens the menu.")
   .option('workbook', {
     type: 'string',
     default: 'workbook/valtrac.xlsx',
