@@ -4,8 +4,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NominatorStake, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../src/domain/types.js';
-import { DICTIONARY_FILE, listRecords, readRecord, readStakes, recordPath, writeRecord } from '../src/workbook/records.js';
+import type { NominatorStake, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../../src/domain/types.js';
+import { DICTIONARY_FILE, listRecords, readRecord, readStakes, recordPath, writeRecord } from '../../src/workbook/records.js';
 
 /** Distinct valid SS58 addresses without deriving 5,000 key pairs. */
 const address = (i: number | string) => encodeAddress(blake2AsU8a(`valtrac-test-${i}`), 42);

@@ -1,12 +1,12 @@
 import { base58Decode, base58Encode, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { describe, expect, it } from 'vitest';
-import { checkAddress } from '../src/domain/address.js';
-import { cycles, layers } from '../src/domain/referrals.js';
-import { DEFAULT_SETTINGS } from '../src/domain/settings.js';
-import { parseTax, taxInRange, formatTaxPercent } from '../src/domain/tax.js';
-import type { Referral, User } from '../src/domain/types.js';
-import { validateReferrals, validateUsers, validateWorkbook } from '../src/domain/validate.js';
-import { addresses } from './helpers.js';
+import { checkAddress } from '../../src/domain/address.js';
+import { cycles, layers } from '../../src/domain/referrals.js';
+import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
+import { parseTax, taxInRange, formatTaxPercent } from '../../src/domain/tax.js';
+import type { Referral, User } from '../../src/domain/types.js';
+import { validateReferrals, validateUsers, validateWorkbook } from '../../src/domain/validate.js';
+import { addresses } from '../helpers.js';
 
 const sr = await addresses(6, 'sr25519');
 const ed = await addresses(2, 'ed25519');

@@ -5,11 +5,11 @@ import { promisify } from 'node:util';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { PayoutRow, SnapshotSummary } from '../src/domain/types.js';
-import { addUser } from '../src/workbook/edits.js';
-import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
-import { WorkbookStore } from '../src/workbook/store.js';
-import { addresses, cli, tempDir } from './helpers.js';
+import type { PayoutRow, SnapshotSummary } from '../../src/domain/types.js';
+import { addUser } from '../../src/workbook/edits.js';
+import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../../src/workbook/feedback.js';
+import { WorkbookStore } from '../../src/workbook/store.js';
+import { addresses, cli, tempDir } from '../helpers.js';
 
 const run = promisify(execFile);
 const sr = await addresses(205);

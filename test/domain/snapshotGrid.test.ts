@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countUnavailable, dueBlocks, gridBlocksBetween, lastGridBlock, nextGridBlock } from '../src/domain/snapshotGrid.js';
+import { countUnavailable, dueBlocks, gridBlocksBetween, lastGridBlock, nextGridBlock } from '../../src/domain/snapshotGrid.js';
 
 describe('snapshot grid', () => {
   it('finds grid blocks around a block', () => {
