@@ -5,23 +5,37 @@ import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { applyChange } from '../workbook/changes.js';
 import { createWorkbook } from '../workbook/layout.js';
 import { recordsDir, writeRecord } from '../workbook/records.js';
+import { archiveDir, archivePaidPeriods } from '../workbook/archive.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { Prng } from './prng.js';
 import { summarize } from '../domain/snapshotSummary.js';
 import { generateScenario, paidRows, snapshotAt, type Scenario } from './scenario.js';
 
-/** Where a bench state lives: generated once per seed and scenario version, then reused by every measured run. */
+/** Where a bench state lives: generated once per seed, then reused by every measured run. */
 export function benchRoot(seed: number): string {
-  return path.join(process.env.VALTRAC_BENCH_DIR ?? path.join(os.tmpdir(), 'valtrac-bench'), `seed-${seed}-v1`);
+  return path.join(process.env.VALTRAC_BENCH_DIR ?? path.join(os.tmpdir(), 'valtrac-bench'), `seed-${seed}`);
 }
+
+/** Bump when the generated records change shape; the workbooks have their own version, as they are quicker to make. */
+const RECORDS_VERSION = 'records-v1';
+const WORKBOOKS_VERSION = 'workbooks-v2';
 
 export interface BenchState {
   scenario: Scenario;
+  /** The year's per-nominator records (`snapshots/` beside every bench workbook links here). */
+  records: string;
   /** A workbook with the people's sheets filled and nothing recorded yet (day one). */
   freshWorkbook: string;
-  /** The same workbook after a year of snapshots and weekly payouts, with its per-nominator records beside it. */
+  /** The workbook after a year of snapshots and weekly payouts, paid periods archived as confirm does. */
   yearWorkbook: string;
+  /** The same year with every row kept in the workbook: what archiving saves. */
+  unarchivedWorkbook: string;
+  /** The year with its last `weeks` weeks not paid yet (the open period), for each length in OPEN_WEEKS. */
+  openPeriod: (weeks: number) => string;
 }
+
+/** Open periods of one week and of a quarter at the end of the year: `plan` is measured over both. */
+export const OPEN_WEEKS = [1, 13] as const;
 
 function settingsValues(scenario: Scenario, network: string) {
   return { hotkey: scenario.hotkey, network, snapshotInterval: 300, payoutColdkey: scenario.owner, taxMode: 'base' };
@@ -47,14 +61,11 @@ export function summaryOf(scenario: Scenario, index: number, registered: Readonl
  * written a few at a time (gzip runs on libuv's pool); one that adds coldkeys waits for the others and goes alone,
  * because the dictionary is appended by read-modify-write.
  */
-async function recordYear(scenario: Scenario, dir: string, log: (line: string) => void): Promise<SnapshotSummary[]> {
-  const registered = new Set(scenario.users.flatMap((u) => u.addresses));
+async function recordYear(scenario: Scenario, dir: string, log: (line: string) => void): Promise<void> {
   const known = new Set<string>();
-  const summaries: SnapshotSummary[] = [];
   let inFlight: Promise<boolean>[] = [];
   for (let i = 0; i < scenario.size.snapshots; i++) {
-    const { snapshot, summary } = summaryOf(scenario, i, registered);
-    summaries.push(summary);
+    const snapshot = snapshotAt(scenario, i);
     const fresh = snapshot.nominators.filter((n) => !known.has(n.coldkey));
     if (fresh.length > 0 || inFlight.length >= 4) {
       await Promise.all(inFlight);
@@ -67,66 +78,93 @@ async function recordYear(scenario: Scenario, dir: string, log: (line: string) =
     if (i % 1000 === 999) log(`bench:   ${i + 1} snapshots recorded`);
   }
   await Promise.all(inFlight);
-  return summaries;
+}
+
+/** Links a bench workbook's `snapshots/` to the year's records. */
+function linkRecords(workbook: string, records: string): void {
+  const link = recordsDir(workbook);
+  fs.rmSync(link, { recursive: true, force: true });
+  fs.symlinkSync(records, link);
+}
+
+/** Copies a workbook and its archive folder (not its backups) to `dir`. */
+function copyWorkbook(workbook: string, dir: string, records: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, 'valtrac.xlsx');
+  fs.copyFileSync(workbook, target);
+  if (fs.existsSync(archiveDir(workbook))) fs.cpSync(archiveDir(workbook), archiveDir(target), { recursive: true });
+  linkRecords(target, records);
+  return target;
 }
 
 /**
  * Builds (or reuses) the bench state for `seed`: the records of a year written one snapshot at a time through
- * `writeRecord`, and the workbook written through the store, as the snapshotter and `confirm` would leave them.
+ * `writeRecord`, then the workbooks written through the store week by week, each paid week archived by
+ * `archivePaidPeriods` exactly as `confirm` does after a payout.
  */
 export async function ensureBenchState(seed: number, log: (line: string) => void, network = 'local'): Promise<BenchState> {
   const root = benchRoot(seed);
   const scenario = generateScenario(seed);
+  const workbooks = path.join(root, WORKBOOKS_VERSION);
+  const weeks = Math.floor(scenario.size.snapshots / scenario.size.snapshotsPerPayout);
   const state: BenchState = {
     scenario,
-    freshWorkbook: path.join(root, 'fresh', 'valtrac.xlsx'),
-    yearWorkbook: path.join(root, 'year', 'valtrac.xlsx'),
+    records: path.join(root, RECORDS_VERSION, 'snapshots'),
+    freshWorkbook: path.join(workbooks, 'fresh', 'valtrac.xlsx'),
+    yearWorkbook: path.join(workbooks, 'year', 'valtrac.xlsx'),
+    unarchivedWorkbook: path.join(workbooks, 'unarchived', 'valtrac.xlsx'),
+    openPeriod: (open) => path.join(workbooks, `open-${open}`, 'valtrac.xlsx'),
   };
-  const done = path.join(root, 'complete');
-  if (fs.existsSync(done)) return state;
-  fs.rmSync(root, { recursive: true, force: true });
+  const recordsDone = path.join(root, RECORDS_VERSION, 'complete');
+  if (!fs.existsSync(recordsDone)) {
+    fs.rmSync(path.dirname(state.records), { recursive: true, force: true });
+    log(`bench: recording a year of snapshots (${scenario.size.snapshots} x ${scenario.size.nominators} nominators); this takes a few minutes once`);
+    await recordYear(scenario, state.records, log);
+    fs.writeFileSync(recordsDone, new Date().toISOString());
+  }
+  const workbooksDone = path.join(workbooks, 'complete');
+  if (fs.existsSync(workbooksDone)) return state;
+  fs.rmSync(workbooks, { recursive: true, force: true });
 
   log('bench: writing the day-one workbook (500 users, referral forest)');
   await new WorkbookStore(state.freshWorkbook).create(peopleWorkbook(scenario, network), false);
 
-  log(`bench: recording a year of snapshots (${scenario.size.snapshots} x ${scenario.size.nominators} nominators); this takes a few minutes once`);
-  const summaries = await recordYear(scenario, recordsDir(state.yearWorkbook), log);
-  log('bench: writing the year workbook (Snapshots and Payouts sheets)');
-  const workbook = peopleWorkbook(scenario, network);
-  applyChange(workbook, { kind: 'appendSnapshots', rows: summaries }, true);
+  const registered = new Set(scenario.users.flatMap((u) => u.addresses));
+  const summaries = Array.from({ length: scenario.size.snapshots }, (_, i) => summaryOf(scenario, i, registered).summary);
   const prng = new Prng(seed ^ 0x5eed);
-  const weeks = Math.floor(scenario.size.snapshots / scenario.size.snapshotsPerPayout);
-  applyChange(workbook, { kind: 'replacePlan', rows: Array.from({ length: weeks }, (_, w) => paidRows(scenario, w, prng)).flat() }, true);
-  await new WorkbookStore(state.yearWorkbook).create(workbook, false);
-  fs.writeFileSync(done, new Date().toISOString());
+  const paid = Array.from({ length: weeks }, (_, w) => paidRows(scenario, w, prng));
+  const perWeek = scenario.size.snapshotsPerPayout;
+
+  log('bench: writing the year workbook with every row kept (no archive)');
+  const unarchived = peopleWorkbook(scenario, network);
+  applyChange(unarchived, { kind: 'appendSnapshots', rows: summaries }, true);
+  applyChange(unarchived, { kind: 'replacePlan', rows: paid.flat() }, true);
+  await new WorkbookStore(state.unarchivedWorkbook).create(unarchived, false);
+  linkRecords(state.unarchivedWorkbook, state.records);
+
+  log(`bench: writing the year week by week: snapshots, the paid plan, archive (${weeks} weeks)`);
+  const store = new WorkbookStore(state.yearWorkbook);
+  await store.create(peopleWorkbook(scenario, network), false);
+  linkRecords(state.yearWorkbook, state.records);
+  for (let w = 0; w < weeks; w++) {
+    await store.apply({ kind: 'appendSnapshots', rows: summaries.slice(w * perWeek, (w + 1) * perWeek) });
+    await store.apply({ kind: 'replacePlan', rows: paid[w]! });
+    await archivePaidPeriods(store, await store.read());
+    const open = weeks - w - 1;
+    if ((OPEN_WEEKS as readonly number[]).includes(open)) {
+      const copy = new WorkbookStore(copyWorkbook(state.yearWorkbook, path.dirname(state.openPeriod(open)), state.records));
+      await copy.apply({ kind: 'appendSnapshots', rows: summaries.slice((w + 1) * perWeek) });
+    }
+    if (w % 10 === 9) log(`bench:   ${w + 1} weeks written`);
+  }
+  await store.apply({ kind: 'appendSnapshots', rows: summaries.slice(weeks * perWeek) });
+  fs.writeFileSync(workbooksDone, new Date().toISOString());
   return state;
 }
 
-
-/**
- * A copy of the year workbook whose payouts stop after `paidWeeks` weeks (so the open period is what follows), with
- * Settings network pointing at `network`, beside a link to the year's records.
- */
-export async function periodWorkbook(state: BenchState, paidWeeks: number, network: string, dir: string): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, 'valtrac.xlsx');
-  const workbook = await new WorkbookStore(state.yearWorkbook).load();
-  const payouts = workbook.getWorksheet('Payouts')!;
-  // Plans are P001, P002, ... in row order: cut from the first row of week paidWeeks + 1 to the end.
-  let first = payouts.rowCount + 1;
-  for (let r = 3; r <= payouts.rowCount; r++) {
-    const planId = String(payouts.getCell(r, 1).value ?? '');
-    if (/^P\d+$/.test(planId) && Number(planId.slice(1)) > paidWeeks) {
-      first = r;
-      break;
-    }
-  }
-  // One row at a time from the bottom: exceljs ignores a spliceRows of several rows that reaches the sheet's end.
-  for (let r = payouts.rowCount; r >= first; r--) payouts.spliceRows(r, 1);
-  applyChange(workbook, { kind: 'setSettings', settings: { network } }, true);
-  await new WorkbookStore(target).create(workbook, true);
-  const records = recordsDir(target);
-  fs.rmSync(records, { recursive: true, force: true });
-  fs.symlinkSync(recordsDir(state.yearWorkbook), records);
+/** A copy of a bench workbook (with its archive) whose Settings network is `network`, beside a link to the records. */
+export async function workbookOn(state: BenchState, workbook: string, network: string, dir: string): Promise<string> {
+  const target = copyWorkbook(workbook, dir, state.records);
+  await new WorkbookStore(target).apply({ kind: 'setSettings', settings: { network } });
   return target;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { encodeAddress } from '@polkadot/util-crypto';
 import type { NominatorStake, PayoutRow, Rao, Referral, SubnetPrice, SubnetStake, User, ValidatorSnapshot } from '../domain/types.js';
 import { PPM, RAO_PER_TAO } from '../domain/types.js';
+import { planFingerprint, planIdFor } from '../domain/period.js';
 import { Prng } from './prng.js';
 
 /**
@@ -202,8 +203,6 @@ export function snapshotAt(scenario: Scenario, index: number): ValidatorSnapshot
   };
 }
 
-/** Registered users' stake in a snapshot (the Snapshots sheet's last column). */
-
 /**
  * The paid rows of one weekly payout, for filling a year's Payouts sheet at its real size. Amounts are plausible, not
  * recomputed: the bench measures the plan itself on its own rows.
@@ -214,10 +213,10 @@ export function paidRows(scenario: Scenario, week: number, prng: Prng): PayoutRo
   const pool = prng.bigBetween(50n * RAO_PER_TAO, 80n * RAO_PER_TAO);
   const extrinsicHash = `0x${createHash('sha256').update(`paid:${scenario.seed}:${week}`).digest('hex')}`;
   const blockHash = `0x${createHash('sha256').update(`paid-block:${scenario.seed}:${week}`).digest('hex')}`;
-  return scenario.users.map((user) => {
+  const rows = scenario.users.map((user): PayoutRow => {
     const amount = prng.bigBetween(1_000n, pool / 100n);
     return {
-      planId: `P${String(week + 1).padStart(3, '0')}`,
+      planId: '',
       status: 'paid',
       fromBlock,
       toBlock,
@@ -235,4 +234,6 @@ export function paidRows(scenario: Scenario, week: number, prng: Prng): PayoutRo
       note: '',
     };
   });
+  const planId = planIdFor(toBlock, planFingerprint(rows));
+  return rows.map((r) => ({ ...r, planId }));
 }
