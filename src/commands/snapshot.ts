@@ -233,18 +233,25 @@ class Snapshotter {
       const chunk = blocks.slice(start, start + CHUNK);
       const coldkeys = registeredColdkeys((await this.store.read()).users);
       const rows: SnapshotSummary[] = [];
-      for (const [i, block] of chunk.entries()) {
-        const snapshot = await this.readBlock(block);
-        if (!snapshot) continue;
-        await rememberChain(this.dir, this.api.genesisHash.toHex());
-        await writeRecord(this.dir, snapshot);
-        const row = summarize(snapshot, coldkeys);
-        rows.push(row);
-        this.last = Math.max(this.last ?? 0, block);
-        const position = progress ? ` [${start + i + 1}/${blocks.length}]` : '';
-        log(`snapshot${position} ${describeRow(row)}`);
+      let failure: unknown = null;
+      try {
+        for (const [i, block] of chunk.entries()) {
+          const snapshot = await this.readBlock(block);
+          if (!snapshot) continue;
+          await rememberChain(this.dir, this.api.genesisHash.toHex());
+          await writeRecord(this.dir, snapshot);
+          const row = summarize(snapshot, coldkeys);
+          rows.push(row);
+          this.last = Math.max(this.last ?? 0, block);
+          const position = progress ? ` [${start + i + 1}/${blocks.length}]` : '';
+          log(`snapshot${position} ${describeRow(row)}`);
+        }
+      } catch (error) {
+        // The node went away mid-chunk: the rows of the records already written still go in before exiting.
+        failure = error;
       }
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
+      if (failure !== null) throw failure;
       if (rows.length) await refreshChartsQuietly(this.store.path, log);
     }
   }
