@@ -5,7 +5,7 @@ import { payoutHistory } from '../domain/period.js';
 import type { PayoutRow } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
-import { readFullHistory } from '../workbook/archive.js';
+import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
@@ -35,8 +35,7 @@ export function periodStart(payouts: readonly PayoutRow[]): number {
  * write. Returns the index page's path.
  */
 export async function refreshCharts(workbookPath: string): Promise<string> {
-  const data = await new WorkbookStore(workbookPath).read();
-  const program = { ...data, ...(await readFullHistory(workbookPath, data)) };
+  const program = await withArchive(workbookPath, await new WorkbookStore(workbookPath).read());
   const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS });
   const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts) });
   const dir = chartsDir(workbookPath);

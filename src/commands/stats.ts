@@ -3,7 +3,7 @@ import { nameKey } from '../domain/names.js';
 import { currentPeriod, estimatePeriod, userStats, validatorStats, type StatsInput } from '../domain/stats.js';
 import { toJson, userReport, validatorReport } from '../domain/stats-report.js';
 import { UserError } from '../util/errors.js';
-import { readFullHistory } from '../workbook/archive.js';
+import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { periodStart } from './charts.js';
 import { WorkbookStore } from '../workbook/store.js';
@@ -27,8 +27,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<StatsArgs> {
 
 /** Reads what the statistics need: the workbook and the registered users' stakes from the snapshot records. */
 export async function statsInput(workbookPath: string): Promise<StatsInput> {
-  const sheets = await new WorkbookStore(workbookPath).read();
-  const data = { ...sheets, ...(await readFullHistory(workbookPath, sheets)) };
+  const data = await withArchive(workbookPath, await new WorkbookStore(workbookPath).read());
   // Only the current period's records (and the newest, which is in it) are needed: a long history is not read.
   const { records, takePpm } = await readStakeHistory(workbookPath, data.users, { fromBlock: periodStart(data.payouts) });
   return { ...data, records, takePpm };

@@ -39,6 +39,9 @@ export async function listArchives(workbookPath: string): Promise<ArchiveFile[]>
     .sort((a, b) => a.toBlock - b.toBlock);
 }
 
+/** Archived payout rows have no row in the workbook, so the merged history carries plain payout rows. */
+export type WithArchive = Omit<WorkbookData, 'payouts'> & { payouts: PayoutRow[] };
+
 export interface ArchivedRows {
   snapshots: SnapshotSummary[];
   payouts: PayoutRow[];
@@ -84,15 +87,16 @@ export async function readArchive(file: string): Promise<ArchivedRows> {
 }
 
 /**
- * Every paid period's rows from the archive, then the workbook's rows that are not archived: the whole history, for
- * statistics and charts. An archived plan's rows in the workbook (the newest paid one) are taken from its archive.
+ * The workbook's data with every paid period's rows from the archive before its own unarchived rows: the whole
+ * history, for statistics and charts. An archived plan's rows in the workbook (the newest paid one) come from its archive.
  */
-export async function readFullHistory(workbookPath: string, data: Pick<WorkbookData, 'snapshots' | 'payouts'>): Promise<ArchivedRows> {
+export async function withArchive(workbookPath: string, data: WorkbookData): Promise<WithArchive> {
   const archives = await listArchives(workbookPath);
   const archived = await Promise.all(archives.map((a) => readArchive(a.file)));
   const archivedPlans = new Set(archives.map((a) => a.planId));
   const archivedThrough = archives.at(-1)?.toBlock ?? null;
   return {
+    ...data,
     snapshots: [
       ...archived.flatMap((a) => a.snapshots),
       ...data.snapshots.filter((s) => archivedThrough === null || s.block > archivedThrough),

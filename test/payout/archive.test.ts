@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { archiveStep } from '../../src/domain/archive.js';
 import { closedPlans, payoutHistory } from '../../src/domain/period.js';
 import type { PayoutRow, SnapshotSummary } from '../../src/domain/types.js';
-import { archiveDir, archivePaidPeriods, listArchives, readArchive, readFullHistory, snapshotsArchivedThrough } from '../../src/workbook/archive.js';
+import { archiveDir, archivePaidPeriods, listArchives, readArchive, snapshotsArchivedThrough, withArchive } from '../../src/workbook/archive.js';
 import { createWorkbook } from '../../src/workbook/layout.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { addresses, tempDir } from '../helpers.js';
@@ -110,7 +110,7 @@ describe('archivePaidPeriods on a real workbook', () => {
 
   it('gives statistics and charts the whole history, every row once', async () => {
     const store = await paidWorkbook();
-    const history = await readFullHistory(store.path, await store.read());
+    const history = await withArchive(store.path, await store.read());
     expect(history.snapshots.map((s) => s.block)).toEqual(Array.from({ length: 16 }, (_, i) => 25 * (i + 1)));
     expect(history.payouts.map((p) => `${p.planId}:${p.user}:${p.status}`)).toEqual(
       [1, 2, 3, 4].flatMap((n) => ['alice', 'bob'].map((u) => `${plan(n)}:${u}:${n === 4 ? 'planned' : 'paid'}`)),
