@@ -126,11 +126,19 @@ export class PeriodShares {
   }
 }
 
+function sharesOf(users: readonly User[], snapshots: readonly PeriodSnapshot[]): PeriodShares {
+  const shares = new PeriodShares(users);
+  for (const snapshot of snapshots) shares.add(snapshot);
+  return shares;
+}
+
 export function computePayouts(input: PayoutInput): PayoutPlan {
   if (input.pool < 0n) throw new UserError(`the pool is negative (${formatTao(input.pool)} TAO)`);
-  const period = input.snapshots instanceof PeriodShares ? input.snapshots : new PeriodShares(input.users);
-  if (!(input.snapshots instanceof PeriodShares)) for (const s of input.snapshots) period.add(s);
+  const period = input.snapshots instanceof PeriodShares ? input.snapshots : sharesOf(input.users, input.snapshots);
   const { users, base, counted, skipped } = period;
+  if (users.length !== input.users.length || users.some((u) => !input.users.includes(u))) {
+    throw new Error('computePayouts: the period shares were summed for other users than the ones being paid');
+  }
   if (counted === 0) {
     throw new UserError('no snapshot in the period has any nominator stake, so no share can be computed');
   }
