@@ -24,7 +24,7 @@ import { UserError } from '../util/errors.js';
 import { archivePaidPeriods } from '../workbook/archive.js';
 import { readPlanFile } from '../workbook/planFile.js';
 import { SendLog, type SendingEntry } from '../workbook/sendLog.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { WorkbookStore, type WorkbookData } from '../workbook/store.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from './planCheck.js';
 import { refuseProblems } from './payoutChecks.js';
 import { restorePaidRows } from './payoutRecovery.js';
@@ -90,7 +90,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     const carried = plan.rows.filter((r) => r.status === 'carried');
     if (due.length === 0) {
       console.log(`Plan ${plan.planId}: nothing to send (${plan.rows.filter((r) => r.status === 'paid').length} paid, ${carried.length} carried).`);
-      await archive(store);
+      await archive(store, data);
       return;
     }
 
@@ -112,7 +112,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     else await pay(api, store, log, pair, plan, await taoPayment(api, due, existentialDeposit), opts);
     if (args.dryRun) return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
-    await archive(store);
+    await archive(store, await store.read());
     await refreshChartsQuietly(args.workbook);
   } catch (error) {
     // A request cut off by the node going away fails with @polkadot's own error and stack: say what happened instead.
@@ -132,9 +132,9 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
  * Files the paid period in workbook/archive/ and keeps the workbook at about two periods of rows. The payment is done
  * by then, so a failure here only warns: `plan` archives again before it works out the next period.
  */
-async function archive(store: WorkbookStore): Promise<void> {
+async function archive(store: WorkbookStore, data: WorkbookData): Promise<void> {
   try {
-    const { written, restored } = await archivePaidPeriods(store, await store.read());
+    const { written, restored } = await archivePaidPeriods(store, data);
     for (const file of written) console.log(`Archived the paid period in ${file}.`);
     if (restored) console.log(`Payouts: restored the rows of paid plan ${restored} from its archive (an older copy had dropped them).`);
   } catch (error) {

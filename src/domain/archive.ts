@@ -30,8 +30,16 @@ export function archiveStep(sheetPlans: ReadonlySet<string>, closed: readonly Cl
     write: fresh.map((c) => ({ ...c, afterBlock: before(c.toBlock) })),
     restore: newest && archivedIds.has(newest.planId) && !sheetPlans.has(newest.planId) ? newest.planId : null,
     dropPlans: all.slice(0, -1).map((p) => p.planId).filter((id) => sheetPlans.has(id)),
-    dropSnapshotsThrough: all.at(-2)?.toBlock ?? null,
+    dropSnapshotsThrough: snapshotsDroppedThrough(all),
   };
+}
+
+/**
+ * Given every paid period oldest first: Snapshots rows at or below this block live only in the archive, since the
+ * workbook keeps the newest paid period's snapshots and those after it.
+ */
+export function snapshotsDroppedThrough(paid: readonly ClosedPlan[]): number | null {
+  return paid.at(-2)?.toBlock ?? null;
 }
 
 /** Whether the step changes the workbook at all. */

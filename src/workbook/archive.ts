@@ -1,9 +1,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
 import ExcelJS from 'exceljs';
-import { archiveStep, changesWorkbook } from '../domain/archive.js';
+import { archiveStep, changesWorkbook, snapshotsDroppedThrough } from '../domain/archive.js';
 import { closedPlans, type ClosedPlan } from '../domain/period.js';
-import type { PayoutRow, Problem, SnapshotSummary } from '../domain/types.js';
+import type { PayoutRow, PayoutSheetRow, Problem, SnapshotSummary } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { UserError } from '../util/errors.js';
 import { namesIn } from '../util/listDir.js';
@@ -59,6 +59,11 @@ async function writeArchive(file: string, rows: ArchivedRows): Promise<void> {
   await writeFileAtomic(file, Buffer.from(await workbook.xlsx.writeBuffer()));
 }
 
+/** An archive holds payout rows without the workbook row they came from. */
+function withoutRow({ row: _row, ...payout }: PayoutSheetRow): PayoutRow {
+  return payout;
+}
+
 /** Archives never change, so a long-running process (the snapshotter redrawing charts) reads each one once. */
 const cache = new Map<string, { stamp: string; rows: ArchivedRows }>();
 
@@ -76,7 +81,7 @@ export async function readArchive(file: string): Promise<ArchivedRows> {
   const problems: Problem[] = [];
   const rows = {
     snapshots: readSnapshots(sheet(workbook, 'Snapshots'), problems),
-    payouts: readPayouts(sheet(workbook, 'Payouts'), problems).map(({ row: _row, ...payout }) => payout),
+    payouts: readPayouts(sheet(workbook, 'Payouts'), problems).map(withoutRow),
   };
   if (problems.length > 0) {
     const p = problems[0]!;
@@ -107,7 +112,7 @@ export async function withArchive(workbookPath: string, data: WorkbookData): Pro
 
 /** The block through which Snapshots rows live only in the archive (the workbook keeps the rows after it). */
 export async function snapshotsArchivedThrough(workbookPath: string): Promise<number | null> {
-  return (await listArchives(workbookPath)).at(-2)?.toBlock ?? null;
+  return snapshotsDroppedThrough(await listArchives(workbookPath));
 }
 
 export interface ArchiveOutcome {
@@ -132,7 +137,7 @@ export async function archivePaidPeriods(store: WorkbookStore, data: WorkbookDat
     }
     await writeArchive(file, {
       snapshots: data.snapshots.filter((s) => (plan.afterBlock === null || s.block > plan.afterBlock) && s.block <= plan.toBlock),
-      payouts: data.payouts.filter((p) => p.planId === plan.planId).map(({ row: _row, ...payout }) => payout),
+      payouts: data.payouts.filter((p) => p.planId === plan.planId).map(withoutRow),
     });
     written.push(file);
   }
