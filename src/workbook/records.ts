@@ -22,8 +22,6 @@ export const DICTIONARY_FILE = 'coldkeys.txt';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 const RECORD_NAME = /^(\d{10})\.json\.gz$/;
-/** Stands in for a record already parsed, so its bytes can be collected. */
-const DONE: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
 
 type Entry = [number, string] | [number, string, string];
 
@@ -167,18 +165,18 @@ export async function* readStakes(
   const keep = wanted ? Uint8Array.from(dictionary, (coldkey) => (wanted.has(coldkey) ? 1 : 0)) : null;
   // Reading and gunzip run on libuv's threads: keep a few records in flight while this thread parses the current one.
   const AHEAD = 4;
-  const inflated = blocks.map(() => null as Promise<Buffer> | null);
-  const start = (i: number) => {
-    if (i < blocks.length && inflated[i] === null) {
-      inflated[i] = inflate(dir, blocks[i]!);
-      inflated[i]!.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
-    }
+  const ahead: Promise<Buffer>[] = [];
+  const prefetch = (i: number) => {
+    if (i >= blocks.length) return;
+    const json = inflate(dir, blocks[i]!);
+    json.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
+    ahead.push(json);
   };
+  for (let i = 0; i < AHEAD; i++) prefetch(i);
   for (const [i, block] of blocks.entries()) {
-    for (let k = i; k <= i + AHEAD; k++) start(k);
+    prefetch(i + AHEAD);
     const file = recordPath(dir, block);
-    const doc = parseDoc(await inflated[i]!, block, file, keep ? (index) => keep[index] === 1 : undefined);
-    inflated[i] = DONE;
+    const doc = parseDoc(await ahead.shift()!, block, file, keep ? (index) => keep[index] === 1 : undefined);
     checkDictionary(doc, dictionary, file);
     const prices = priceMap(doc);
     const stakes = new Map<string, Rao>();
