@@ -3,10 +3,11 @@
  * period: one column per user, den(j) a snapshot's nominator stake). Terms with an equal denominator are one term.
  *
  * Why not add the fractions as they come: their exact sum has a denominator as long as all the snapshots' together
- * (some 60 bits each), so carrying one exact numerator per user costs a multiplication of that length per user at every
- * step, and even binary splitting (merging equal-sized partial sums) is O(users · M(bits)), with Node's BigInt
- * multiplication growing like Karatsuba's: 19 s for a year of hourly snapshots and 500 users. Instead the cells are
- * kept (8 bytes each: a year of 500 users is 35 MB, the size the exact numerators would have) and read two ways:
+ * (some 60 bits each), so one exact numerator per user costs a multiplication of that length per user, and even
+ * binary splitting (merging equal-sized partial sums) costs O(users · M(bits)) with Node's BigInt multiplication
+ * growing like Karatsuba's: measured, 12.8 s of CPU for a year of hourly snapshots and 500 users, 2.1 s this way.
+ * Instead the cells are kept (8 bytes each: a year of 500 users is 35 MB, the size the exact numerators would have)
+ * and read two ways:
  * - bounds(): value(c)·2^shift lies in [low[c], low[c] + width[c]], from one division per term and a multiplication
  *   per cell: cheap, and it decides almost every floor and comparison;
  * - exactNumerator(c) / commonDenominator(): the exact fraction, by binary splitting over a product tree of the
