@@ -233,6 +233,8 @@ describe('referral taxes', { timeout: 180_000 }, () => {
       expect(isFeedbackFill(cell) && isFeedbackNote(cell)).toBe(typeof expected === 'string');
     });
     expect(readProblemRows(marked.getWorksheet('Problems')!)).toEqual(problems);
+    // The old 0.#### format is gone, so an editor turns 15% typed over the cell into a percentage, not a plain 0.15.
+    expect([referrals.getCell('C3').numFmt, referrals.getCell('C13').numFmt]).toEqual([undefined, '0%']);
 
     // The upgrade path: retyping the old 0.15 as 15 (or 15%) settles it.
     await editWith(file, (wb) => void (wb.getWorksheet('Referrals')!.getCell('C3').value = 15));
