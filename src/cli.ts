@@ -3,11 +3,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
-import * as confirm from './commands/confirm.js';
+import * as confirm from './commands/confirm/index.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as menu from './commands/menu.js';
 import * as plan from './commands/plan.js';
+import * as reconcile from './commands/reconcile.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
@@ -35,6 +36,7 @@ const cli = yargs(hideBin(process.argv))
   .command(snapshot)
   .command(plan)
   .command(confirm)
+  .command(reconcile)
   .command(charts)
   .command(stats)
   .command(menu)

@@ -90,6 +90,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       blockNumber: null,
       blockHash: null,
       note: [r.reason, carryNote(r.carriedIn, history.lastClosedPlan)].filter(Boolean).join('; '),
+      delivered: null,
     }));
     const fingerprint = planFingerprint(draft);
     const planId = planIdFor(period.toBlock, fingerprint);

@@ -124,6 +124,11 @@ export interface PayoutRow {
   blockNumber: number | null;
   blockHash: string | null;
   note: string;
+  /**
+   * What the chain's events show arrived for a paid row, in TAO (null until paid, and for rows paid before ValTrac
+   * recorded it). Less than `amount` means the difference is carried into the next plan.
+   */
+  delivered: Rao | null;
 }
 
 /** A Payouts row as read from the sheet: where it is, so messages can name its cells. */

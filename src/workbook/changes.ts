@@ -19,6 +19,8 @@ export interface PayoutUpdate {
   blockNumber?: number | null;
   blockHash?: string | null;
   note?: string;
+  /** RAO as a decimal string (changes stay plain JSON), or null to clear. */
+  delivered?: string | null;
 }
 
 /**
@@ -163,6 +165,8 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         if (update.blockNumber !== undefined) cells.getCell(14).value = update.blockNumber;
         if (update.blockHash !== undefined) cells.getCell(15).value = update.blockHash;
         if (update.note !== undefined) cells.getCell(16).value = update.note;
+        if (update.delivered === null) cells.getCell(17).value = null;
+        else if (update.delivered !== undefined) writeScaled9(cells.getCell(17), BigInt(update.delivered));
       }
       return;
     }
@@ -178,10 +182,16 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
           return block !== null && block <= through;
         });
       }
-      const present = new Set<string>();
-      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) present.add(cellText(payouts.getCell(r, 1)));
+      // The archive's rows replace whatever an older copy shows for that plan (unpaid rows, or none).
+      const restored = new Set(change.restore.map((p) => p.planId));
+      const paidInSheet = new Set<string>();
+      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) {
+        if (restored.has(cellText(payouts.getCell(r, 1))) && cellText(payouts.getCell(r, 2)) === 'paid') paidInSheet.add(cellText(payouts.getCell(r, 1)));
+      }
+      const replace = new Set([...restored].filter((id) => !paidInSheet.has(id)));
+      removeRows(payouts, (r) => replace.has(cellText(payouts.getCell(r, 1))));
       let row = lastDataRow(payouts, 16);
-      for (const payout of change.restore) if (!present.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
+      for (const payout of change.restore) if (replace.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
       return;
     }
     case 'feedback':
@@ -284,4 +294,6 @@ export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
   row.getCell(14).value = p.blockNumber;
   row.getCell(15).value = p.blockHash;
   row.getCell(16).value = p.note;
+  if (p.delivered === null) row.getCell(17).value = null;
+  else writeScaled9(row.getCell(17), p.delivered);
 }

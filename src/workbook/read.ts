@@ -209,6 +209,7 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
     const optionalInt = (c: number, what: string) => (cellText(row.getCell(c)) === '' ? null : required(readInteger(row.getCell(c)), 'Payouts', at(c), what, problems));
     const batch = optionalInt(12, 'The batch');
     const blockNumber = optionalInt(14, 'The block');
+    const delivered = cellText(row.getCell(17)) === '' ? null : required(readScaled9(row.getCell(17)), 'Payouts', at(17), 'The delivered amount', problems);
     if (problems.length > before) continue;
     rows.push({
       planId: cellText(row.getCell(1)),
@@ -227,6 +228,7 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
       blockNumber,
       blockHash: optionalText(row.getCell(15)),
       note: cellText(row.getCell(16)),
+      delivered,
       row: r,
     });
   }

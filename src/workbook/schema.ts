@@ -110,6 +110,12 @@ export const PAYOUTS_COLUMNS: Column[] = [
   { header: 'Block', note: 'The block the batch was included in.', width: 12 },
   { header: 'Block hash', note: 'The hash of that block.', width: 68 },
   { header: 'Note', note: 'Why a payment was carried or failed.', width: 40 },
+  {
+    header: 'Delivered (TAO)',
+    note: "What the chain's events show arrived (a stake payment's alpha valued at its price). Less than the amount: the difference is carried into the next plan.",
+    width: 20,
+    numFmt: TAO_FORMAT,
+  },
 ];
 
 export const PROBLEMS_COLUMNS: Column[] = [

@@ -125,7 +125,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     const payout: PayoutRow = {
       planId: 'p-600', status: 'planned', fromBlock: 300, toBlock: 600, pool: 1_500_000_000n, user: 'Alice', address: sr[0]!,
       basePpb: 333_333_333n, taxPaid: 0n, taxReceived: 7n, amount: 999_999_999_999_999_999n, batch: null, extrinsicHash: null,
-      blockNumber: null, blockHash: null, note: '',
+      blockNumber: null, blockHash: null, note: '', delivered: 21_000_000_123_456_789_000n + 1n,
     };
     await store.apply({ kind: 'appendSnapshots', rows: [snapshot, snapshot] });
     await store.apply({ kind: 'appendSnapshots', rows: [snapshot] });
