@@ -30,6 +30,9 @@ import { refuseProblems } from './payoutChecks.js';
 import { restorePaidRows } from './payoutRecovery.js';
 import { refreshChartsQuietly } from './charts.js';
 import { requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
+import { notifyPayoutFromWorkbook } from '../notify/notify.js';
+import { priceAtConfirm } from '../prices/source.js';
+import { recordPaidRows } from '../prices/record.js';
 
 interface ConfirmArgs {
   workbook: string;
@@ -112,6 +115,8 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     else await pay(api, store, log, pair, plan, await taoPayment(api, due, existentialDeposit), opts);
     if (args.dryRun) return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+    await recordPaidRows(api, store, plan.planId, await priceAtConfirm(data.settings));
+    await notifyPayoutFromWorkbook(store, plan.planId);
     await archive(store, await store.read());
     await refreshChartsQuietly(args.workbook);
   } catch (error) {
@@ -293,6 +298,7 @@ async function settle(store: WorkbookStore, log: SendLog, entry: SendingEntry, i
     ? `Batch ${entry.batch}: paid in block ${inclusion.blockNumber} (${inclusion.blockHash}).`
     : `Batch ${entry.batch}: failed in block ${inclusion.blockNumber}: ${inclusion.error}`);
   if (!paid) {
+    await notifyPayoutFromWorkbook(store, entry.planId);
     throw new UserError(
       `batch ${entry.batch} failed on chain (${inclusion.error}); its rows are marked failed and nobody in it was paid. ` +
         'Fix the cause and run confirm again to retry them.',
