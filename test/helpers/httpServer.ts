@@ -63,7 +63,7 @@ export class LocalHttpServer {
 
 /** A URL on a port nobody listens on (taken from a server that was started and closed): connections are refused. */
 export async function downUrl(path = '/'): Promise<string> {
-  const server = await LocalHttpServer.start((_, res) => res.end());
+  const server = await LocalHttpServer.start((_, res) => void res.end());
   const url = server.url(path);
   await server.close();
   return url;

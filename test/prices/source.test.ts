@@ -90,7 +90,7 @@ describe('the price source over HTTP (a local server speaking CoinGecko simple/p
       ['too large', (res) => res.end(`{"bittensor":{"usd":1},"pad":"${'x'.repeat(1 << 20)}"}`), 'too large to be a price'],
       ['cut off', (res) => { res.write('{"bittensor":{"us'); res.destroy(); }, 'cannot be reached'],
     ];
-    server = await LocalHttpServer.start((_, res) => res.end());
+    server = await LocalHttpServer.start((_, res) => void res.end());
     for (const [name, answer, why] of cases) {
       server.answerWith((_, res) => answer(res));
       const warnings: string[] = [];
