@@ -86,3 +86,33 @@ export function nextPayout(snapshots: readonly SnapshotSummary[], payouts: reado
     dueToUsers: duePool === null ? null : share(duePool),
   };
 }
+
+/** The pool as `plan` sees it at each snapshot: the delegate stake gained since the last paid period before it. */
+export interface AccruedPoint {
+  block: number;
+  time: Date;
+  accrued: Rao;
+  /** How many paid periods end before this point: the pool starts again at 0 with each. */
+  period: number;
+}
+
+/**
+ * The payable pool over time, one segment per period: each paid period's last snapshot opens the next segment at 0
+ * (it is the next pool's baseline), so the pool drops where a payout closed a period instead of sloping down.
+ */
+export function accruedSeries(snapshots: readonly SnapshotSummary[], payouts: readonly PayoutRow[]): AccruedPoint[] {
+  const ordered = [...snapshots].sort((a, b) => a.block - b.block);
+  const ends = [...new Set(payouts.filter((r) => r.status === 'paid').map((r) => r.toBlock))].sort((a, b) => a - b);
+  const byBlock = new Map(ordered.map((s) => [s.block, s]));
+  const points: AccruedPoint[] = [];
+  let current = -1;
+  for (const s of ordered) {
+    const period = ends.filter((e) => e < s.block).length;
+    const end = period > 0 ? byBlock.get(ends[period - 1]!) : undefined;
+    const baseline = end ?? ordered.find((o) => period === 0 || o.block > ends[period - 1]!) ?? s;
+    if (period !== current && end) points.push({ block: end.block, time: end.time, accrued: 0n, period });
+    current = period;
+    points.push({ block: s.block, time: s.time, accrued: s.delegateStake - baseline.delegateStake, period });
+  }
+  return points;
+}
