@@ -33,7 +33,7 @@ export function cumulativePaidChart(data: ChartData): ChartSpec {
       $schema: SCHEMA,
       title: {
         text: TITLE,
-        subtitle: `${rest > 0 ? `The ${shown.length} users paid most of ${ranked.length}` : 'Every user paid'}; each step is a payout; ${marksNote(data.payoutMarks)}`,
+        subtitle: [`${rest > 0 ? `The ${shown.length} users paid most of ${ranked.length}` : 'Every user paid'}; each step is a payout`, marksNote(data.payoutMarks)],
       },
       width: 640,
       height: 260,

@@ -46,8 +46,8 @@ export function nextPayoutChart(data: ChartData): ChartSpec {
       : [];
   const series = projected.length ? [ACCRUED, PROJECTED] : [ACCRUED];
   const subtitle = [
-    `Now (${day(next.newestTime)}): ${formatTao(next.accrued)} TAO accrued since block ${next.sinceBlock}, ≈ ${formatTao(next.toUsers)} TAO of it to registered users; ` +
-      `${formatTao(next.perDay)} TAO a day`,
+    `Now (${day(next.newestTime)}): ${formatTao(next.accrued)} TAO accrued since block ${next.sinceBlock}, ${formatTao(next.perDay)} TAO a day`,
+    `≈ ${formatTao(next.toUsers)} TAO of it to registered users (their share of nominator stake now)`,
     next.typicalPeriodMs === null
       ? 'No payout yet, so no rhythm to project from: a plan made now would share out the pool so far'
       : `Due after the median paid period of ${duration(next.typicalPeriodMs)}; ${marksNote(data.payoutMarks)}`,

@@ -24,7 +24,8 @@ export function nominatorsChart(data: ChartData): ChartSpec {
       title: {
         text: TITLE,
         subtitle: [
-          `Newest snapshot: registered users hold ${share} % of ${taoForChart(newest.nominatorStake).toFixed(2)} TAO; the unregistered part of the pool is not paid out`,
+          `Newest snapshot: registered users hold ${share} % of ${taoForChart(newest.nominatorStake).toFixed(2)} TAO of nominator stake`,
+          'The pool share of nominators who are not registered users is not paid out',
           marksNote(data.payoutMarks),
         ],
       },

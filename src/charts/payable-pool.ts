@@ -20,7 +20,7 @@ export function payablePoolChart(data: ChartData): ChartSpec {
     title: TITLE,
     spec: asSpec({
       $schema: SCHEMA,
-      title: { text: TITLE, subtitle: [`Line: the pool a plan made at that snapshot would share out (it starts again at each paid period's end); diamonds: what each payout paid; ${marksNote(data.payoutMarks)}`] },
+      title: { text: TITLE, subtitle: ["Line: the pool a plan made at that snapshot would share out; it starts again at each paid period's end", `Diamonds: what each payout paid to users; ${marksNote(data.payoutMarks)}`] },
       width: 640,
       height: 260,
       layer: [

@@ -23,7 +23,7 @@ export function returnsChart(data: ChartData): ChartSpec {
       $schema: SCHEMA,
       title: {
         text: TITLE,
-        subtitle: [POOL_RETURN_FORMULA, `per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out; ${marksNote(data.payoutMarks)}`],
+        subtitle: [POOL_RETURN_FORMULA, 'Per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out', marksNote(data.payoutMarks)],
       },
       width: 640,
       height: 260,

@@ -19,7 +19,8 @@ export function userAprChart(data: ChartData): ChartSpec {
       title: {
         text: TITLE,
         subtitle: [
-          'APR = Σ paid / Σ (mean stake in the period × its length) over the paid periods, × 1 year; referral income included',
+          'APR = Σ paid / Σ (mean stake in the period × its length) × 1 year, over the paid periods',
+          'Referral income included; the mean stake is taken from the snapshots in each period',
           rows.length > shown.length ? `The ${shown.length} highest of ${rows.length} users` : 'Every user with stake in a paid period',
         ],
       },

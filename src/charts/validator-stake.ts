@@ -38,7 +38,7 @@ export function validatorStakeChart(data: ChartData): ChartSpec {
     title: TITLE,
     spec: asSpec({
       $schema: SCHEMA,
-      title: { text: TITLE, subtitle: `Each on its own scale; nominator stake = total stake − the owner's delegate stake; ${marksNote(data.payoutMarks)}` },
+      title: { text: TITLE, subtitle: ["Each on its own scale; nominator stake = total stake − the owner's delegate stake", marksNote(data.payoutMarks)] },
       vconcat: [panel('Nominator stake', '#f58518', (s) => s.nominatorStake, false), panel('Total stake', '#4c78a8', (s) => s.totalStake, true)],
       config: chartConfig,
     }),
