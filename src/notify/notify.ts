@@ -137,9 +137,11 @@ export async function watchNodeReach<T>(
 }
 
 async function noteNodeDown(workbookPath: string, settings: Settings, host: string, at: Date, options: NotifyOptions): Promise<void> {
+  // With notifications off nothing is kept: ValTrac writes no file it has no use for.
+  if (webhookFor(settings, options) === null) return;
   const state = await readState(workbookPath);
   const since = state.nodeDownSince ? new Date(state.nodeDownSince) : at;
-  const due = !state.nodeDownTold && at.getTime() - since.getTime() >= settings.nodeAlertMinutes * 60_000 && webhookFor(settings, options) !== null;
+  const due = !state.nodeDownTold && at.getTime() - since.getTime() >= settings.nodeAlertMinutes * 60_000;
   await updateState(workbookPath, (s) => ({ ...s, nodeDownSince: since.toISOString(), nodeDownTold: s.nodeDownTold || due }));
   if (due) await tell(settings, [nodeDownNotice(host, since, at)], options);
 }
@@ -181,13 +183,15 @@ function problemKey(p: Problem): string {
 /** watch: after each check, problems not seen before are told (their cells only); fixed ones are forgotten. */
 export async function notifyNewProblems(workbookPath: string, problems: readonly Problem[], options: NotifyOptions = {}): Promise<void> {
   try {
+    const settings = await settingsOf(workbookPath);
+    if (webhookFor(settings, options) === null) return;
     const state = await readState(workbookPath);
     const told = new Set(state.problems ?? []);
     const fresh = problems.filter((p) => !told.has(problemKey(p)));
     const keys = problems.map(problemKey);
     if (fresh.length === 0 && keys.length === told.size) return;
     await updateState(workbookPath, (s) => ({ ...s, problems: keys }));
-    if (fresh.length > 0) await tell(await settingsOf(workbookPath), [problemsNotice(fresh, problems.length)], options);
+    if (fresh.length > 0) await tell(settings, [problemsNotice(fresh, problems.length)], options);
   } catch (error) {
     (options.log ?? console.error)(`notifications: problems not told: ${(error as Error).message}`);
   }
