@@ -4,6 +4,7 @@ import { nextPayout } from '../domain/nextPayout.js';
 import { httpUrl, networkUrl } from '../domain/settings.js';
 import type { PayoutRow, Problem, Rao, Settings } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { readRecent } from '../workbook/recentRead.js';
 import { WorkbookStore } from '../workbook/store.js';
 import {
   balanceLowNotice,
@@ -54,7 +55,7 @@ export async function tell(settings: Pick<Settings, 'webhookUrl'>, notices: read
 }
 
 async function settingsOf(workbookPath: string): Promise<Settings> {
-  return (await new WorkbookStore(workbookPath).read()).settings;
+  return (await readRecent(workbookPath)).settings;
 }
 
 /** plan: the plan is ready, and the payout coldkey's balance, if it is below what the plan sends. */
@@ -159,7 +160,7 @@ async function noteNodeUp(workbookPath: string, settings: Settings, host: string
  */
 export async function notifyAfterSnapshots(api: ApiPromise, workbookPath: string, options: NotifyOptions = {}): Promise<void> {
   try {
-    const data = await new WorkbookStore(workbookPath).read();
+    const data = await readRecent(workbookPath);
     const payer = data.settings.payoutColdkey;
     if (webhookFor(data.settings, options) === null || !payer) return;
     const estimate = nextPayout(data.snapshots, data.payouts);
