@@ -6,7 +6,7 @@ import { usdCents, formatCents } from '../../src/domain/statement.js';
 import { parseTao } from '../../src/domain/tao.js';
 import { listArchives, readArchive } from '../../src/workbook/archive.js';
 import { downUrl, json, LocalHttpServer, type Received } from '../helpers/httpServer.js';
-import { ok, planRows, setUpProgram, tearDown, type Setup } from './harness.js';
+import { ok, planRows, setUpProgram, tearDown, TAO, type Setup } from './harness.js';
 
 // A real plan and confirm on the test chain with the optional services on: a local server answers the TAO/USD price
 // in CoinGecko's simple/price format and takes the webhook's posts as Discord does. Then both go away, and paying
@@ -76,6 +76,22 @@ describe('the price source and the webhook around a real payout', { timeout: 400
       const page = fs.readFileSync(path.join(s.dir, 'statements', row.user, year, `${planId}.html`), 'utf8');
       expect(page).toContain(`<span class="amount-tao">${csv[0]!.cells[3]} TAO</span>`);
     }
+  });
+
+  it('the snapshotter tells once when the payout coldkey cannot cover what a plan made now would send', async () => {
+    s.chain.setFreeBalance(s.keys.payer, 1_000n);
+    await s.chain.produceBlocks(300);
+    const before = hooks().length;
+    await ok(['snapshot', '--once', ...w()]);
+    await expect.poll(() => hooks().length).toBe(before + 1);
+    expect(hooks().at(-1)!.content).toMatch(
+      new RegExp(`^ValTrac: the payout coldkey ${s.keys.payer} has 0\\.000001000 TAO free, less than the next plan would send now \\([\\d.]+ TAO\\)\\. Top it up before confirm\\.$`),
+    );
+    await s.chain.produceBlocks(300);
+    await ok(['snapshot', '--once', ...w()]);
+    // still low: not told again
+    expect(hooks()).toHaveLength(before + 1);
+    s.chain.setFreeBalance(s.keys.payer, 1_000n * TAO);
   });
 
   it('with the price source and the webhook both down, the next period is still planned and paid', async () => {
