@@ -12,6 +12,7 @@ import * as reconcile from './commands/reconcile.js';
 import * as referrals from './commands/referrals.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
+import * as statements from './commands/statements.js';
 import * as stats from './commands/stats.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
@@ -39,6 +40,7 @@ const cli = yargs(hideBin(process.argv))
   .command(reconcile)
   .command(charts)
   .command(stats)
+  .command(statements)
   .command(menu)
   .command(start)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')

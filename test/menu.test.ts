@@ -203,11 +203,19 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   expect(screen).toContain('Removed bob');
 
   await t.type('7');
-  await t.waitFor('Charts and statistics [1-4]:');
+  await t.waitFor('Charts and statistics [1-5]:');
   await t.type('1');
-  screen = await t.waitFor('Charts and statistics [1-4]:', 2);
+  screen = await t.waitFor('Charts and statistics [1-5]:', 2);
   expect(screen).toContain(`Charts written: open ${path.join(dir, 'charts', 'index.html')}`);
+  // the statements are reached from here too; nothing has been paid in this workbook yet
   await t.type('4');
+  await t.waitFor('Statements for [1-2]:');
+  await t.type('1');
+  await t.waitFor('User (Enter for everybody): ');
+  await t.type('');
+  screen = await t.waitFor('Charts and statistics [1-5]:', 3);
+  expect(screen).toContain('No paid payout matches: nothing written.');
+  await t.type('5');
   await menu(10);
   await t.sendKeys('C-d');
   await t.waitFor('menu exited with 0');

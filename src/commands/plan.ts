@@ -15,6 +15,7 @@ import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
+import { notifyPlanReady } from '../notify/notify.js';
 
 interface PlanArgs {
   workbook: string;
@@ -111,6 +112,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     console.log(outcome === 'written'
       ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
+    await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
     await api?.disconnect();
   }

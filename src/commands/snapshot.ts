@@ -4,6 +4,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
+import { notifyAfterSnapshots, notifySnapshotGap, watchNodeReach } from '../notify/notify.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { countUnavailable, dueBlocks, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
@@ -96,10 +97,10 @@ class Snapshotter {
       );
     }
     const dir = recordsDir(args.workbook);
-    const api = await connect(args.network ?? settings.network, {
+    const api = await watchNodeReach(args.workbook, settings, args.network ?? settings.network, connect(args.network ?? settings.network, {
       argument: args.network !== undefined ? '--network' : 'Settings: network',
       giveUpAfterMs: args.connectTimeout * 1000,
-    });
+    }));
     try {
       await checkChain(dir, api.genesisHash.toHex(), args.network ?? settings.network);
     } catch (error) {
@@ -205,6 +206,7 @@ class Snapshotter {
           `gap: ${missed.length} snapshot(s) missing from block ${missed[0]} to ${missed.at(-1)}: the node no longer ` +
             `has their state. Fill them with: valtrac snapshot --backfill --network <archive node URL>`,
         );
+        void notifySnapshotGap(this.store.path, missed, { log });
         this.last = missed.at(-1)!;
         due = due.slice(pruned);
       }
@@ -254,6 +256,7 @@ class Snapshotter {
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
       if (failure !== null) throw failure;
       if (rows.length) await refreshChartsQuietly(this.store.path, log);
+      if (rows.length) await notifyAfterSnapshots(this.api, this.store.path, { log });
     }
   }
 

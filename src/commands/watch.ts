@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
+import { notifyNewProblems } from '../notify/notify.js';
 
 export const command = 'watch';
 export const describe = 'Check the workbook on every save and mark problems in it; keeps running';
@@ -17,6 +18,7 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
     checked(problems, outcome) {
       const where = outcome === 'deferred' ? ' (marks wait until the editor closes the workbook)' : '';
       console.log(`${stamp()} ${problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`}`);
+      void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(`${stamp()} ${line}`) });
     },
     note(message) {
       console.log(`${stamp()} ${message}`);

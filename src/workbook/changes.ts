@@ -7,7 +7,16 @@ import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from
 import { UserError } from '../util/errors.js';
 import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
 import { sheet } from './read.js';
-import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TAX_PERCENT_FORMAT, TIME_FORMAT } from './schema.js';
+import {
+  FIRST_DATA_ROW,
+  PAYOUT_DELIVERED_COLUMN,
+  PAYOUT_PAID_AT_COLUMN,
+  PAYOUT_USD_COLUMN,
+  REFERRALS_PEOPLE_COLUMNS,
+  TAX_FORMAT,
+  TAX_PERCENT_FORMAT,
+  TIME_FORMAT,
+} from './schema.js';
 
 export type { UserEntry };
 
@@ -31,6 +40,8 @@ export type Change =
   | { kind: 'appendSnapshots'; rows: SnapshotSummary[] }
   | { kind: 'replacePlan'; rows: PayoutRow[] }
   | { kind: 'updatePayouts'; planId: string; updates: PayoutUpdate[] }
+  /** The paying block's time and the USD price on paid rows; a row that already has them keeps them. */
+  | { kind: 'recordPayments'; planId: string; rows: Array<{ user: string } & Pick<PayoutRow, 'paidAt' | 'usdPrice'>> }
   | { kind: 'setSettings'; settings: Partial<Settings> }
   /** Refreshes the feedback; every write recomputes it from the people's sheets, these problems are added to it. */
   | { kind: 'feedback'; problems: Problem[] }
@@ -165,8 +176,21 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         if (update.blockNumber !== undefined) cells.getCell(14).value = update.blockNumber;
         if (update.blockHash !== undefined) cells.getCell(15).value = update.blockHash;
         if (update.note !== undefined) cells.getCell(16).value = update.note;
-        if (update.delivered === null) cells.getCell(17).value = null;
-        else if (update.delivered !== undefined) writeScaled9(cells.getCell(17), BigInt(update.delivered));
+        if (update.delivered === null) cells.getCell(PAYOUT_DELIVERED_COLUMN).value = null;
+        else if (update.delivered !== undefined) writeScaled9(cells.getCell(PAYOUT_DELIVERED_COLUMN), BigInt(update.delivered));
+      }
+      return;
+    }
+    case 'recordPayments': {
+      const payouts = sheet(workbook, 'Payouts');
+      for (const payment of change.rows) {
+        const row = findRow(payouts, 1, (plan, r) => plan === change.planId && cellText(payouts.getCell(r, 6)) === payment.user);
+        if (row === null || cellText(payouts.getCell(row, 2)).trim() !== 'paid') continue;
+        const cells = payouts.getRow(row);
+        writePayment(cells, {
+          ...(cellText(cells.getCell(PAYOUT_PAID_AT_COLUMN)) === '' && payment.paidAt ? { paidAt: payment.paidAt } : {}),
+          ...(cellText(cells.getCell(PAYOUT_USD_COLUMN)) === '' && payment.usdPrice !== undefined ? { usdPrice: payment.usdPrice } : {}),
+        });
       }
       return;
     }
@@ -294,6 +318,16 @@ export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
   row.getCell(14).value = p.blockNumber;
   row.getCell(15).value = p.blockHash;
   row.getCell(16).value = p.note;
-  if (p.delivered === null) row.getCell(17).value = null;
-  else writeScaled9(row.getCell(17), p.delivered);
+  if (p.delivered === null) row.getCell(PAYOUT_DELIVERED_COLUMN).value = null;
+  else writeScaled9(row.getCell(PAYOUT_DELIVERED_COLUMN), p.delivered);
+  writePayment(row, p);
+}
+
+/** The paying block's time and the USD price, on a row that carries them. */
+export function writePayment(row: ExcelJS.Row, p: Pick<PayoutRow, 'paidAt' | 'usdPrice'>): void {
+  if (p.paidAt !== undefined) {
+    row.getCell(PAYOUT_PAID_AT_COLUMN).value = p.paidAt;
+    setCellStyle(row.getCell(PAYOUT_PAID_AT_COLUMN), { numFmt: TIME_FORMAT });
+  }
+  if (p.usdPrice !== undefined) writeScaled9(row.getCell(PAYOUT_USD_COLUMN), p.usdPrice);
 }

@@ -116,7 +116,23 @@ export const PAYOUTS_COLUMNS: Column[] = [
     width: 20,
     numFmt: TAO_FORMAT,
   },
+  { header: 'Paid at (UTC)', note: "The timestamp of the block that paid the row, written by confirm.", width: 20, numFmt: TIME_FORMAT },
+  {
+    header: 'TAO price (USD)',
+    note: 'USD per TAO from the Settings price source when confirm paid the row (empty: no price source, or it did not answer).',
+    width: 16,
+  },
 ];
+
+/** A Payouts column's 1-based number by its header, so code that reads one column does not hard-code its place. */
+export function payoutColumn(header: string): number {
+  const index = PAYOUTS_COLUMNS.findIndex((c) => c.header === header);
+  if (index < 0) throw new Error(`Payouts has no column "${header}"`);
+  return index + 1;
+}
+export const PAYOUT_DELIVERED_COLUMN = payoutColumn('Delivered (TAO)');
+export const PAYOUT_PAID_AT_COLUMN = payoutColumn('Paid at (UTC)');
+export const PAYOUT_USD_COLUMN = payoutColumn('TAO price (USD)');
 
 export const PROBLEMS_COLUMNS: Column[] = [
   { header: 'Sheet', note: 'The sheet with the problem.', width: 12 },

@@ -238,3 +238,30 @@ describe('validateWorkbook', () => {
     }
   });
 });
+
+describe('the optional Settings rows: price source, webhook, node alert', () => {
+  // in a new workbook: B8 USD price URL, B9 its JSON path, B10 webhook URL, B11 node alert minutes
+  const check = (over: Partial<typeof DEFAULT_SETTINGS>) => validateWorkbook([], [], { ...DEFAULT_SETTINGS, ...over });
+
+  it('are off by default and take http(s) URLs and a JSON path', () => {
+    expect(check({})).toEqual([]);
+    expect(check({ priceUrl: 'https://api.coingecko.com/api/v3/simple/price?ids=bittensor&vs_currencies=usd', pricePath: 'bittensor.usd' })).toEqual([]);
+    expect(check({ webhookUrl: 'http://127.0.0.1:8080/hook', nodeAlertMinutes: 1 })).toEqual([]);
+  });
+
+  it('names the cell of a bad value', () => {
+    expect(check({ priceUrl: 'ftp://prices.example/tao', pricePath: 'usd' })).toEqual([
+      expect.objectContaining({ sheet: 'Settings', cell: 'B8', message: 'The USD price URL "ftp://prices.example/tao" is not an http:// or https:// URL.' }),
+    ]);
+    expect(check({ priceUrl: 'https://p.example', pricePath: 'data[x]' })).toEqual([
+      expect.objectContaining({ cell: 'B9', message: 'USD price JSON path: "data[x]" is not a JSON path: expected [number] or ["name"] at "[x]".' }),
+    ]);
+    expect(check({ webhookUrl: 'discord.com/api/webhooks/1/x' }).map((p) => p.cell)).toEqual(['B10']);
+    expect(check({ nodeAlertMinutes: 0 }).map((p) => p.cell)).toEqual(['B11']);
+  });
+
+  it('wants the price URL and its path together', () => {
+    expect(check({ priceUrl: 'https://p.example' })).toEqual([expect.objectContaining({ cell: 'B9', message: 'The USD price URL is given without its JSON path.' })]);
+    expect(check({ pricePath: 'usd' })).toEqual([expect.objectContaining({ cell: 'B8', message: 'A USD price JSON path is given without the USD price URL.' })]);
+  });
+});

@@ -301,3 +301,33 @@ describe('import-users', { timeout: 180_000 }, () => {
     expect((await store.read()).users.map((u) => [u.name, u.addresses])).toEqual([['alice', [sr[0], sr[2]]]]);
   });
 });
+
+describe('Settings rows added after a workbook was made, and Payouts columns', () => {
+  it('a workbook without the optional rows reads with their defaults and no problem; typed ones are read from their row', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const nodePath = await import('node:path');
+    const { createWorkbook } = await import('../../src/workbook/layout.js');
+    const { DEFAULT_SETTINGS, SETTING_ROWS } = await import('../../src/domain/settings.js');
+    const dir = await mkdtemp(nodePath.join(os.tmpdir(), 'valtrac-settings-'));
+    const workbook = createWorkbook({ ...DEFAULT_SETTINGS });
+    const settingsSheet = workbook.getWorksheet('Settings')!;
+    // as written before the optional rows existed
+    const firstOptional = SETTING_ROWS.findIndex((r) => r.optional);
+    for (let r = settingsSheet.rowCount; r >= 3 + firstOptional; r--) settingsSheet.spliceRows(r, 1);
+    const store = new WorkbookStore(nodePath.join(dir, 'old.xlsx'));
+    await store.create(workbook, false);
+    const old = await store.readWithProblems();
+    expect(old.problems).toEqual([]);
+    expect(old.data.settings).toEqual(DEFAULT_SETTINGS);
+    // the generic settings change adds a missing row by its label
+    await store.apply({ kind: 'setSettings', settings: { webhookUrl: 'https://hooks.slack.com/services/T/B/x', nodeAlertMinutes: 3 } });
+    const now = await store.readWithProblems();
+    expect(now.problems).toEqual([]);
+    expect(now.data.settings).toMatchObject({ webhookUrl: 'https://hooks.slack.com/services/T/B/x', nodeAlertMinutes: 3, priceUrl: null });
+    await store.apply({ kind: 'setSettings', settings: { nodeAlertMinutes: 'ten' as unknown as number } });
+    expect((await store.readWithProblems()).problems).toEqual([
+      expect.objectContaining({ sheet: 'Settings', message: 'Node alert after (minutes): "ten" is not a whole number.' }),
+    ]);
+  });
+});

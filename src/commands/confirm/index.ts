@@ -13,6 +13,9 @@ import { archivePaidPeriods } from '../../workbook/archive.js';
 import { readPlanFile } from '../../workbook/planFile.js';
 import { SendLog } from '../../workbook/sendLog.js';
 import { WorkbookStore, type WorkbookData } from '../../workbook/store.js';
+import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
+import { recordPaidRows } from '../../prices/record.js';
+import { priceAtConfirm } from '../../prices/source.js';
 import { refreshChartsQuietly } from '../charts.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from '../planCheck.js';
 import { refuseProblems } from '../payoutChecks.js';
@@ -125,6 +128,8 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     else await pay(ctx, await taoPayment(api, due, existentialDeposit));
     if (ctx.mode !== 'send') return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+    await recordPaidRows(api, store, plan.planId, await priceAtConfirm(data.settings));
+    await notifyPayoutFromWorkbook(store, plan.planId);
     await archive(store, await store.read());
     await refreshChartsQuietly(args.workbook);
   } catch (error) {

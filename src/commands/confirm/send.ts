@@ -9,6 +9,7 @@ import { crashPoint } from '../../util/crashPoint.js';
 import { UserError } from '../../util/errors.js';
 import type { LoggedPayment, SendLog, SendingEntry } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
+import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 
 /** What a payment must deliver: a TAO transfer is its whole amount, a stake payment its alpha parts (and any TAO). */
 export function expectedOf(t: Transfer): ExpectedPayment {
@@ -170,6 +171,7 @@ export async function settle(ctx: Pick<SendContext<Transfer>, 'api' | 'store' | 
   });
   if (!paid) {
     console.log(`Batch ${entry.batch}: failed in block ${inclusion.blockNumber}: ${inclusion.error}`);
+    await notifyPayoutFromWorkbook(store, entry.planId);
     throw new UserError(
       `batch ${entry.batch} failed on chain (${inclusion.error}); its rows are marked failed and nobody in it was paid. ` +
         'Fix the cause and run confirm again to retry them.',
