@@ -218,4 +218,16 @@ describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_0
       expect(next.find((n) => n.user === r.user)!.note).toContain(`includes ${formatTao(r.amount - r.delivered!)} TAO carried from plan ${r.planId}`);
     }
   });
+
+  it('--as-stake leaves out a subnet whose stake transfers the runtime has switched off (TransferToggle)', async () => {
+    await chain.setRaw([[chain.subtensor.transferToggle!.key(1), '0x00']]);
+    await chain.newBlocks(1);
+    const result = await ok(['confirm', ...w(), '--as-stake', '--dry-run'], { VALTRAC_PAYOUT_MNEMONIC: k.owner.uri });
+    expect(result.stdout).toContain('not from subnet 1 (stake transfers are disabled there (TransferToggle))');
+    const lines = result.stdout.split('\n').filter((l) => / α on subnet /.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toContain('on subnet 1');
+    expect(result.stdout).toContain("The runtime's dry run accepts the extrinsic.");
+    await chain.setRaw([[chain.subtensor.transferToggle!.key(1), '0x01']]);
+  });
 });

@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
 import { declaredMinimumStake } from '../../chain/stakeRules.js';
-import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type StakeTransfer, type Transfer } from '../../chain/transfer.js';
+import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type Transfer } from '../../chain/transfer.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
 import { UserError } from '../../util/errors.js';
@@ -194,7 +194,7 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
       payment = await stakePayment(ctx.api, validator, due, minimum);
     }
   }
-  await pay(ctx, payment as Payment<StakeTransfer>);
+  await pay(ctx, payment);
 }
 
 /** Everything after choosing how to pay: batches, fees, the balance check, the runtime's dry run, the question, sending. */
