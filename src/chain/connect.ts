@@ -1,4 +1,4 @@
-import type { ApiPromise, WsProvider } from '@polkadot/api';
+import { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
 import { resolveNetwork, type Network } from './networks.js';
 
@@ -43,7 +43,6 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   // @polkadot/api logs a failed start-up with its stack trace before rejecting; the UserError below says it plainly.
   const restore = withoutLibraryErrors();
   try {
-    const { ApiPromise } = await loadApi();
     api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true });
   } catch (error) {
     await provider.disconnect().catch(() => undefined);
@@ -83,7 +82,6 @@ async function openProvider(target: Network, opts: ConnectOptions): Promise<WsPr
   const log = opts.log ?? ((line: string) => console.error(line));
   const deadline = Date.now() + giveUpAfter;
   let delay = opts.firstRetryDelayMs ?? 500;
-  const { WsProvider } = await loadApi();
   for (let attempt = 1; ; attempt++) {
     const provider = new WsProvider(target.url, false);
     const failure = await tryOpen(provider);
@@ -140,9 +138,4 @@ function withoutLibraryErrors(): () => void {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Loaded on first use: every command module is imported at CLI start-up, and most commands never touch a node. */
-function loadApi(): Promise<typeof import('@polkadot/api')> {
-  return import('@polkadot/api');
 }

@@ -10,9 +10,6 @@ import { readStakeHistory } from '../workbook/history.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
 
-export const command = 'charts';
-export const describe = 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook';
-
 export function chartsDir(workbookPath: string): string {
   return path.join(path.dirname(workbookPath), 'charts');
 }

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { finalizedHead } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
+import { keySource, loadPayoutKey, promptPassword } from '../chain/wallet.js';
 import {
   accountStates,
   findInBlocks,
@@ -39,9 +40,6 @@ interface ConfirmArgs {
   'wallet-path': string | undefined;
   'as-stake': boolean;
 }
-
-export const command = 'confirm';
-export const describe = 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice';
 
 export function builder(yargs: Argv<{ workbook: string }>) {
   return yargs
@@ -94,8 +92,6 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
       return;
     }
 
-    // The wallet code (keyring, WASM crypto, argon2) loads only once there is something to sign.
-    const { keySource, loadPayoutKey, promptPassword } = await import('../chain/wallet.js');
     const pair = await loadPayoutKey(keySource(args.wallet, args.walletPath, process.env), process.env, () =>
       promptPassword('Password of the payout coldkey: '),
     );

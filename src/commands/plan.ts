@@ -21,9 +21,6 @@ interface PlanArgs {
   toBlock?: number;
 }
 
-export const command = 'plan';
-export const describe = 'Work out who is owed what for the current period and write the plan to Payouts';
-
 export function builder(yargs: Argv<{ workbook: string }>) {
   return yargs
     .option('pool', {

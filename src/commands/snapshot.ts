@@ -28,9 +28,6 @@ interface SnapshotArgs {
   connectTimeout: number;
 }
 
-export const command = 'snapshot';
-export const describe = "Record the validator's stake every N finalized blocks (run by pm2), or once with --once";
-
 export function builder(y: Argv): Argv<SnapshotArgs> {
   return y
     .option('once', { type: 'boolean', default: false, describe: 'Record the newest finalized block now and exit' })

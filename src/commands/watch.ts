@@ -2,9 +2,6 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 
-export const command = 'watch';
-export const describe = 'Check the workbook on every save and mark problems in it; keeps running';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
 }
