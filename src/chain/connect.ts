@@ -1,5 +1,6 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
+import { MetadataCache } from './metadataCache.js';
 import { resolveNetwork, type Network } from './networks.js';
 
 /**
@@ -33,6 +34,8 @@ export interface ConnectOptions {
   expectedGenesis?: string | null;
   /** Names the origin of `network` in messages, e.g. `--network` or `Settings network`. */
   argument?: string;
+  /** Where the node's metadata is kept between runs (default: the user's cache folder, see MetadataCache). */
+  metadataCache?: MetadataCache;
 }
 
 /** Connects to a subtensor node by btcli name or URL, retrying with backoff while it is unreachable. */
@@ -42,8 +45,9 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   let api: ApiPromise;
   // @polkadot/api logs a failed start-up with its stack trace before rejecting; the UserError below says it plainly.
   const restore = withoutLibraryErrors();
+  const cache = opts.metadataCache ?? MetadataCache.forUser();
   try {
-    api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true });
+    api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true, metadata: cache.entries() });
   } catch (error) {
     await provider.disconnect().catch(() => undefined);
     throw new UserError(`${target.url} answered but is not a usable subtensor node: ${messageOf(error)}`);
@@ -52,6 +56,8 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   }
   try {
     checkNode(api, target, opts.expectedGenesis ?? null);
+    // The next run skips the 0.7 MB download (a remote node's slowest answer) when the chain's runtime is the same.
+    await cache.remember(api.genesisHash.toHex(), api.runtimeVersion.specVersion.toString(), () => api.runtimeMetadata.toHex());
   } catch (error) {
     await api.disconnect().catch(() => undefined);
     throw error;
