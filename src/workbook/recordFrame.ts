@@ -320,6 +320,12 @@ function readEdit(r: Reader): Run[] {
  * (-1 for a position the base did not have). A nominator put anew is looked up by coldkey and netuid.
  */
 function applyEdit(runs: readonly Run[], base: readonly NominatorShape[], file: string): { nominators: NominatorShape[]; from: Int32Array } {
+  if (runs.length === 1 && runs[0]!.op === 'keep' && runs[0]!.count === base.length) {
+    // Nobody came or went: the usual case, and the base's lists are reused as they are.
+    let count = 0;
+    for (const b of base) count += b.netuids.length;
+    return { nominators: base as NominatorShape[], from: Int32Array.from({ length: count }, (_, p) => p) };
+  }
   const nominators: NominatorShape[] = [];
   const from: number[] = [];
   let j = 0;
@@ -357,7 +363,6 @@ function applyEdit(runs: readonly Run[], base: readonly NominatorShape[], file: 
   }
   return { nominators, from: Int32Array.from(from) };
 }
-
 
 function predict(guess: { guess: number; ratio: number } | undefined, alpha: number, trend: number): number {
   if (guess === undefined || guess.guess === SAME) return alpha;
