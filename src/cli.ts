@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import path from 'node:path';
+import { runInWatcher } from './resident/client.js';
+import { provideCommandRunner } from './resident/server.js';
 import { UserError } from './util/errors.js';
 
 /** What a command's module exports: its options and what it does (its name and description are the table's). */
@@ -13,6 +16,8 @@ interface Command {
   command: string | readonly string[];
   describe: string;
   load: () => Promise<CommandModule>;
+  /** Answered by the workbook's watcher when it runs (already warm), else run here. */
+  resident?: true;
 }
 
 // The command table reads like the README's command list: one line per command. Only the command being run is
@@ -22,18 +27,16 @@ const COMMANDS: Command[] = [
   { command: 'import-users <file>', describe: 'Import users from a CSV file Name,Address1,Address2,... (adds and merges, or --replace)', load: () => import('./commands/import-users.js') },
   { command: 'users <action>', describe: 'Edit the Users sheet: add, remove, remove-address', load: () => import('./commands/users.js') },
   { command: 'referrals <action>', describe: 'Edit the Referrals sheet: add, set-tax, remove', load: () => import('./commands/referrals.js') },
-  { command: 'check', describe: "Check the people's sheets once and list every problem (exit code 1 if there is any)", load: () => import('./commands/check.js') },
+  { command: 'check', describe: "Check the people's sheets once and list every problem (exit code 1 if there is any)", load: () => import('./commands/check.js'), resident: true },
   { command: 'watch', describe: 'Check the workbook on every save and mark problems in it; keeps running', load: () => import('./commands/watch.js') },
   { command: 'snapshot', describe: "Record the validator's stake every N finalized blocks (run by pm2), or once with --once", load: () => import('./commands/snapshot.js') },
-  { command: 'plan', describe: 'Work out who is owed what for the current period and write the plan to Payouts', load: () => import('./commands/plan.js') },
+  { command: 'plan', describe: 'Work out who is owed what for the current period and write the plan to Payouts', load: () => import('./commands/plan.js'), resident: true },
   { command: 'confirm', describe: 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice', load: () => import('./commands/confirm.js') },
   { command: 'charts', describe: 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook', load: () => import('./commands/charts.js') },
   { command: 'stats [user]', describe: 'Validator summary, or one user’s stake, shares, referrals, estimate and payouts (from the workbook and records)', load: () => import('./commands/stats.js') },
   { command: ['menu', '$0'], describe: 'The interactive main menu (also what `valtrac` alone opens in a terminal)', load: () => import('./commands/menu.js') },
   { command: 'start', describe: 'Start watch and snapshot under pm2 (creates the workbook first if there is none)', load: () => import('./commands/start.js') },
 ];
-
-const args = hideBin(process.argv);
 
 function withGlobals(y: Argv): Argv<{ workbook: string }> {
   return y.option('workbook', {
@@ -44,43 +47,71 @@ function withGlobals(y: Argv): Argv<{ workbook: string }> {
   });
 }
 
-/** The table line `args` run: the named command, or the menu when none is named (and no help is asked for). */
-function chosen(): Command | undefined {
-  const first = withGlobals(yargs(args)).help(false).version(false).parseSync()._[0];
+/** The table line `args` run (the named command, or the menu when none is named and no help is asked for), and the workbook. */
+function chosen(args: string[]): { run: Command | undefined; workbook: string; help: boolean } {
+  const parsed = withGlobals(yargs(args)).help(false).version(false).parseSync();
+  const first = parsed._[0];
+  const help = args.some((a) => /^(--help|-h|--version)$/.test(a));
   const names = (c: Command) => [c.command].flat().map((n) => n.split(' ')[0]!);
-  if (first === undefined) return args.some((a) => /^(--help|-h|--version)$/.test(a)) ? undefined : COMMANDS.find((c) => names(c).includes('$0'));
-  return COMMANDS.find((c) => names(c).includes(String(first)));
+  const run = first === undefined ? (help ? undefined : COMMANDS.find((c) => names(c).includes('$0'))) : COMMANDS.find((c) => names(c).includes(String(first)));
+  return { run, workbook: parsed.workbook, help };
 }
 
-async function main(): Promise<void> {
-  const run = chosen();
+/**
+ * Parses and runs one command line in this process. `served`: for a CLI started elsewhere, whose workbook paths are
+ * relative to `cwd` (the watcher answering it); then nothing here exits the process, and only the watcher's own
+ * workbook and the table's `resident` commands are run ('declined' otherwise).
+ */
+async function runCommand(args: string[], served?: { cwd: string; workbook: string }): Promise<number | 'declined'> {
+  const { run } = chosen(args);
+  if (served && (!run?.resident || path.resolve(served.cwd, chosen(args).workbook) !== served.workbook)) return 'declined';
   const loaded = run ? await run.load() : {};
   const cli = withGlobals(yargs(args))
     .scriptName('valtrac')
     .usage("$0 <command>\n\nRuns a Bittensor validator's referral rewards program from one workbook. Without a command, in a terminal, it opens the menu.");
+  if (served) cli.middleware((argv) => void (argv.workbook = path.resolve(served.cwd, argv.workbook)), true);
   for (const c of COMMANDS) {
     const module = c === run ? loaded : {};
     cli.command(c.command as string | string[], c.describe, module.builder ?? {}, module.handler);
   }
-  await cli
+  cli
     .demandCommand(1, 'Name a command (valtrac --help lists them).')
     .strict()
     .help()
+    .exitProcess(!served)
     .fail((message, error, y) => {
       if (error) throw error;
-      console.error(`${message}\n\n${y.help()}`);
-      process.exit(2);
-    })
-    .parseAsync();
+      throw new UsageError(`${message}\n\n${y.help()}`);
+    });
+  try {
+    await cli.parseAsync();
+    const code = Number(process.exitCode ?? 0);
+    if (served) process.exitCode = undefined;
+    return code;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (!(error instanceof UserError)) {
+      if (!served) throw error;
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return 1;
+    }
+    console.error(`valtrac: ${error.message}`);
+    return error.exitCode;
+  }
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!(error instanceof UserError)) throw error;
-  console.error(`valtrac: ${error.message}`);
-  process.exitCode = error.exitCode;
-}
+/** Wrong arguments: the message and the help, exit code 2. */
+class UsageError extends Error {}
+
+provideCommandRunner(runCommand);
+const args = hideBin(process.argv);
+const { run, workbook, help } = chosen(args);
+// A watcher running for this workbook has the modules, the workbook and the node connection loaded already.
+const answered = run?.resident && !help ? await runInWatcher(args, workbook) : null;
+process.exitCode = answered ?? (await runCommand(args));
 // A finished command ends the process: @polkadot/rpc-core keeps a 1.75 s unsubscribe timer alive after disconnect().
 await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
 process.exit();

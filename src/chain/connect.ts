@@ -38,9 +38,38 @@ export interface ConnectOptions {
   metadataCache?: MetadataCache;
 }
 
+/** Connections a long-running process keeps open between the commands it answers, by node URL. */
+let kept: Map<string, ApiPromise> | null = null;
+
+/** From now on, `release` leaves connections open and `connect` hands out the open one (the watcher). */
+export function keepConnections(): void {
+  kept ??= new Map();
+}
+
+/** Done with a connection from `connect`: closes it, unless this process keeps its connections. */
+export async function release(api: ApiPromise): Promise<void> {
+  if (kept && [...kept.values()].includes(api)) return;
+  await api.disconnect();
+}
+
 /** Connects to a subtensor node by btcli name or URL, retrying with backoff while it is unreachable. */
 export async function connect(network: string | null | undefined, opts: ConnectOptions = {}): Promise<ApiPromise> {
   const target = resolveNetwork(network, opts.argument);
+  const open = kept?.get(target.url);
+  if (open?.isConnected) {
+    checkNode(open, target, opts.expectedGenesis ?? null);
+    return open;
+  }
+  if (open) {
+    kept!.delete(target.url);
+    await open.disconnect().catch(() => undefined);
+  }
+  const api = await dial(target, opts);
+  kept?.set(target.url, api);
+  return api;
+}
+
+async function dial(target: Network, opts: ConnectOptions): Promise<ApiPromise> {
   const provider = await openProvider(target, opts);
   let api: ApiPromise;
   // @polkadot/api logs a failed start-up with its stack trace before rejecting; the UserError below says it plainly.

@@ -1,6 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { connect } from '../chain/connect.js';
+import { connect, release } from '../chain/connect.js';
 import { accountStates } from '../chain/transfer.js';
 import { computePayouts, PeriodShares } from '../domain/payout.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
@@ -107,7 +107,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
   } finally {
-    await api?.disconnect();
+    if (api) await release(api);
   }
 }
 

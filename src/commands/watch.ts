@@ -1,4 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { keepConnections } from '../chain/connect.js';
+import { CommandServer, commandRunner } from '../resident/server.js';
+import { socketPath } from '../resident/socket.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 
@@ -20,10 +23,17 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
     },
   });
   await watcher.start();
-  console.log(`${stamp()} watching ${argv.workbook} (Ctrl-C stops)`);
+  // plan and check typed meanwhile are answered here, where the workbook and the node connection stay loaded.
+  keepConnections();
+  const commands = new CommandServer(argv.workbook, commandRunner(), (line) => console.log(`${stamp()} ${line}`));
+  const serving = await commands.start().catch((error: Error) => {
+    console.log(`${stamp()} not answering commands (${error.message}); they run on their own`);
+    return false;
+  });
+  console.log(`${stamp()} watching ${argv.workbook}${serving ? `, answering plan and check at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`);
   await new Promise<void>((resolve) => {
     const stop = () => {
-      void watcher.close().then(resolve);
+      void Promise.all([watcher.close(), commands.close()]).then(() => resolve());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
