@@ -18,7 +18,7 @@ export function benchRoot(seed: number): string {
 
 /** Bump when the generated records change shape; the workbooks have their own version, as they are quicker to make. */
 const RECORDS_VERSION = 'records-v2';
-const WORKBOOKS_VERSION = 'workbooks-v2';
+const WORKBOOKS_VERSION = 'workbooks-v3';
 
 export interface BenchState {
   scenario: Scenario;
@@ -34,8 +34,8 @@ export interface BenchState {
   openPeriod: (weeks: number) => string;
 }
 
-/** Open periods of one week and of a quarter at the end of the year: `plan` is measured over both. */
-export const OPEN_WEEKS = [1, 13] as const;
+/** Open periods at the end of the year: a week, a quarter, and a whole year never paid. `plan` is measured over each. */
+export const OPEN_WEEKS = [1, 13, 52] as const;
 
 function settingsValues(scenario: Scenario, network: string) {
   return { hotkey: scenario.hotkey, network, snapshotInterval: 300, payoutColdkey: scenario.owner, taxMode: 'base' };
@@ -134,6 +134,12 @@ export async function ensureBenchState(seed: number, log: (line: string) => void
   const prng = new Prng(seed ^ 0x5eed);
   const paid = Array.from({ length: weeks }, (_, w) => paidRows(scenario, w, prng));
   const perWeek = scenario.size.snapshotsPerPayout;
+
+  log('bench: writing the year workbook never paid (the 52-week open period)');
+  const neverPaid = peopleWorkbook(scenario, network);
+  applyChange(neverPaid, { kind: 'appendSnapshots', rows: summaries }, true);
+  await new WorkbookStore(state.openPeriod(weeks)).create(neverPaid, false);
+  linkRecords(state.openPeriod(weeks), state.records);
 
   log('bench: writing the year workbook with every row kept (no archive)');
   const unarchived = peopleWorkbook(scenario, network);

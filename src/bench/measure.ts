@@ -2,7 +2,6 @@ import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChainHost } from './host.js';
 import { REPO } from './host.js';
 
 /** One line of the bench table. */
@@ -22,14 +21,16 @@ export interface Sample {
   details: Record<string, unknown>;
 }
 
-/** Runs dist/bench/task.js in a fresh process; questions it asks (the chain's request count) go to `host`. */
-export function runTask(name: string, args: Record<string, unknown>, host?: ChainHost): Promise<Sample> {
+/**
+ * Runs dist/bench/task.js in a fresh process, so its time and peak RSS are its own; what it asks (the node's request
+ * count and busy time, from the bench's proxy) is answered by `answer`.
+ */
+export function runTask(name: string, args: Record<string, unknown>, answer: (question: string) => unknown = () => null): Promise<Sample> {
   const child = fork(path.join(REPO, 'dist/bench/task.js'), [name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.on('message', async (m: { ask: string }) => {
-    const result = host ? await host.ask(m.ask) : null;
-    child.send({ result });
+    child.send({ result: await answer(m.ask) });
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
@@ -57,6 +58,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Pr
       resolve({ ms, rssMb: rssKb / 1024, details: {}, code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** Peak RSS (MB) of a process still running (Linux), e.g. the watcher that answered a command. */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 export function median(values: number[]): number {

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { StartOptions } from 'pm2';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { resolveNetwork } from '../chain/networks.js';
 import { DEFAULT_SETTINGS } from '../domain/settings.js';
 import { UserError } from '../util/errors.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { createWorkbook } from '../workbook/layout.js';
 import { WorkbookStore } from '../workbook/store.js';
 
@@ -85,9 +87,9 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
   );
 }
 
-/** ecosystem.config.js, two folders up from dist/commands/. */
+/** ecosystem.config.js, beside package.json. */
 async function loadEcosystem(): Promise<{ apps: AppConfig[]; SECRET_ENV_PARTS: string[] }> {
-  const file = new URL('../../ecosystem.config.js', import.meta.url);
+  const file = pathToFileURL(path.join(packageRoot(), 'ecosystem.config.js'));
   return (await import(file.href)) as { apps: AppConfig[]; SECRET_ENV_PARTS: string[] };
 }
 
