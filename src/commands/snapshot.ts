@@ -235,6 +235,7 @@ class Snapshotter {
         for (const [i, block] of chunk.entries()) {
           const snapshot = await this.readBlock(block);
           if (!snapshot) continue;
+          for (const note of snapshot.notes ?? []) log(`block ${block}: ${note}`);
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
           const row = summarize(snapshot, coldkeys);

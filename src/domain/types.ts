@@ -100,6 +100,8 @@ export interface ValidatorSnapshot {
   delegateSubnets?: SubnetStake[];
   /** The price each subnet's alpha was valued at, so the TAO values can be re-derived exactly. */
   prices?: SubnetPrice[];
+  /** What the reader had to work around to reconcile with the runtime's totals (for the log, not recorded). */
+  notes?: string[];
 }
 
 export type PayoutStatus = 'planned' | 'carried' | 'sent' | 'paid' | 'failed';

@@ -1,13 +1,13 @@
 import type ExcelJS from 'exceljs';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
-import { formatTaxPercent } from '../domain/tax.js';
+import { taxCell } from '../domain/tax.js';
 import type { UserEntry } from '../domain/users-csv.js';
 import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
 import { sheet } from './read.js';
-import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TIME_FORMAT } from './schema.js';
+import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TAX_PERCENT_FORMAT, TIME_FORMAT } from './schema.js';
 
 export type { UserEntry };
 
@@ -97,8 +97,9 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         referrals.getCell(row, 2).value = change.referee;
       }
       const tax = referrals.getCell(row, 3);
-      tax.value = Number(formatTaxPercent(BigInt(change.taxPpm)));
-      setCellStyle(tax, { numFmt: TAX_FORMAT });
+      const { value, percentFormat } = taxCell(BigInt(change.taxPpm));
+      tax.value = value;
+      setCellStyle(tax, { numFmt: percentFormat ? TAX_PERCENT_FORMAT : TAX_FORMAT });
       return;
     }
     case 'removeReferral': {

@@ -27,7 +27,13 @@ export const FEEDBACK_NOTE_PREFIX = 'ValTrac: ';
 
 export const TAO_FORMAT = '0.000000000';
 export const PERCENT_FORMAT = '0.0000000%';
-export const TAX_FORMAT = '0.####';
+/**
+ * A tax in percent points is General: an editor applies its percent format to a General cell when someone types 15%,
+ * but keeps any other number format and stores a plain 0.15 (LibreOffice does), which would read as 0.15 %.
+ */
+export const TAX_FORMAT = 'General';
+/** A tax below 1 % is written as its fraction in this format (0.0015 shown as 0.15%): a plain 0.15 would be ambiguous. */
+export const TAX_PERCENT_FORMAT = '0.####%';
 export const TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 export interface Column {
@@ -56,7 +62,7 @@ export const REFERRALS_COLUMNS: Column[] = [
   { header: 'Referee', note: 'The user they referred. A user has at most one referrer; no cycles.', width: 24 },
   {
     header: 'Tax (%)',
-    note: 'The share of the referee\'s base reward that goes to the referrer, 0 to 100. Type 15 or 15% for 15 %.',
+    note: 'The share of the referee\'s base reward that goes to the referrer, 0 to 100. Type 15 or 15% for 15 %, 0.15% for 0.15 % (a plain 0.15 could be either and is flagged).',
     width: 10,
     numFmt: TAX_FORMAT,
   },
