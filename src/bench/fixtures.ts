@@ -57,27 +57,14 @@ export function summaryOf(scenario: Scenario, index: number, registered: Readonl
 }
 
 /**
- * Writes every snapshot's record through `writeRecord`. Records that add no new coldkey to the shared dictionary are
- * written a few at a time (gzip runs on libuv's pool); one that adds coldkeys waits for the others and goes alone,
- * because the dictionary is appended by read-modify-write.
+ * Writes every snapshot's record through `writeRecord`, one after the other as the snapshotter does: each record is an
+ * edit of the one before, which the writer still holds in memory.
  */
 async function recordYear(scenario: Scenario, dir: string, log: (line: string) => void): Promise<void> {
-  const known = new Set<string>();
-  let inFlight: Promise<boolean>[] = [];
   for (let i = 0; i < scenario.size.snapshots; i++) {
-    const snapshot = snapshotAt(scenario, i);
-    const fresh = snapshot.nominators.filter((n) => !known.has(n.coldkey));
-    if (fresh.length > 0 || inFlight.length >= 4) {
-      await Promise.all(inFlight);
-      inFlight = [];
-    }
-    for (const n of fresh) known.add(n.coldkey);
-    const write = writeRecord(dir, snapshot);
-    if (fresh.length > 0) await write;
-    else inFlight.push(write);
+    await writeRecord(dir, snapshotAt(scenario, i));
     if (i % 1000 === 999) log(`bench:   ${i + 1} snapshots recorded`);
   }
-  await Promise.all(inFlight);
 }
 
 /** Links a bench workbook's `snapshots/` to the year's records. */
