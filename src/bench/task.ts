@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { computePayouts } from '../domain/payout.js';
 import { PeriodShares, type PeriodSnapshot } from '../domain/periodShares.js';
-import { listRecords, readRecord, readStakes, writeRecord } from '../workbook/records.js';
+import { listRecords, readRecordsAt, readStakes, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { summaryOf } from './fixtures.js';
 import { generateScenario } from './scenario.js';
@@ -128,8 +128,8 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     const scenario = generateScenario(Number(seed));
     const { ms, value } = await timed(async () => {
       const snapshots: PeriodSnapshot[] = [];
-      for (const block of await listRecords(String(records))) {
-        const record = await readRecord(String(records), block);
+      for await (const record of readRecordsAt(String(records), await listRecords(String(records)))) {
+        const block = record.block;
         if (block < Number(from) || block > Number(to)) continue;
         snapshots.push({
           block,

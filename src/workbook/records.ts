@@ -190,6 +190,17 @@ export async function readRecord(dir: string, block: number): Promise<ValidatorS
   return frameToSnapshot(frame, dictionary, recordPath(dir, block));
 }
 
+/** The full snapshots recorded at `blocks` (ascending), each record decoded once. */
+export async function* readRecordsAt(dir: string, blocks: readonly number[]): AsyncGenerator<ValidatorSnapshot> {
+  const dictionary = await readDictionary(dir);
+  const formats = await listing(dir);
+  const states = new FrameStates(dir);
+  for (const block of blocks) {
+    if (formats.get(block) === false) yield docToSnapshot(await readDoc(dir, block), dictionary, legacyRecordPath(dir, block));
+    else yield frameToSnapshot(await states.load(block), dictionary, recordPath(dir, block));
+  }
+}
+
 export interface RecordedStakes
   extends Pick<SnapshotSummary, 'block' | 'blockHash' | 'time' | 'totalStake' | 'delegateStake' | 'nominatorStake'> {
   /** Stake (TAO value, RAO) per coldkey, for the coldkeys asked for (all nominators when none were named). */

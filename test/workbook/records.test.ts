@@ -8,7 +8,7 @@ import { gzipSync, inflateSync } from 'node:zlib';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NominatorStake, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../../src/domain/types.js';
-import { DICTIONARY_FILE, KEY_EVERY, legacyRecordPath, listRecords, readRecord, readStakes, recordPath, writeRecord } from '../../src/workbook/records.js';
+import { DICTIONARY_FILE, KEY_EVERY, legacyRecordPath, listRecords, readRecord, readRecordsAt, readStakes, recordPath, writeRecord } from '../../src/workbook/records.js';
 import { readFrameHeader } from '../../src/workbook/recordFrame.js';
 import { repoRoot } from '../helpers.js';
 
@@ -224,6 +224,9 @@ describe('snapshot records, format 2 (each an edit of the one before)', () => {
     expect((await header(run[1]!.block)).kind).toBe('delta');
     expect((await header(run[KEY_EVERY]!.block)).kind).toBe('key');
     for (const s of run) expect(await readRecord(dir, s.block)).toEqual(s);
+    const all = [];
+    for await (const s of readRecordsAt(dir, run.map((x) => x.block))) all.push(s);
+    expect(all).toEqual(run);
     const wanted = [run[3]!.nominators[5]!.coldkey, run[40]!.nominators[0]!.coldkey];
     const got: Array<{ block: number; stakes: Map<string, bigint> }> = [];
     for await (const r of readStakes(dir, { fromBlock: run[2]!.block, toBlock: run[50]!.block }, wanted)) got.push(r);
