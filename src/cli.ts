@@ -32,7 +32,7 @@ const COMMANDS: Command[] = [
   { command: 'snapshot', describe: "Record the validator's stake every N finalized blocks (run by pm2), or once with --once", load: () => import('./commands/snapshot.js') },
   { command: 'plan', describe: 'Work out who is owed what for the current period and write the plan to Payouts', load: () => import('./commands/plan.js'), resident: true },
   { command: 'confirm', describe: 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice', load: () => import('./commands/confirm.js') },
-  { command: 'charts', describe: 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook', load: () => import('./commands/charts.js') },
+  { command: 'charts', describe: 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook', load: () => import('./commands/charts.js'), resident: true },
   { command: 'stats [user]', describe: 'Validator summary, or one user’s stake, shares, referrals, estimate and payouts (from the workbook and records)', load: () => import('./commands/stats.js') },
   { command: ['menu', '$0'], describe: 'The interactive main menu (also what `valtrac` alone opens in a terminal)', load: () => import('./commands/menu.js') },
   { command: 'start', describe: 'Start watch and snapshot under pm2 (creates the workbook first if there is none)', load: () => import('./commands/start.js') },
@@ -62,9 +62,10 @@ function chosen(args: string[]): { run: Command | undefined; workbook: string; h
  * relative to `cwd` (the watcher answering it); then nothing here exits the process, and only the watcher's own
  * workbook and the table's `resident` commands are run ('declined' otherwise).
  */
-async function runCommand(args: string[], served?: { cwd: string; workbook: string }): Promise<number | 'declined'> {
+async function runCommand(args: string[], served?: { cwd: string; workbook: string; check?: boolean }): Promise<number | 'declined'> {
   const { run } = chosen(args);
   if (served && (!run?.resident || path.resolve(served.cwd, chosen(args).workbook) !== served.workbook)) return 'declined';
+  if (served?.check) return 0;
   const loaded = run ? await run.load() : {};
   const cli = withGlobals(yargs(args))
     .scriptName('valtrac')

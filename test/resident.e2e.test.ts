@@ -7,7 +7,7 @@ import { CliProcess } from './cliProcess.js';
 import { ok, setUpProgram, tearDown, valtrac, type Setup } from './payout/harness.js';
 
 /** The CLI answered by the workbook's watcher (pm2's valtrac-watch), and doing the work itself when there is none. */
-describe('plan and check answered by the watcher', { timeout: 400_000 }, () => {
+describe('plan, check and charts answered by the watcher', { timeout: 400_000 }, () => {
   let s: Setup;
   let watcher: CliProcess | null = null;
 
@@ -22,7 +22,7 @@ describe('plan and check answered by the watcher', { timeout: 400_000 }, () => {
 
   const startWatcher = async () => {
     watcher = new CliProcess(['watch', '--workbook', s.workbook]);
-    await watcher.waitFor(/answering plan and check at /);
+    await watcher.waitFor(/answering plan, check and charts at /);
   };
 
   it('gives the plan the CLI works out alone, from a relative path in another folder, and keeps its node connection', async () => {
@@ -58,6 +58,14 @@ describe('plan and check answered by the watcher', { timeout: 400_000 }, () => {
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/^No problems: 4 users, 2 referrals\./);
     await watcher!.waitFor(/answered "valtrac check/);
+
+    // A snapshot leaves its charts to the watcher: written by it, a moment after the snapshot is done.
+    const index = path.join(s.dir, 'charts', 'index.html');
+    fs.rmSync(path.join(s.dir, 'charts'), { recursive: true, force: true });
+    await s.chain.produceBlocks(300);
+    await ok(['snapshot', '--once', '--workbook', s.workbook]);
+    await watcher!.waitFor(new RegExp(`answered "valtrac charts --workbook ${s.workbook.replace(/[.]/g, '\\.')}" \\(exit 0`));
+    expect(fs.existsSync(index)).toBe(true);
 
     const users = await valtrac(['users', 'add', '--workbook', s.workbook, 'erin', s.keys.outsider]);
     expect(users.code).toBe(0);

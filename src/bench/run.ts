@@ -155,7 +155,7 @@ async function withWatcher<T>(workbook: string, work: (pid: number) => Promise<T
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
   try {
-    for (let waited = 0; !out.includes('answering plan and check'); waited += 50) {
+    for (let waited = 0; !out.includes('answering plan'); waited += 50) {
       if (waited > 180_000 || child.exitCode !== null) throw new Error(`valtrac watch did not start answering: ${out}`);
       await sleep(50);
     }

@@ -23,14 +23,14 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
     },
   });
   await watcher.start();
-  // plan and check typed meanwhile are answered here, where the workbook and the node connection stay loaded.
+  // plan, check and charts typed meanwhile are answered here, where the workbook and the node connection stay loaded.
   keepConnections();
   const commands = new CommandServer(argv.workbook, commandRunner(), (line) => console.log(`${stamp()} ${line}`));
   const serving = await commands.start().catch((error: Error) => {
     console.log(`${stamp()} not answering commands (${error.message}); they run on their own`);
     return false;
   });
-  console.log(`${stamp()} watching ${argv.workbook}${serving ? `, answering plan and check at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`);
+  console.log(`${stamp()} watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       void Promise.all([watcher.close(), commands.close()]).then(() => resolve());

@@ -6,10 +6,38 @@ export interface CommandRequest {
   args: string[];
   cwd: string;
   build: string;
+  /** Run it after answering `accepted`, its output to the watcher's log: the asker does not wait (charts). */
+  detach?: boolean;
 }
 
 /** What the watcher sends back, one JSON object a line: printed text, then the exit code (or why it declined). */
-export type CommandReply = { out: string } | { err: string } | { exit: number } | { declined: string };
+export type CommandReply = { out: string } | { err: string } | { exit: number } | { declined: string } | { accepted: true };
+
+/**
+ * Leaves the command to the watcher of `workbook` without waiting for it (the charts after a snapshot). Resolves
+ * false when no watcher of this build takes it, so the caller runs it itself.
+ */
+export function handToWatcher(args: string[], workbook: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath(workbook));
+    let buffered = '';
+    const finish = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => {
+      const request: CommandRequest = { args, cwd: process.cwd(), build: buildId(), detach: true };
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+    socket.on('data', (chunk) => {
+      buffered += chunk.toString('utf8');
+      const end = buffered.indexOf('\n');
+      if (end >= 0) finish('accepted' in (JSON.parse(buffered.slice(0, end)) as CommandReply));
+    });
+    socket.once('error', () => finish(false));
+    socket.once('close', () => finish(false));
+  });
+}
 
 /**
  * Asks the watcher of `workbook` to run the command and relays what it prints. Resolves its exit code, or null when
@@ -40,7 +68,7 @@ export function runInWatcher(args: string[], workbook: string): Promise<number |
         started = true;
         if ('out' in reply) process.stdout.write(reply.out);
         else if ('err' in reply) process.stderr.write(reply.err);
-        else return finish(reply.exit);
+        else if ('exit' in reply) return finish(reply.exit);
       }
     });
     // No watcher (no socket, or a stale one): the CLI does the work. Cut off mid-command: say so, never run it twice.

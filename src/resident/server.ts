@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { withOutput, type OutputSink } from '../util/output.js';
+import { ownOutput, withOutput, type OutputSink } from '../util/output.js';
 import type { CommandReply, CommandRequest } from './client.js';
 import { buildId, socketPath } from './socket.js';
 
-/** Runs one command line in this process for a request (output through console); resolves the exit code. */
-export type CommandRunner = (args: string[], request: { cwd: string; workbook: string }) => Promise<number | 'declined'>;
+/**
+ * Runs one command line in this process for a request (output through console); resolves the exit code. With
+ * `check`, only says whether it would run it ('declined' or 0) without running it.
+ */
+export type CommandRunner = (args: string[], request: { cwd: string; workbook: string; check?: boolean }) => Promise<number | 'declined'>;
 
 let runner: CommandRunner | null = null;
 
@@ -90,9 +93,21 @@ export class CommandServer {
       socket.end();
       return;
     }
-    const sink: OutputSink = { out: (text) => send({ out: text }), err: (text) => send({ err: text }) };
+    const where = { cwd: request.cwd, workbook: path.resolve(this.workbook) };
+    let sink: OutputSink = { out: (text) => send({ out: text }), err: (text) => send({ err: text }) };
+    if (request.detach) {
+      if ((await this.run(request.args, { ...where, check: true })) === 'declined') {
+        send({ declined: 'another workbook' });
+        socket.end();
+        return;
+      }
+      send({ accepted: true });
+      socket.end();
+      const log = (text: string) => ownOutput(() => this.log(text.trimEnd()));
+      sink = { out: log, err: log };
+    }
     const started = performance.now();
-    const code = await withOutput(sink, () => this.run(request.args, { cwd: request.cwd, workbook: path.resolve(this.workbook) }));
+    const code = await withOutput(sink, () => this.run(request.args, where));
     send(code === 'declined' ? { declined: 'another workbook' } : { exit: code });
     socket.end();
     if (code !== 'declined') this.log(`answered "valtrac ${request.args.join(' ')}" (exit ${code}, ${((performance.now() - started) / 1000).toFixed(2)} s)`);

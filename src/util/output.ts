@@ -30,3 +30,8 @@ export function withOutput<T>(sink: OutputSink, work: () => Promise<T>): Promise
   }
   return current.run(sink, work);
 }
+
+/** Runs `work` with the process's own output, also inside `withOutput` (the watcher logging what it runs for no one). */
+export function ownOutput<T>(work: () => T): T {
+  return current.exit(work);
+}
