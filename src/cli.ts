@@ -107,7 +107,7 @@ async function runCommand(args: string[], served?: { cwd: string; workbook: stri
 /** Wrong arguments: the message and the help, exit code 2. */
 class UsageError extends Error {}
 
-provideCommandRunner(runCommand);
+provideCommandRunner(runCommand, () => Promise.all(COMMANDS.filter((c) => c.resident).map((c) => c.load())));
 const args = hideBin(process.argv);
 const { run, workbook, help } = chosen(args);
 // A watcher running for this workbook has the modules, the workbook and the node connection loaded already.

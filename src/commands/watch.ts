@@ -25,7 +25,10 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   await watcher.start();
   // plan, check and charts typed meanwhile are answered here, where the workbook and the node connection stay loaded.
   keepConnections();
-  const commands = new CommandServer(argv.workbook, commandRunner(), (line) => console.log(`${stamp()} ${line}`));
+  const runner = commandRunner();
+  // Loaded now, so that the first command answered does not wait for @polkadot/api, exceljs' writer or Vega.
+  await runner.load();
+  const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(`${stamp()} ${line}`));
   const serving = await commands.start().catch((error: Error) => {
     console.log(`${stamp()} not answering commands (${error.message}); they run on their own`);
     return false;

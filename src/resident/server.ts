@@ -11,14 +11,17 @@ import { buildId, socketPath } from './socket.js';
  */
 export type CommandRunner = (args: string[], request: { cwd: string; workbook: string; check?: boolean }) => Promise<number | 'declined'>;
 
-let runner: CommandRunner | null = null;
+let runner: { run: CommandRunner; load: () => Promise<unknown> } | null = null;
 
-/** The CLI's entry hands over how it runs a command line, for the watcher it may start (the table lives there). */
-export function provideCommandRunner(run: CommandRunner): void {
-  runner = run;
+/**
+ * The CLI's entry hands over how it runs a command line and how it loads the commands a watcher answers, for the
+ * watcher it may start (the table lives there).
+ */
+export function provideCommandRunner(run: CommandRunner, load: () => Promise<unknown>): void {
+  runner = { run, load };
 }
 
-export function commandRunner(): CommandRunner {
+export function commandRunner(): { run: CommandRunner; load: () => Promise<unknown> } {
   if (!runner) throw new Error('no command runner: the CLI entry provides it before running a command');
   return runner;
 }
