@@ -63,8 +63,8 @@ function chosen(args: string[]): { run: Command | undefined; workbook: string; h
  * workbook and the table's `resident` commands are run ('declined' otherwise).
  */
 async function runCommand(args: string[], served?: { cwd: string; workbook: string; check?: boolean }): Promise<number | 'declined'> {
-  const { run } = chosen(args);
-  if (served && (!run?.resident || path.resolve(served.cwd, chosen(args).workbook) !== served.workbook)) return 'declined';
+  const { run, workbook } = chosen(args);
+  if (served && (!run?.resident || path.resolve(served.cwd, workbook) !== served.workbook)) return 'declined';
   if (served?.check) return 0;
   const loaded = run ? await run.load() : {};
   const cli = withGlobals(yargs(args))

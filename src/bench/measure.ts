@@ -43,9 +43,14 @@ export function runTask(name: string, args: Record<string, unknown>, answer: (qu
 
 /** Runs the real CLI (`node dist/cli.js ...`) under /usr/bin/time for its peak RSS; wall time from spawn to exit. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Sample & { code: number; stdout: string; stderr: string }> {
+  return runNode([path.join(REPO, 'dist/cli.js'), ...args], env);
+}
+
+/** Runs `node ...args` under /usr/bin/time for its peak RSS; wall time from spawn to exit. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Sample & { code: number; stdout: string; stderr: string }> {
   const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-bench-rss-')), 'rss');
   const start = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, path.join(REPO, 'dist/cli.js'), ...args], { env });
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args], { env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
@@ -53,9 +58,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Pr
   return new Promise((resolve) => {
     child.once('exit', (code) => {
       const ms = performance.now() - start;
-      const rssKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+      const [rssKb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
       fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
-      resolve({ ms, rssMb: rssKb / 1024, details: {}, code: code ?? -1, stdout, stderr });
+      // The process's own CPU time: on a loaded machine it says what the wall time cannot.
+      resolve({ ms, rssMb: rssKb! / 1024, details: { cpuMs: (user! + system!) * 1000 }, code: code ?? -1, stdout, stderr });
     });
   });
 }

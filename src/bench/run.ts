@@ -14,7 +14,7 @@ import { archiveDir } from '../workbook/archive.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { ensureBenchState, OPEN_WEEKS, workbookOn, type BenchState } from './fixtures.js';
 import { ChainHost, REPO } from './host.js';
-import { dirBytes, peakRssMb, repeat, runCli, runTask, type Row, type Sample } from './measure.js';
+import { dirBytes, peakRssMb, repeat, runCli, runNode, runTask, type Row, type Sample } from './measure.js';
 import { RpcProxy } from './rpcProxy.js';
 import { blockOf } from './scenario.js';
 import { measureWatcher } from './watcher.js';
@@ -31,7 +31,8 @@ Options:
   --seed S        scenario seed (default 1)
   --only NAME     only the sections whose name starts with NAME: startup, snapshot, growth, runtime, workbook,
                   watcher, plan, confirm, python (several: --only plan --only runtime)
-  --skip-python   leave out the slow one-transfer-per-user run (about a minute on the simulator)
+  --skip-python   leave out the slow rows of the original tool's way (one transfer per user: about a minute; averaging
+                  by reading every record: a few minutes)
   --skip-runtime  leave out the real-runtime rows (chopsticks takes a few minutes to start and seed)
   --help          this text`;
 
@@ -75,7 +76,9 @@ interface Target {
   rssMb?: number;
 }
 
-function add(what: string, sample: Sample & { runs?: number }, detail: string, target?: Target) {
+function add(what: string, sample: Sample & { runs?: number }, text: string, target?: Target) {
+  const cpu = sample.details.cpuMs;
+  const detail = typeof cpu === 'number' && !/CPU/.test(text) ? `${text}; CPU ${seconds(cpu)}` : text;
   const met = target?.limitMs === undefined ? undefined : sample.ms < target.limitMs && (target.rssMb === undefined || sample.rssMb < target.rssMb);
   rows.push({ what, ms: sample.ms, rssMb: sample.rssMb, runs: sample.runs, detail, target: target?.text, met });
   log(`bench:   ${what}: ${sample.ms.toFixed(0)} ms, ${sample.rssMb.toFixed(0)} MB; ${detail}`);
@@ -127,12 +130,15 @@ async function cliOn(node: Node, args: string[]): Promise<Sample & { code: numbe
   const result = await runCli(args, cliEnv);
   const after = node.stats();
   if (result.code !== 0) throw new Error(`valtrac ${args[0]} failed (${result.code}): ${result.stderr || result.stdout}`);
-  return { ...result, details: { requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs } };
+  return { ...result, details: { ...result.details, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs } };
 }
 
 async function measureStartup(state: BenchState) {
+  // What starting Node itself costs on this machine at this load: read every start-up row against it.
+  const bare = await repeat(runs, () => runNode(['-e', '0']));
+  add('node -e 0 (this machine now, for comparison)', bare, 'Node starting and exiting, nothing loaded (0.11 s on this machine when idle)');
   const help = await repeat(runs, () => runCli(['--help'], cliEnv));
-  add('valtrac --help', help, 'process start to exit (node -e 0 takes about 0.1 s here)', { text: '< 0.25 s', limitMs: 250 });
+  add('valtrac --help', help, 'process start to exit', { text: '< 0.25 s', limitMs: 250 });
   // A small workbook: what init leaves, with three users.
   const small = path.join(fs.mkdtempSync(path.join(work, 'small-')), 'valtrac.xlsx');
   const book = createWorkbook({ hotkey: state.scenario.hotkey, network: 'local', snapshotInterval: 300, payoutColdkey: null, taxMode: 'base' });
@@ -276,7 +282,7 @@ function planCopy(state: BenchState, template: string): string {
   const dir = fs.mkdtempSync(path.join(work, 'plan-run-'));
   const copy = path.join(dir, 'valtrac.xlsx');
   fs.copyFileSync(template, copy);
-  fs.cpSync(archiveDir(template), archiveDir(copy), { recursive: true });
+  if (fs.existsSync(archiveDir(template))) fs.cpSync(archiveDir(template), archiveDir(copy), { recursive: true });
   fs.symlinkSync(state.records, path.join(dir, 'snapshots'));
   return copy;
 }
@@ -310,7 +316,7 @@ async function measurePlans(state: BenchState, sim: Node) {
     const records = state.records;
     const averaging = await repeat(periodWeeks === 52 ? 1 : runs, () => runTask('averagePeriod', { records, from, to: end, seed }));
     add(`  averaging ${label}: the period's records only`, averaging, `${averaging.details.snapshots} snapshots read + payout math (${((averaging.ms / Number(averaging.details.snapshots)) * 1000).toFixed(0)} µs a snapshot)`);
-    if (periodWeeks === 52) continue;
+    if (periodWeeks === 52 || skipPython) continue;
     const python = await repeat(periodWeeks > 1 ? 1 : Math.min(runs, 2), () => runTask('averagePython', { records, from, to: end, seed }));
     add(`  averaging ${label}: Python ValTrac's way (every record from the start)`, python, `${python.details.snapshots} snapshots used of ${state.scenario.size.snapshots} read; ${ratio(python.ms, averaging.ms)}`);
   }

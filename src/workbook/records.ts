@@ -124,8 +124,15 @@ export async function hasRecord(dir: string, block: number): Promise<boolean> {
   return (await exists(recordPath(dir, block))) || (await exists(legacyRecordPath(dir, block)));
 }
 
-/** The state of the record a process wrote last in each folder: the next record's base, without reading it back. */
-const lastWritten = new Map<string, { block: number; depth: number; state: FrameState }>();
+/**
+ * The state of the record a process wrote last in each folder: the next record's base, without reading it back. Used
+ * only while that file is still the one written (a folder restored from a backup is read again).
+ */
+const lastWritten = new Map<string, { block: number; depth: number; state: FrameState; file: string }>();
+
+async function fileIdentity(file: string): Promise<string | null> {
+  return stat(file).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => null);
+}
 
 /**
  * Writes the record of one snapshot (dictionary first, then the record, each atomically). A block already recorded
@@ -163,7 +170,8 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
   const tao = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.tao));
   const frame = encodeFrame(JSON.stringify(head), snapshot.block, shapes, alpha, tao, priceGuess([...prices.values()]), await baseFor(dir, snapshot.block));
   await writeFileAtomic(recordPath(dir, snapshot.block), frame.bytes);
-  lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state });
+  const file = await fileIdentity(recordPath(dir, snapshot.block));
+  if (file) lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state, file });
   return true;
 }
 
@@ -178,7 +186,8 @@ async function baseFor(dir: string, block: number): Promise<{ block: number; dep
   }
   if (previous === null || !format2) return null;
   const last = lastWritten.get(dir);
-  const base = last?.block === previous ? last : { block: previous, ...(await new FrameStates(dir).load(previous)) };
+  const kept = last?.block === previous && last.file === (await fileIdentity(recordPath(dir, previous)));
+  const base = kept ? last! : { block: previous, ...(await new FrameStates(dir).load(previous)) };
   return base.depth + 1 >= KEY_EVERY ? null : base;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -246,6 +246,25 @@ describe('snapshot records, format 2 (each an edit of the one before)', () => {
     expect((await header(run[2]!.block)).base).toBe(run[1]!.block);
     expect((await header(run[4]!.block)).base).toBe(run[1]!.block);
     for (const s of run) expect(await readRecord(dir, s.block)).toEqual(s);
+  });
+
+  it('a record replaced on disk (a folder restored from a backup) is read again before the next record edits it', async () => {
+    const run = evolving(3, 12);
+    await writeRecord(dir, run[0]!);
+    const other = await mkdtemp(path.join(os.tmpdir(), 'valtrac-records-other-'));
+    try {
+      await cp(dir, other, { recursive: true });
+      const changed = structuredClone(run[1]!);
+      for (const n of changed.nominators) for (const x of n.subnets) x.alpha += 5n;
+      await writeRecord(other, changed);
+      await writeRecord(dir, run[1]!);
+      await copyFile(recordPath(other, run[1]!.block), recordPath(dir, run[1]!.block));
+      await writeRecord(dir, run[2]!);
+      expect(await readRecord(dir, run[1]!.block)).toEqual(changed);
+      expect(await readRecord(dir, run[2]!.block)).toEqual(run[2]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 
   it('keeps values of 2^53 and more exactly (an exact key frame), and the record after it too', async () => {
