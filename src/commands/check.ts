@@ -1,9 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 
-export const command = 'check';
-export const describe = 'Check the people\'s sheets once and list every problem (exit code 1 if there is any)';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
 }

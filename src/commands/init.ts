@@ -12,9 +12,6 @@ interface InitArgs extends WorkbookArgs {
   force: boolean;
 }
 
-export const command = 'init';
-export const describe = 'Create the workbook with its sheets (refuses to replace an existing one without --force)';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<InitArgs> {
   return yargs
     .option('hotkey', { type: 'string', describe: "The validator's hotkey (SS58)" })

@@ -2,9 +2,6 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { addReferral, removeReferral, setReferralTax } from '../workbook/edits.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
-export const command = 'referrals <action>';
-export const describe = 'Edit the Referrals sheet: add, set-tax, remove';
-
 interface EdgeArgs extends WorkbookArgs {
   referrer: string;
   referee: string;

@@ -12,7 +12,7 @@ import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
-import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
+import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
 import { WorkbookStore } from '../workbook/store.js';
 
@@ -28,9 +28,6 @@ interface SnapshotArgs {
   interval?: number;
   connectTimeout: number;
 }
-
-export const command = 'snapshot';
-export const describe = "Record the validator's stake every N finalized blocks (run by pm2), or once with --once";
 
 export function builder(y: Argv): Argv<SnapshotArgs> {
   return y
@@ -135,7 +132,7 @@ class Snapshotter {
     if (missing.length > 0) {
       const coldkeys = registeredColdkeys(data.users);
       const rows: SnapshotSummary[] = [];
-      for (const block of missing) rows.push(summarize(await readRecord(this.dir, block), coldkeys));
+      for await (const record of readRecordsAt(this.dir, missing)) rows.push(summarize(record, coldkeys));
       await this.store.apply({ kind: 'appendSnapshots', rows });
       log(`restored ${rows.length} Snapshots row(s) from their records (blocks ${missing.join(', ')})`);
     }

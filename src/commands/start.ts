@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { StartOptions } from 'pm2';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { resolveNetwork } from '../chain/networks.js';
 import { DEFAULT_SETTINGS } from '../domain/settings.js';
 import { UserError } from '../util/errors.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { createWorkbook } from '../workbook/layout.js';
 import { WorkbookStore } from '../workbook/store.js';
 
@@ -21,9 +23,6 @@ interface AppConfig {
   error_file: string;
   [option: string]: unknown;
 }
-
-export const command = 'start';
-export const describe = 'Start watch and snapshot under pm2 (creates the workbook first if there is none)';
 
 export function builder(y: Argv): Argv<StartArgs> {
   return y
@@ -62,7 +61,7 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
   fs.mkdirSync(logs, { recursive: true });
 
   scrubSecrets(process.env, ecosystem.SECRET_ENV_PARTS);
-  await underPm2(async (pm2) => {
+  await withPm2(async (pm2) => {
     for (const app of apps) {
       await call((cb) => pm2.delete(app.name, cb)).catch(() => undefined);
       await call((cb) => pm2.start(app as StartOptions, cb));
@@ -88,9 +87,9 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
   );
 }
 
-/** ecosystem.config.js, two folders up from dist/commands/. */
+/** ecosystem.config.js, beside package.json. */
 async function loadEcosystem(): Promise<{ apps: AppConfig[]; SECRET_ENV_PARTS: string[] }> {
-  const file = new URL('../../ecosystem.config.js', import.meta.url);
+  const file = pathToFileURL(path.join(packageRoot(), 'ecosystem.config.js'));
   return (await import(file.href)) as { apps: AppConfig[]; SECRET_ENV_PARTS: string[] };
 }
 
@@ -102,22 +101,22 @@ function scrubSecrets(env: NodeJS.ProcessEnv, parts: string[]): void {
 type Pm2 = typeof import('pm2');
 
 /**
- * pm2 is imported only here: importing it costs ~1.5 s and creates ~/.pm2 as a side effect, which every other
- * command (check, plan, the watcher's restarts) must not pay for.
+ * pm2 is imported only when it is talked to: importing it creates ~/.pm2 as a side effect, which opening the menu or
+ * anything else that merely loads this module must not do.
  */
-async function underPm2(work: (pm2: Pm2) => Promise<void>): Promise<void> {
+export async function withPm2<T>(work: (pm2: Pm2) => Promise<T>): Promise<T> {
   // pm2 is CommonJS: its API is the default export of the ESM view.
   const pm2 = ((await import('pm2')) as unknown as { default: Pm2 }).default;
   await call((cb) => pm2.connect(cb)).catch((error: unknown) => {
-    throw new UserError(`cannot start pm2 (${(error as Error).message}). Try: npx pm2 ping`);
+    throw new UserError(`cannot reach pm2 (${(error as Error).message}). Try: npx pm2 ping`);
   });
   try {
-    await work(pm2);
+    return await work(pm2);
   } finally {
     pm2.disconnect();
   }
 }
 
-function call<T = unknown>(fn: (cb: (error: Error | null, result?: T) => void) => void): Promise<T | undefined> {
+export function call<T = unknown>(fn: (cb: (error: Error | null, result?: T) => void) => void): Promise<T | undefined> {
   return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
 }

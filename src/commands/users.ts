@@ -2,9 +2,6 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { addUser, removeAddress, removeUser } from '../workbook/edits.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
-export const command = 'users <action>';
-export const describe = 'Edit the Users sheet: add, remove, remove-address';
-
 interface NameArgs extends WorkbookArgs {
   name: string;
 }

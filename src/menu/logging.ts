@@ -1,27 +1,9 @@
 import path from 'node:path';
 import type pm2 from 'pm2';
-import * as start from '../commands/start.js';
-import { UserError } from '../util/errors.js';
+import { call, handler as startHandler, withPm2 } from '../commands/start.js';
 import type { Prompter } from './prompter.js';
 
 const SNAPSHOTTER = 'valtrac-snapshot';
-
-function call<T>(fn: (cb: (error: Error | null, result?: T) => void) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
-}
-
-/** pm2 is loaded only when the menu talks to it: importing it costs every other command a noticeable start-up. */
-async function withPm2<T>(work: (client: typeof pm2) => Promise<T>): Promise<T> {
-  const client = (await import('pm2')).default;
-  await call((cb) => client.connect(cb)).catch((error: unknown) => {
-    throw new UserError(`cannot reach pm2 (${(error as Error).message}). Try: npx pm2 ping`);
-  });
-  try {
-    return await work(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function snapshotterStatus(): Promise<string | null> {
   const list = (await withPm2((client) => call<pm2.ProcessDescription[]>((cb) => client.describe(SNAPSHOTTER, cb)))) ?? [];
@@ -41,6 +23,6 @@ export async function loggingMenu(p: Prompter, workbook: string): Promise<void> 
   }
   p.print(status ? `Logging is ${status} (pm2 process ${SNAPSHOTTER}).` : 'Logging is not running.');
   if (await p.confirm('Start logging under pm2?', true)) {
-    await start.handler({ workbook: path.resolve(workbook), _: [], $0: 'valtrac' });
+    await startHandler({ workbook: path.resolve(workbook), _: [], $0: 'valtrac' });
   }
 }

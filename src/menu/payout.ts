@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packageRoot } from '../util/packageRoot.js';
 import type { Prompter } from './prompter.js';
 
-const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+const CLI = path.join(packageRoot(), 'dist', 'cli.js');
 
 /** Runs a valtrac command as its own process on this terminal (confirm may ask for the wallet password). */
 function valtrac(args: string[]): Promise<number> {

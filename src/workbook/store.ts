@@ -75,8 +75,10 @@ export class WorkbookStore {
 
   /** The workbook as ValTrac will have written it: the file with pending journal entries applied in memory. */
   async readParsed(): Promise<ReadForFeedback> {
-    const workbook = await this.load();
-    for (const change of this.journal.pending()) applyChange(workbook, change, false);
+    const pending = this.journal.pending();
+    // Nothing to apply: the read leaves the workbook as loaded, so the next read or write may start from it.
+    const workbook = pending.length === 0 ? await this.loadShared() : await this.load();
+    for (const change of pending) applyChange(workbook, change, false);
     return { ...withProblems(parseWorkbook(workbook)), shownProblems: readProblemRows(sheet(workbook, 'Problems')) };
   }
 
@@ -178,7 +180,29 @@ export class WorkbookStore {
     }
   }
 
+  /**
+   * The workbook to change: the one a read of this file left unchanged in memory (this process, any store of the same
+   * path) when the file is still the one it read, else a fresh read. The copy in memory is handed over, not shared.
+   */
   async load(): Promise<ExcelJS.Workbook> {
+    const key = nodePath.resolve(this.path);
+    const kept = unchanged.get(key);
+    unchanged.delete(key);
+    return kept && kept.identity === this.identity() ? kept.workbook : this.loadFile();
+  }
+
+  /** For a read that changes nothing: the workbook is kept in memory afterwards, keyed by the file's identity. */
+  private async loadShared(): Promise<ExcelJS.Workbook> {
+    const key = nodePath.resolve(this.path);
+    const kept = unchanged.get(key);
+    const identity = this.identity();
+    if (kept && kept.identity === identity) return kept.workbook;
+    const workbook = await this.loadFile();
+    unchanged.set(key, { identity, workbook });
+    return workbook;
+  }
+
+  private async loadFile(): Promise<ExcelJS.Workbook> {
     if (!fs.existsSync(this.path)) {
       throw new UserError(`There is no workbook at ${this.path}: create it with "valtrac init" (or pass --workbook PATH).`);
     }
@@ -259,6 +283,13 @@ export class WorkbookStore {
   }
 }
 
+
+/**
+ * Workbooks read but not changed, by path: reading the same file twice in one command (or a resident process reading
+ * it again) costs nothing, and a write right after a read starts from it. The identity (inode, size, mtime) is that
+ * of the file before it was read, so a save in between is never missed.
+ */
+const unchanged = new Map<string, { identity: string; workbook: ExcelJS.Workbook }>();
 
 function withProblems(parsed: ParsedWorkbook): ParsedWithProblems {
   const { users, referrals, settings } = parsed.data;

@@ -37,9 +37,6 @@ interface ConfirmArgs {
   'as-stake': boolean;
 }
 
-export const command = 'confirm';
-export const describe = 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice';
-
 export function builder(yargs: Argv<{ workbook: string }>) {
   return yargs
     .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing' })
