@@ -15,6 +15,7 @@ import * as start from './commands/start.js';
 import * as stats from './commands/stats.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
+import { safeText } from './domain/text.js';
 import { UserError } from './util/errors.js';
 
 // The command table reads like the README's command list: one line per command, each module owns its options.
@@ -46,7 +47,7 @@ const cli = yargs(hideBin(process.argv))
   .help()
   .fail((message, error, y) => {
     if (error) throw error;
-    console.error(`${message}\n\n${y.help()}`);
+    console.error(`${safeText(message)}\n\n${y.help()}`);
     process.exit(2);
   });
 
@@ -54,7 +55,7 @@ try {
   await cli.parseAsync();
 } catch (error) {
   if (error instanceof UserError) {
-    console.error(`valtrac: ${error.message}`);
+    console.error(`valtrac: ${safeText(error.message)}`);
     process.exit(error.exitCode);
   }
   throw error;
