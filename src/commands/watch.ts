@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { safeText } from '../domain/text.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 
@@ -19,7 +20,7 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
       console.log(`${stamp()} ${problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`}`);
     },
     note(message) {
-      console.log(`${stamp()} ${message}`);
+      console.log(`${stamp()} ${safeText(message)}`);
     },
   });
   await watcher.start();
