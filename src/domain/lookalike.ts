@@ -1,4 +1,4 @@
-import { HIDDEN, UNSAFE } from './text.js';
+import { codePoint, HIDDEN, UNSAFE } from './text.js';
 
 /**
  * Letters of other scripts (and a few Latin ones) that look like a Latin letter or digit in common fonts, written with
@@ -49,7 +49,7 @@ export function unusualCharacters(name: string): string[] {
 }
 
 function describeScript(char: string): string {
-  const hex = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const hex = codePoint(char);
   const script = /\p{Script=Cyrillic}/u.test(char) ? 'Cyrillic ' : /\p{Script=Greek}/u.test(char) ? 'Greek ' : '';
   const shown = UNSAFE.test(char) || HIDDEN.test(char) ? '' : `"${char}" `;
   return `${script}${shown}${hex}`;

@@ -86,10 +86,14 @@ function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], che
     row.alignment = { wrapText: true, vertical: 'top' };
   });
   const stamp = checkedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  // Rows without a cell are notices (what ValTrac did on its own), not problems to fix.
+  const toFix = problems.filter((p) => p.cell !== '').length;
+  const notices = problems.length - toFix;
+  const told = notices === 0 ? '' : ` ${notices} notice${notices === 1 ? '' : 's'} of what ValTrac did on its own (kept for a week).`;
   worksheet.getCell(TITLE_ROW, 1).value =
-    problems.length === 0
-      ? `VALTRAC'S SHEET: no problems (checked ${stamp}).`
-      : `VALTRAC'S SHEET: ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix (checked ${stamp}). Each cell is also marked red with a note.`;
+    toFix === 0
+      ? `VALTRAC'S SHEET: no problems (checked ${stamp}).${told}`
+      : `VALTRAC'S SHEET: ${toFix} problem${toFix === 1 ? '' : 's'} to fix (checked ${stamp}). Each cell is also marked red with a note.${told}`;
 }
 
 /** The problems currently listed in the Problems sheet. */

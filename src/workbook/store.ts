@@ -22,7 +22,6 @@ import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMa
 export type { WorkbookData } from './read.js';
 export type { Change } from './changes.js';
 export type { CatchUp } from './catchUp.js';
-export { editorLockPaths } from './editorLock.js';
 
 export interface ParsedWithProblems extends ParsedWorkbook {
   problems: Problem[];
@@ -357,7 +356,7 @@ export class WorkbookStore {
 }
 
 /** When the backup `name` was made, from its name (`valtrac-2026-05-01T10-00-00-000Z-123.xlsx`); null for other files. */
-export function backupTime(stem: string, name: string): number | null {
+function backupTime(stem: string, name: string): number | null {
   if (!name.startsWith(`${stem}-`)) return null;
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-\d+\.xlsx$/.exec(name.slice(stem.length + 1));
   if (!match) return null;

@@ -5,7 +5,8 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Problem } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { describeCatchUp } from './catchUp.js';
-import { editorLockPaths, type WorkbookStore } from './store.js';
+import { editorLockPaths } from './editorLock.js';
+import type { WorkbookStore } from './store.js';
 
 export interface WatchLog {
   checked(problems: Problem[], outcome: 'written' | 'deferred'): void;
@@ -32,6 +33,8 @@ export class WorkbookWatcher {
   private folderGone = false;
   /** "There is no workbook" was logged; said again only after the workbook was back in between. */
   private toldMissing = false;
+  /** The notices (Problems rows of what ValTrac did on its own) already in the log. */
+  private readonly toldNotices = new Set<string>();
   private closed = false;
   private readonly workbook: string;
   private readonly folder: string;
@@ -45,6 +48,7 @@ export class WorkbookWatcher {
   }
 
   async start(): Promise<void> {
+    this.tellNotices(false);
     this.folderPoll = setInterval(() => this.lookAtFolder(), FOLDER_POLL_MS);
     if (!fs.existsSync(this.folder)) {
       this.lookAtFolder();
@@ -123,6 +127,16 @@ export class WorkbookWatcher {
     }
   }
 
+  /** Logs the notices not logged yet (`tell` false: only remembers them, as when this process reported them itself). */
+  private tellNotices(tell: boolean): void {
+    for (const notice of this.store.activeNotices()) {
+      const key = `${notice.sheet}\u0000${notice.message}`;
+      if (this.toldNotices.has(key)) continue;
+      this.toldNotices.add(key);
+      if (tell) this.log.note(`${notice.sheet}: ${notice.message}`);
+    }
+  }
+
   private isOwnWrite(): boolean {
     const last = this.store.lastWritten;
     if (!last) return false;
@@ -158,6 +172,8 @@ export class WorkbookWatcher {
   private async check(): Promise<void> {
     const catchUp = await this.store.applyPending();
     for (const line of describeCatchUp(catchUp)) this.log.note(line);
+    // Another process's write may have done a catch-up (its notices are new here): the log tells those too.
+    this.tellNotices(catchUp.outcome === 'none');
     // A save may still be landing (some editors write in place); a workbook that does not parse yet is retried.
     for (let attempt = 0; ; attempt++) {
       try {

@@ -7,30 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
-import { address, baseWorkbook, copyFolder, editWorkbook, tempDir, treeDigest, valtrac } from './helpers.js';
+import { address, baseWorkbookCopies, editWorkbook, treeDigest, valtrac } from './helpers.js';
 
-let base: string;
-const folders: string[] = [];
 const EXCEL_CELL_LIMIT = 32_767;
 /** Far more than any message needs, far less than the inputs: a message that repeats its input cannot fit. */
 const SHORT = 3_000;
 
-function folder(): { dir: string; workbook: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
-}
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
-}, 180_000);
-
-afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
-});
+const folder = baseWorkbookCopies();
 
 const run = (workbook: string, args: string[]) => valtrac([...args, '--workbook', workbook], { cwd: path.dirname(workbook), timeoutMs: 120_000 });
 

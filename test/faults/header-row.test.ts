@@ -3,29 +3,12 @@
  * where it is, the old header is never read as a user and no second header is written. The header row deleted (the
  * first user now in row 2): a clear "header row is not in row 2" problem, and that user is never overwritten by one.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, baseWorkbook, copyFolder, editWorkbook, readSheet, tempDir, valtrac } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { address, baseWorkbookCopies, editWorkbook, readSheet, valtrac } from './helpers.js';
 
-let base: string;
-const folders: string[] = [];
-
-function folder(): { dir: string; workbook: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
-}
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
-}, 180_000);
-
-afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
-});
+const folder = baseWorkbookCopies();
 
 const run = (workbook: string, args: string[]) => valtrac([...args, '--workbook', workbook], { cwd: path.dirname(workbook) });
 const column = (rows: string[][], c: number) => rows.map((r) => r[c] ?? '');

@@ -4,21 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, baseWorkbook, copyFolder, editWorkbook, tempDir, treeDigest, valtrac } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { address, baseWorkbookCopies, editWorkbook, treeDigest, valtrac } from './helpers.js';
 
+/** The hotkey baseWorkbook puts in Settings. */
 const HOTKEY = address(999);
-let base: string;
-const folders: string[] = [];
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base, HOTKEY);
-}, 180_000);
-
-afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
-});
+const folder = baseWorkbookCopies();
 
 const refused = new RegExp(`Users![B-Z]\\d+: The address ${HOTKEY} is the validator hotkey \\(Settings!B3\\), not a person's coldkey`);
 
@@ -28,11 +19,10 @@ describe('the Settings hotkey as a user address', () => {
     ['users add, as a second address of Alice', ['users', 'add', 'Alice', HOTKEY], {}],
     ['import-users', ['import-users', 'people.csv'], { 'people.csv': `Name,Address1\nErin,${HOTKEY}\n` }],
   ] as const)('%s: refused, naming the Settings cell, nothing written', async (_name, args, files) => {
-    const dir = copyFolder(base);
-    folders.push(dir);
+    const { dir, workbook } = folder();
     for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
     const before = treeDigest(dir);
-    const r = await valtrac([...args, '--workbook', path.join(dir, 'valtrac.xlsx')], { cwd: dir });
+    const r = await valtrac([...args, '--workbook', workbook], { cwd: dir });
     expect(r.code, r.stdout).toBe(1);
     expect(r.stderr).toMatch(/nothing was (written|imported)/);
     expect(r.stderr).toMatch(refused);
@@ -40,9 +30,7 @@ describe('the Settings hotkey as a user address', () => {
   });
 
   it('typed in the sheet: check flags the cell, and plan refuses', async () => {
-    const dir = copyFolder(base);
-    folders.push(dir);
-    const workbook = path.join(dir, 'valtrac.xlsx');
+    const { dir, workbook } = folder();
     await editWorkbook(workbook, (b) => void (b.getWorksheet('Users')!.getCell('B6').value = HOTKEY));
     const check = await valtrac(['check', '--workbook', workbook], { cwd: dir });
     expect(check.code).toBe(1);

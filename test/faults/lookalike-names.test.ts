@@ -4,31 +4,14 @@
  * (shows reversed) and one with a carriage return (rewrites the terminal line). Each is refused naming the name it
  * collides with, and no output, note or Problems row carries the character itself, only its escaped form.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
-import { address, baseWorkbook, copyFolder, editWorkbook, tempDir, treeDigest, valtrac } from './helpers.js';
+import { address, baseWorkbookCopies, editWorkbook, treeDigest, valtrac } from './helpers.js';
 
-let base: string;
-const folders: string[] = [];
 const RAW = /[\r\u200F\u00AD\u202E\u0007]|Dave\n/;
 
-function folder(): { dir: string; workbook: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
-}
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
-}, 180_000);
-
-afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
-});
+const folder = baseWorkbookCopies();
 
 const cases: Array<[string, string, RegExp]> = [
   ['Alice + RIGHT-TO-LEFT MARK', 'Alice\u200F', /"Alice<U\+200F>" contains U\+200F RIGHT-TO-LEFT MARK at position 6.*looks like "Alice" in row 3/s],

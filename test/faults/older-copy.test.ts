@@ -7,28 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { CliProcess } from '../cliProcess.js';
-import { address, baseWorkbook, copyFolder, editWorkbook, readSheet, tempDir, valtrac } from './helpers.js';
+import { address, baseWorkbookCopies, editWorkbook, readSheet, valtrac } from './helpers.js';
 
-let base: string;
-const folders: string[] = [];
-
-function folder(): { dir: string; workbook: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
-}
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
-}, 180_000);
-
-afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
-});
+const folder = baseWorkbookCopies();
 
 async function ok(args: string[], workbook: string): Promise<string> {
   const r = await valtrac([...args, '--workbook', workbook], { cwd: path.dirname(workbook) });

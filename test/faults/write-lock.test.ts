@@ -8,11 +8,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, baseWorkbook, copyFolder, readSheet, tempDir, valtrac } from './helpers.js';
+import { address, baseWorkbookCopies, readSheet, valtrac } from './helpers.js';
 
-let base: string;
 let sleeper: ChildProcess;
-const folders: string[] = [];
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
 /** A pid that was a process a moment ago and is not any more. */
@@ -22,21 +20,19 @@ function deadPid(): number {
   return pid;
 }
 
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
+const copy = baseWorkbookCopies();
+
+beforeAll(() => {
   sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
-}, 180_000);
+});
 
 afterAll(() => {
   sleeper?.kill('SIGKILL');
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function folder(): { dir: string; workbook: string; lock: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx'), lock: path.join(dir, '.valtrac-write.lock') };
+  const { dir, workbook } = copy();
+  return { dir, workbook, lock: path.join(dir, '.valtrac-write.lock') };
 }
 
 const owner = (pid: number, extra: Record<string, unknown> = {}) => JSON.stringify({ pid, time: HOUR_AGO.toISOString(), ...extra });
