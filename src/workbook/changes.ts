@@ -255,7 +255,8 @@ export function describeChange(change: Change): string {
       return `Settings ${Object.keys(change.settings).join(', ')}`;
     case 'appendSnapshots': {
       const blocks = change.rows.map((r) => r.block);
-      return `${blocks.length} Snapshots row${blocks.length === 1 ? '' : 's'}${blocks.length ? ` (blocks ${Math.min(...blocks)}-${Math.max(...blocks)})` : ''}`;
+      const range = blocks.length === 1 ? ` (block ${blocks[0]})` : blocks.length > 1 ? ` (blocks ${Math.min(...blocks)}-${Math.max(...blocks)})` : '';
+      return `${blocks.length} Snapshots row${blocks.length === 1 ? '' : 's'}${range}`;
     }
     case 'replacePlan':
       return `plan ${[...new Set(change.rows.map((r) => r.planId))].join(', ') || '(empty)'} (${change.rows.length} Payouts rows)`;
