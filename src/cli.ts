@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import path from 'node:path';
 import { runInWatcher } from './resident/client.js';
 import { provideCommandRunner } from './resident/server.js';
+import { safeText } from './domain/text.js';
 import { UserError } from './util/errors.js';
 
 /** What a command's module exports: its options and what it does (its name and description are the table's). */
@@ -84,7 +85,7 @@ async function runCommand(args: string[], served?: { cwd: string; workbook: stri
     .exitProcess(!served)
     .fail((message, error, y) => {
       if (error) throw error;
-      throw new UsageError(`${message}\n\n${y.help()}`);
+      throw new UsageError(`${safeText(message)}\n\n${y.help()}`);
     });
   try {
     await cli.parseAsync();
@@ -101,7 +102,7 @@ async function runCommand(args: string[], served?: { cwd: string; workbook: stri
       console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       return 1;
     }
-    console.error(`valtrac: ${error.message}`);
+    console.error(`valtrac: ${safeText(error.message)}`);
     return error.exitCode;
   }
 }

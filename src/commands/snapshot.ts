@@ -14,6 +14,7 @@ import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
+import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore } from '../workbook/store.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
@@ -80,7 +81,7 @@ class Snapshotter {
     if (!fs.existsSync(args.workbook)) {
       throw new UserError(`There is no workbook at ${args.workbook}: create it with "valtrac init" (or pass --workbook PATH).`);
     }
-    await store.applyPending();
+    for (const line of describeCatchUp(await store.applyPending())) log(line);
     const { settings } = await store.read();
     const hotkey = args.hotkey ?? settings.hotkey;
     if (!hotkey) {

@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { keepConnections } from '../chain/connect.js';
 import { CommandServer, commandRunner } from '../resident/server.js';
 import { socketPath } from '../resident/socket.js';
+import { safeText } from '../domain/text.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 import { notifyNewProblems } from '../notify/notify.js';
@@ -21,7 +22,7 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
       void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(`${stamp()} ${line}`) });
     },
     note(message) {
-      console.log(`${stamp()} ${message}`);
+      console.log(`${stamp()} ${safeText(message)}`);
     },
   });
   await watcher.start();

@@ -19,6 +19,9 @@ export const NETWORKS: Readonly<Record<string, string>> = {
   test: 'wss://test.finney.opentensor.ai:443',
 };
 
+/** Longer text is not taken for a node's URL (nor parsed as one). */
+const MAX_URL_LENGTH = 512;
+
 /** A btcli network name in any case (`Finney`), trimmed: the one rule for Settings, `init` and `--network`. */
 export function knownNetwork(network: string): string | null {
   const name = network.trim().toLowerCase();
@@ -30,6 +33,7 @@ export function networkUrl(network: string): string | null {
   const known = knownNetwork(network);
   if (known) return NETWORKS[known]!;
   const text = network.trim();
+  if (text.length > MAX_URL_LENGTH) return null;
   if (!/^wss?:\/\/[^\s/]+/i.test(text)) return null;
   try {
     const url = new URL(text);

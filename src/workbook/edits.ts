@@ -1,6 +1,8 @@
 import { parseTax } from '../domain/tax.js';
+import { excerpt } from '../domain/text.js';
 import { formatCsvProblem, parseUsersCsv } from '../domain/users-csv.js';
 import { UserError } from '../util/errors.js';
+import { MAX_TAX_TEXT } from './read.js';
 import type { WorkbookStore } from './store.js';
 
 /**
@@ -23,6 +25,7 @@ export function removeAddress(store: WorkbookStore, name: string, address: strin
 }
 
 function taxArgument(tax: string): string {
+  if (tax.length > MAX_TAX_TEXT) throw new UserError(`TAX argument: "${excerpt(tax)}" is ${tax.length.toLocaleString('en-US')} characters long; a tax is a number such as 15 or 15%.`);
   const parsed = parseTax({ kind: 'text', text: tax });
   if (!parsed.ok) throw new UserError(`TAX argument: ${parsed.message} ${parsed.fix}`);
   return parsed.ppm.toString();
