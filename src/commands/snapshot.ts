@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
-import { notifyAfterSnapshots, notifySnapshotGap, watchNodeReach } from '../notify/notify.js';
+import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, watchNodeReach } from '../notify/notify.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { countUnavailable, dueBlocks, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
@@ -58,6 +58,7 @@ export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<v
     throw error;
   } finally {
     await snapshotter.close();
+    await settleDeliveries(EXIT_GRACE_MS);
   }
 }
 
