@@ -4,14 +4,17 @@ import { hideBin } from 'yargs/helpers';
 import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
 import * as confirm from './commands/confirm.js';
+import * as doctor from './commands/doctor.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as menu from './commands/menu.js';
 import * as plan from './commands/plan.js';
 import * as referrals from './commands/referrals.js';
+import * as settings from './commands/settings.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
 import * as stats from './commands/stats.js';
+import * as status from './commands/status.js';
 import * as users from './commands/users.js';
 import * as watch from './commands/watch.js';
 import { UserError } from './util/errors.js';
@@ -30,6 +33,7 @@ const cli = yargs(hideBin(process.argv))
   .command(importUsers)
   .command(users)
   .command(referrals)
+  .command(settings)
   .command(check)
   .command(watch)
   .command(snapshot)
@@ -39,6 +43,8 @@ const cli = yargs(hideBin(process.argv))
   .command(stats)
   .command(menu)
   .command(start)
+  .command(status)
+  .command(doctor)
   .demandCommand(1, 'Name a command (valtrac --help lists them).')
   .strict()
   .help()

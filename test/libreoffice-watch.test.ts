@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
 import ExcelJS from 'exceljs';
@@ -9,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
 import { addReferral, addUser } from '../src/workbook/edits.js';
 import { WorkbookStore } from '../src/workbook/store.js';
-import { addresses, cli, repoRoot, tempDir } from './helpers.js';
+import { addresses, cli, tempDir } from './helpers.js';
+import { Editor } from './helpers/libreoffice.js';
 
 const sr = await addresses(6);
 const bad = (() => {
@@ -17,37 +17,6 @@ const bad = (() => {
   bytes[bytes.length - 1] ^= 0x01;
   return base58Encode(bytes);
 })();
-
-/** A person at LibreOffice: test/lo_editor.py over a line protocol. */
-class Editor {
-  private readonly lines: AsyncIterator<string>;
-  constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    this.lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  }
-  static async start(): Promise<Editor> {
-    const child = spawn('/usr/bin/python3', [path.join(repoRoot, 'test', 'lo_editor.py')], { stdio: 'pipe' });
-    child.stderr.on('data', (d) => process.stderr.write(`[lo_editor] ${d}`));
-    const editor = new Editor(child);
-    expect(await editor.next()).toEqual({ ready: true });
-    return editor;
-  }
-  private async next(): Promise<Record<string, unknown>> {
-    const { value, done } = await this.lines.next();
-    if (done) throw new Error('lo_editor.py ended');
-    return JSON.parse(value) as Record<string, unknown>;
-  }
-  async send(command: Record<string, unknown>): Promise<Record<string, unknown>> {
-    this.child.stdin.write(`${JSON.stringify(command)}\n`);
-    const answer = await this.next();
-    if (answer.error) throw new Error(`LibreOffice: ${answer.error}`);
-    return answer;
-  }
-  async quit(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    await this.send({ op: 'quit' }).catch(() => undefined);
-    await new Promise((resolve) => this.child.once('exit', resolve));
-  }
-}
 
 async function readBack(file: string): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { finalizedHead } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
+import { payerFor, payerOptions, type Payer, type PayerArgs } from '../chain/payer.js';
 import {
   accountStates,
   findInBlocks,
@@ -18,6 +19,7 @@ import {
   type PaymentCalls,
   type Transfer,
 } from '../chain/transfer.js';
+import { settingPlace } from '../domain/settings.js';
 import { formatTao } from '../domain/tao.js';
 import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
@@ -30,13 +32,12 @@ import { refuseProblems } from './payoutChecks.js';
 import { restorePaidRows } from './payoutRecovery.js';
 import { refreshChartsQuietly } from './charts.js';
 import { requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
+import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
 
-interface ConfirmArgs {
+interface ConfirmArgs extends PayerArgs, NetworkArgs {
   workbook: string;
   'dry-run': boolean;
   yes: boolean;
-  wallet: string | undefined;
-  'wallet-path': string | undefined;
   'as-stake': boolean;
 }
 
@@ -44,20 +45,15 @@ export const command = 'confirm';
 export const describe = 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice';
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return yargs
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing' })
+  return payerOptions(networkOption(yargs))
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing (needs no key)' })
     .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for "yes" before sending' })
-    .option('wallet', {
-      type: 'string',
-      describe: 'Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else VALTRAC_PAYOUT_MNEMONIC',
-    })
-    .option('wallet-path', { type: 'string', describe: 'Folder of Bittensor wallets (default ~/.bittensor/wallets)' })
     .option('as-stake', {
       type: 'boolean',
       default: false,
       describe: "Pay with the owner's alpha on the validator hotkey (transfer_stake, same subnet) instead of TAO",
     })
-    .example('valtrac confirm --dry-run --wallet payout', 'show the batches, fees and balance without sending')
+    .example('valtrac confirm --dry-run', 'show the batches, fees and balance without sending (no key needed)')
     .example('valtrac confirm --as-stake --wallet owner', "pay in each subnet's alpha from the owner's stake")
     .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
 }
@@ -65,13 +61,17 @@ export function builder(yargs: Argv<{ workbook: string }>) {
 export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
-  const first = await store.readWithProblems();
+  const first = await store.readParsed();
   refuseProblems(first.problems, 'confirm');
   const payoutColdkey = first.data.settings.payoutColdkey;
-  if (!payoutColdkey) throw new UserError('Settings has no payout coldkey: enter the SS58 address that pays, then run confirm again');
+  const payoutPlace = settingPlace('payoutColdkey', first.settingsCells.payoutColdkey);
+  if (!payoutColdkey) {
+    throw new UserError(`${payoutPlace} is empty: type the SS58 address that pays there (or valtrac settings set payout-coldkey ADDRESS), then run confirm again`);
+  }
   const log = SendLog.beside(args.workbook);
 
-  const api = await connect(first.data.settings.network, { argument: 'Settings network' });
+  const { network, argument } = chosenNetwork(args, first.data.settings, first.settingsCells);
+  const api = await connect(network, { argument });
   try {
     if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
@@ -94,22 +94,11 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
       return;
     }
 
-    // The wallet code (keyring, WASM crypto, argon2) loads only once there is something to sign.
-    const { keySource, loadPayoutKey, promptPassword } = await import('../chain/wallet.js');
-    const pair = await loadPayoutKey(keySource(args.wallet, args.walletPath, process.env), process.env, () =>
-      promptPassword('Password of the payout coldkey: '),
-    );
-    if (pair.address !== payoutColdkey) {
-      throw new UserError(
-        `the key loaded (${pair.address}) is not the payout coldkey in Settings (${payoutColdkey}): ` +
-          'use that wallet, or correct Settings',
-      );
-    }
-
+    const payer = await payerFor(args, args.dryRun, payoutColdkey, payoutPlace);
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
-    const opts = { existentialDeposit, carried: carried.length, dryRun: args.dryRun, yes: args.yes };
-    if (args.asStake) await pay(api, store, log, pair, plan, await stakePayment(api, data.settings.hotkey, pair.address, due), opts);
-    else await pay(api, store, log, pair, plan, await taoPayment(api, due, existentialDeposit), opts);
+    const opts = { existentialDeposit, carried: carried.length, yes: args.yes };
+    if (args.asStake) await pay(api, store, log, payer, plan, await stakePayment(api, data.settings.hotkey, payer.address, due), opts);
+    else await pay(api, store, log, payer, plan, await taoPayment(api, due, existentialDeposit), opts);
     if (args.dryRun) return;
     console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
     await archive(store, await store.read());
@@ -147,31 +136,32 @@ function paidInLog(log: SendLog): Set<string> {
   return new Set(log.paidBatches().flatMap((b) => b.users.map((user) => paidKey(user, b.extrinsicHash))));
 }
 
-/** Everything after choosing how to pay: batches, fees, the balance check, the question, and sending. */
+/** Everything after choosing how to pay: batches, fees, the balance check, the question, and sending (not on a dry run). */
 async function pay<T extends Transfer>(
   api: ApiPromise,
   store: WorkbookStore,
   log: SendLog,
-  pair: KeyringPair,
+  payer: Payer,
   plan: CheckedPlan,
   payment: Payment<T>,
-  opts: { existentialDeposit: bigint; carried: number; dryRun: boolean; yes: boolean },
+  opts: { existentialDeposit: bigint; carried: number; yes: boolean },
 ): Promise<void> {
-  const batches = await planBatches(api, pair.address, payment.transfers, payment.calls);
+  const batches = await planBatches(api, payer.address, payment.transfers, payment.calls);
   const total = payment.transfers.reduce((sum, t) => sum + t.amount, 0n);
   const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
-  const sender = (await accountStates(api, [pair.address]))[0]!;
+  const sender = (await accountStates(api, [payer.address]))[0]!;
   for (const line of payment.lines) console.log(line);
   printSummary(plan.planId, batches, total, fees, sender.free, opts.carried);
   const needed = payment.taoOut + fees + opts.existentialDeposit;
   if (sender.free < needed) {
     throw new UserError(
-      `the payout coldkey ${pair.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
+      `the payout coldkey ${payer.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
         `(payouts ${formatTao(payment.taoOut)} + fees ${formatTao(fees)} + existential deposit ${formatTao(opts.existentialDeposit)}). ` +
         'Top it up and run confirm again. Nothing was sent.',
     );
   }
-  if (opts.dryRun) {
+  const pair = payer.pair;
+  if (pair === null) {
     console.log('Dry run: nothing was signed or sent.');
     return;
   }

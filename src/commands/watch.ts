@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { logLine } from '../util/logLine.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 
@@ -9,21 +10,20 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
 }
 
-const stamp = () => new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
 export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<void> {
   const store = await openStore(argv.workbook);
   const watcher = new WorkbookWatcher(store, {
     checked(problems, outcome) {
       const where = outcome === 'deferred' ? ' (marks wait until the editor closes the workbook)' : '';
-      console.log(`${stamp()} ${problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`}`);
+      console.log(logLine(problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`));
     },
     note(message) {
-      console.log(`${stamp()} ${message}`);
+      console.log(logLine(message));
     },
   });
   await watcher.start();
-  console.log(`${stamp()} watching ${argv.workbook} (Ctrl-C stops)`);
+  console.log(logLine(`watching ${argv.workbook} (Ctrl-C stops)`));
   await new Promise<void>((resolve) => {
     const stop = () => {
       void watcher.close().then(resolve);

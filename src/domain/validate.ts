@@ -2,7 +2,8 @@ import { a1 } from './a1.js';
 import { checkAddress } from './address.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
-import { networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { closest } from './suggest.js';
+import { networkAdvice, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import type { Problem, Referral, Settings, User } from './types.js';
 
@@ -151,8 +152,8 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     problems.push({
       sheet: 'Settings',
       cell: cell('network'),
-      message: `The network "${settings.network}" is not local, finney, test or a ws:// / wss:// URL.`,
-      fix: 'Type local, finney, test, or the node URL such as ws://127.0.0.1:9944.',
+      message: `The network "${settings.network}" is not a network name or a ws:// / wss:// URL.`,
+      fix: networkAdvice(settings.network),
     });
   }
   if (!Number.isSafeInteger(settings.snapshotInterval) || settings.snapshotInterval < 1) {
@@ -164,7 +165,8 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     });
   }
   if (!TAX_MODES.includes(settings.taxMode)) {
-    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${settings.taxMode}" is unknown.`, fix: 'Choose base or compound.' });
+    const near = closest(settings.taxMode, TAX_MODES);
+    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${settings.taxMode}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
   }
   return problems;
 }

@@ -1,31 +1,10 @@
 import path from 'node:path';
-import type pm2 from 'pm2';
 import * as start from '../commands/start.js';
-import { UserError } from '../util/errors.js';
+import { call, processStates, SNAPSHOTTER, withPm2 } from '../util/pm2.js';
 import type { Prompter } from './prompter.js';
 
-const SNAPSHOTTER = 'valtrac-snapshot';
-
-function call<T>(fn: (cb: (error: Error | null, result?: T) => void) => void): Promise<T | undefined> {
-  return new Promise((resolve, reject) => fn((error, result) => (error ? reject(error) : resolve(result))));
-}
-
-/** pm2 is loaded only when the menu talks to it: importing it costs every other command a noticeable start-up. */
-async function withPm2<T>(work: (client: typeof pm2) => Promise<T>): Promise<T> {
-  const client = (await import('pm2')).default;
-  await call((cb) => client.connect(cb)).catch((error: unknown) => {
-    throw new UserError(`cannot reach pm2 (${(error as Error).message}). Try: npx pm2 ping`);
-  });
-  try {
-    return await work(client);
-  } finally {
-    client.disconnect();
-  }
-}
-
 async function snapshotterStatus(): Promise<string | null> {
-  const list = (await withPm2((client) => call<pm2.ProcessDescription[]>((cb) => client.describe(SNAPSHOTTER, cb)))) ?? [];
-  return list[0]?.pm2_env?.status ?? null;
+  return (await withPm2((client) => processStates(client, [SNAPSHOTTER])))[0]!.status;
 }
 
 /** 1: start logging (`valtrac start`: the snapshotter and the watcher under pm2) or stop the snapshotter. */

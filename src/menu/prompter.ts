@@ -1,4 +1,5 @@
 import { createInterface, type Interface } from 'node:readline/promises';
+import { readSecret } from '../util/secretPrompt.js';
 
 /** The person closed the input (Ctrl-D) or the terminal went away: the menu ends quietly. */
 export class InputClosed extends Error {}
@@ -39,6 +40,12 @@ export class Prompter {
   async ask(question: string): Promise<string> {
     const { rl, closed } = this.open();
     return (await Promise.race([rl.question(question), closed])).trim();
+  }
+
+  /** A line typed without echo (a password): the line interface is closed meanwhile, so nothing shows the keys. */
+  async askSecret(question: string): Promise<string> {
+    this.close();
+    return readSecret(question, this.input as NodeJS.ReadStream, this.output);
   }
 
   /** Asks until `parse` accepts the answer, printing its message before asking again. */

@@ -52,6 +52,16 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   const columns = COLUMNS[name];
   worksheet.properties.tabColor = { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB };
   worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW, topLeftCell: `A${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }];
+  // Printed or exported to PDF: landscape, all columns on one page width (as many pages down as needed), and the
+  // title and header rows on every page. Without it Payouts' 16 columns came out one column per page.
+  worksheet.pageSetup = {
+    ...worksheet.pageSetup,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `${TITLE_ROW}:${HEADER_ROW}`,
+  };
   const title = worksheet.getCell(TITLE_ROW, 1);
   if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;
   setCellStyle(title, { font: { bold: true, size: 12, color: { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB } } });
