@@ -57,7 +57,7 @@ export function walletsDir(args: PayerArgs): string | undefined {
 export async function payerFor(args: PayerArgs, dryRun: boolean, payoutColdkey: string, place: string): Promise<Payer> {
   const name = walletName(args);
   const mismatch = (address: string) =>
-    new UserError(`the key loaded (${address}) is not the payout coldkey in ${place} (${payoutColdkey}): use that wallet, or correct ${place}`);
+    new UserError(`the key loaded (${address}) is not the payout coldkey ${payoutColdkey} in ${place}: use that wallet, or correct ${place}`);
   if (dryRun) {
     const published = name === undefined ? null : await publicAddress(name, walletsDir(args));
     if (published !== null && published !== payoutColdkey) throw mismatch(published);

@@ -32,8 +32,12 @@ export function builder(y: Argv): Argv<StartArgs> {
     .example('npm start -- --network finney', 'the same against finney') as unknown as Argv<StartArgs>;
 }
 
-/** How long a started process must stay up before `start` calls it running; a crash at start-up shows well within it. */
+/**
+ * A started process is reported once it has written its first line (what it is doing) and stayed up SETTLE_MS (a
+ * crash at start-up shows within it), or after WAIT_MS at most.
+ */
 const SETTLE_MS = 4_000;
+const WAIT_MS = 30_000;
 const POLL_MS = 500;
 
 export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void> {
@@ -70,14 +74,15 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
       await call((cb) => pm2.delete(app.name, cb)).catch(() => undefined);
       await call((cb) => pm2.start(app as StartOptions, cb));
     }
-    return settle(() => processStates(pm2, apps.map((a) => a.name)));
+    const wrote = () => apps.every((app) => [app.out_file, app.error_file].some((file) => logTail(file, 1, offsets.get(file)).length > 0));
+    return settle(() => processStates(pm2, apps.map((a) => a.name)), wrote);
   });
 
-  console.log(`Started under pm2 (network ${node.name}, ${node.url}); after ${SETTLE_MS / 1000} s:`);
+  console.log(`Started under pm2 (network ${node.name === node.url ? node.url : `${node.name}, ${node.url}`}):`);
   const width = Math.max(...states.map((s) => s.name.length));
   for (const state of states) {
     const app = apps.find((a) => a.name === state.name)!;
-    const lines = [...logTail(app.out_file, 2, offsets.get(app.out_file)), ...logTail(app.error_file, 2, offsets.get(app.error_file))];
+    const lines = [...logTail(app.out_file, 2, offsets.get(app.out_file)), ...logTail(app.error_file, 2, offsets.get(app.error_file))].map(withoutPm2Time);
     console.log(`  ${state.name.padEnd(width)}  ${describeState(state)}${lines.length ? `: ${lines.at(-1)}` : ''}`);
     if (!running(state)) for (const line of lines.slice(0, -1)) console.log(`  ${''.padEnd(width)}  ${line}`);
   }
@@ -92,14 +97,20 @@ export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void
   );
 }
 
-/** Polls until every process has stayed up SETTLE_MS (or gave up: errored, stopped). */
-async function settle(states: () => Promise<ProcessState[]>): Promise<ProcessState[]> {
+/** Polls until every process has written and stayed up SETTLE_MS, one gave up (errored), or WAIT_MS passed. */
+async function settle(states: () => Promise<ProcessState[]>, wrote: () => boolean): Promise<ProcessState[]> {
   const started = Date.now();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const now = await states();
-    if (Date.now() - started >= SETTLE_MS || now.some((s) => s.status === 'errored')) return now;
+    const waited = Date.now() - started;
+    if ((waited >= SETTLE_MS && wrote()) || waited >= WAIT_MS || now.some((s) => s.status === 'errored')) return now;
   }
+}
+
+/** A log line without the time pm2 put in front of it (`2026-01-01T00:00:00: `): the report is about now. */
+function withoutPm2Time(line: string): string {
+  return line.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?: /, '');
 }
 
 function running(state: ProcessState): boolean {
