@@ -5,7 +5,7 @@ import { PPM, type Rao, type ValidatorSnapshot } from './types.js';
 /**
  * The validator setup check. The program's pool is the take: what the owner coldkey earns from the nominators' stake.
  * If the owner also keeps stake of their own on the hotkey, that stake earns staking rewards too, and `plan --pool
- * accrued` (the growth of the owner's stake) would hand those out with the take.
+ * accrued` (the growth of the owner's stake) would hand those out with the take (and any stake the owner adds).
  *
  * How it is estimated, from two snapshot records (the period's start and its newest):
  * - Emission grows every staker's alpha on a subnet by the same factor. The factor g is read off the nominators: the
@@ -13,10 +13,10 @@ import { PPM, type Rao, type ValidatorSnapshot } from './types.js';
  *   the few who added or removed stake).
  * - The nominators kept (1 − take) of what their stake earned, so the take from them is take / (1 − take) × (g − 1) ×
  *   their alpha (the larger of the two snapshots' totals, so the estimate errs high), valued at the newest prices.
- *   Summed over subnets, that is the most the take alone can have added to the owner's stake.
- * - The owner's stake at the start earned (g − 1) / (1 − take) of itself (it keeps its whole reward): the part of the
- *   accrued pool that is the owner's own staking rewards.
- * An owner stake beyond the take estimate by more than a tenth of it (and 0.001 TAO) means own stake on the hotkey.
+ *   Summed over subnets, that is the most the take alone can have added to the owner's stake over the period.
+ * - The owner's stake now is compared with it: more than a tenth above means stake of the owner's own on the hotkey.
+ *   It matters when the accrued pool (the owner's stake now less at the start) is more than a twentieth above the
+ *   take estimate: that part is the owner's own rewards (or stake added), and plan --pool accrued would pay it out.
  */
 export interface SetupEstimate {
   fromBlock: number;
@@ -26,11 +26,13 @@ export interface SetupEstimate {
   ownerStake: Rao;
   /** The most the take alone can have added to it since `fromBlock`. */
   takeAccrued: Rao;
-  /** ownerStake − takeAccrued, when positive. */
+  /** What plan --pool accrued would pay: the owner's stake now less at `fromBlock`. */
+  accrued: Rao;
+  /** ownerStake − takeAccrued, when positive: the owner's stake the take does not explain. */
   unexplained: Rao;
-  /** Of the growth of the owner's stake over the period, the estimated staking rewards of the owner's own stake. */
-  ownRewards: Rao;
-  /** ok: the owner's stake is what the take explains; own-stake: it holds more; unknown: the records cannot tell. */
+  /** accrued − takeAccrued, when positive: the part of the accrued pool that is not the take. */
+  notTake: Rao;
+  /** ok: the owner's stake is what the take explains; own-stake: it holds more and the pool includes it; unknown: the records cannot tell. */
   verdict: 'ok' | 'own-stake' | 'unknown';
   /** Why the verdict is unknown. */
   reason: string | null;
@@ -41,15 +43,15 @@ const SCALE = 1_000_000_000n;
 const DUST: Rao = 1_000_000n;
 
 export function estimateValidatorSetup(start: ValidatorSnapshot, end: ValidatorSnapshot): SetupEstimate {
-  const base = { fromBlock: start.block, toBlock: end.block, takePpm: end.takePpm, ownerStake: end.delegateStake };
-  const unknown = (reason: string): SetupEstimate => ({ ...base, takeAccrued: 0n, unexplained: 0n, ownRewards: 0n, verdict: 'unknown', reason });
+  const accrued = end.delegateStake - start.delegateStake;
+  const base = { fromBlock: start.block, toBlock: end.block, takePpm: end.takePpm, ownerStake: end.delegateStake, accrued };
+  const unknown = (reason: string): SetupEstimate => ({ ...base, takeAccrued: 0n, unexplained: 0n, notTake: 0n, verdict: 'unknown', reason });
   if (end.block <= start.block) return unknown('the period has one snapshot; the check needs two');
   if (end.takePpm >= PPM) return unknown(`the take is ${formatTaxPercent(end.takePpm)}%`);
 
   const price = pricer(end);
   const keep = PPM - end.takePpm;
   let takeAccrued = 0n;
-  let ownRewards = 0n;
   let measured = false;
   for (const netuid of subnetsOf(start, end)) {
     const growth = medianGrowth(start, end, netuid);
@@ -57,12 +59,12 @@ export function estimateValidatorSetup(start: ValidatorSnapshot, end: ValidatorS
     measured = true;
     const nominatorAlpha = maxBig(nominatorTotal(start, netuid), nominatorTotal(end, netuid));
     takeAccrued += price(netuid, (nominatorAlpha * (growth - SCALE) * end.takePpm) / (SCALE * keep));
-    ownRewards += price(netuid, (ownerAlpha(start, netuid) * (growth - SCALE) * PPM) / (SCALE * keep));
   }
   if (!measured) return unknown('no nominator was staked at both snapshots, so the growth from emission cannot be measured');
   const unexplained = maxBig(0n, end.delegateStake - takeAccrued);
-  const ownStake = unexplained > DUST && unexplained * 10n > takeAccrued;
-  return { ...base, takeAccrued, unexplained, ownRewards, verdict: ownStake ? 'own-stake' : 'ok', reason: null };
+  const notTake = maxBig(0n, accrued - takeAccrued);
+  const ownStake = unexplained > DUST && unexplained * 10n > takeAccrued && notTake > DUST && notTake * 20n > accrued;
+  return { ...base, takeAccrued, unexplained, notTake, verdict: ownStake ? 'own-stake' : 'ok', reason: null };
 }
 
 /** The check's finding in words: what was compared, and what it means for `plan --pool accrued`. */
@@ -75,9 +77,9 @@ export function describeSetup(e: SetupEstimate): string[] {
   if (e.verdict === 'ok') return [`validator setup: ok: ${compared}.`];
   return [
     `validator setup: the owner holds stake of their own on the hotkey: ${compared}, so about ${formatTao(e.unexplained)} TAO ` +
-      'is the owner\'s own stake (or an earlier period\'s take still staked).',
-    `It earns staking rewards like a nominator's: about ${formatTao(e.ownRewards)} TAO of the accrued pool over ${period} ` +
-      'is those rewards, which plan --pool accrued would pay to the users.',
+      'of it is not the take.',
+    `Of the ${formatTao(e.accrued)} TAO the owner's stake grew by over ${period}, about ${formatTao(e.notTake)} TAO is not ` +
+      'the take (the rewards of that stake, or stake added), and plan --pool accrued would pay it to the users.',
     'Fix: move the owner\'s own stake to a separate coldkey (README, "Validator setup"), or pay a pool you choose: ' +
       'valtrac plan --pool TAO.',
   ];
@@ -112,12 +114,6 @@ function medianGrowth(start: ValidatorSnapshot, end: ValidatorSnapshot, netuid: 
 
 function nominatorTotal(s: ValidatorSnapshot, netuid: number): bigint {
   return s.nominators.reduce((sum, n) => sum + alphaOn(n.subnets, netuid), 0n);
-}
-
-/** The owner's alpha on a subnet; legacy records carry only the total, which is root stake (netuid 0). */
-function ownerAlpha(s: ValidatorSnapshot, netuid: number): bigint {
-  if (s.delegateSubnets) return alphaOn(s.delegateSubnets, netuid);
-  return netuid === 0 ? s.delegateStake : 0n;
 }
 
 /** Alpha of a subnet in TAO at the snapshot's prices (1:1 where the record has none: root and legacy stake). */
