@@ -1,4 +1,3 @@
-import net from 'node:net';
 import path from 'node:path';
 import type { ApiPromise } from '@polkadot/api';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
@@ -13,6 +12,7 @@ import { WorkbookStore } from '../src/workbook/store.js';
 import { TestChain, type MetadataName, type ValidatorScenario } from './chain/testChain.js';
 import { CliProcess, runCli } from './cliProcess.js';
 import { addresses, tempDir } from './helpers.js';
+import { freePort } from './support/runtimes/chopsticks.js';
 import { StakeModel, type ExpectedStake } from './stakeModel.js';
 
 const INTERVAL = 10;
@@ -263,14 +263,3 @@ describe('valtrac snapshot refuses what it cannot do, with a clear message', () 
     expect(await listRecords(recordsDir(workbook))).toEqual([firstBlock, ...resumed]);
   }, 180_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { listRecords, recordsDir } from '../src/workbook/records.js';
 import { TestChain } from './chain/testChain.js';
 import { runCli } from './cliProcess.js';
 import { addresses, repoRoot, tempDir } from './helpers.js';
+import { freePort } from './support/runtimes/chopsticks.js';
 
 const pm2Bin = path.join(repoRoot, 'node_modules', 'pm2', 'bin', 'pm2');
 const run = promisify(execFile);
@@ -96,14 +96,3 @@ describe('npm start (valtrac start) under pm2', () => {
     await pm2('delete', 'all');
   }, 120_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
