@@ -70,9 +70,16 @@ beforeAll(async () => {
   fs.mkdirSync(clone);
   const home = path.join(root, 'home');
   fs.mkdirSync(home);
-  const cache = (await run('npm', ['config', 'get', 'cache'])).stdout.trim();
-  // The owner's own machine: their home (wallets, pm2), npm's cache of the packages, no secret in the environment.
-  env = { PATH: process.env.PATH, HOME: home, PM2_HOME: path.join(home, '.pm2'), npm_config_cache: cache, npm_config_update_notifier: 'false' };
+  const npmConfig = async (key: string) => (await run('npm', ['config', 'get', key])).stdout.trim();
+  // The owner's own machine: their home (wallets, pm2), this machine's npm set-up (its cache of the packages and its
+  // user config), no secret in the environment.
+  env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    PM2_HOME: path.join(home, '.pm2'),
+    npm_config_cache: await npmConfig('cache'),
+    npm_config_userconfig: await npmConfig('userconfig'),
+  };
 }, 180_000);
 
 afterAll(async () => {
