@@ -55,7 +55,7 @@ export function builder(yargs: Argv<{ workbook: string }>) {
     })
     .example('valtrac confirm --dry-run', 'show the batches, fees and balance without sending (no key needed)')
     .example('valtrac confirm --as-stake --wallet owner', "pay in each subnet's alpha from the owner's stake")
-    .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
+    .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet.name payout --yes', 'pay without questions');
 }
 
 export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {

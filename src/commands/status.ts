@@ -10,7 +10,7 @@ import { openPlan, snapshotGaps, type StatusFacts } from '../domain/health.js';
 import { missingSettings, settingPlace } from '../domain/settings.js';
 import { currentPeriod } from '../domain/stats.js';
 import { formatTao } from '../domain/tao.js';
-import { describeSetup, estimateValidatorSetup } from '../domain/validatorSetup.js';
+import { describeSetup, estimateValidatorSetup, type SetupEstimate } from '../domain/validatorSetup.js';
 import { payoutHistory } from '../domain/period.js';
 import { UserError } from '../util/errors.js';
 import { logTail, processStates, SNAPSHOTTER, WATCHER, withPm2 } from '../util/pm2.js';
@@ -100,7 +100,7 @@ async function pm2Processes(): Promise<StatusFacts['processes']> {
 }
 
 /** The validator-setup estimate over the current period (from the last paid period's end, or the first record). */
-async function setupEstimate(dir: string, records: number[], closedThrough: number | null) {
+async function setupEstimate(dir: string, records: number[], closedThrough: number | null): Promise<SetupEstimate | null> {
   const from = closedThrough !== null && records.includes(closedThrough) ? closedThrough : records.find((b) => closedThrough === null || b > closedThrough);
   const to = records.at(-1);
   if (from === undefined || to === undefined || to <= from) return null;

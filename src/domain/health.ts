@@ -111,7 +111,7 @@ export function healthChecks(f: StatusFacts): Check[] {
   if (f.node.ok) add('ok', `The node ${f.node.url} (${f.node.place}) answers: ${f.node.runtime}, finalized block ${f.node.finalized}.`);
   else {
     add('fail', `The node ${f.node.url} (${f.node.place}) does not answer: ${f.node.error}.`,
-      `Start the node or open its RPC port (subtensor --rpc-port 9944), or set another one in ${f.node.place}: valtrac settings set network finney`);
+      `Start the node, or point ${f.node.place} at another one: valtrac settings set network NAME-OR-URL (finney, archive, ws://host:9944, ...)`);
   }
 
   const last = f.records.at(-1);
