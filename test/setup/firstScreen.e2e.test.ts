@@ -26,6 +26,7 @@ let runtime: Runtime;
 let chain: RuntimeChain;
 let terminal: Terminal | null = null;
 let env: NodeJS.ProcessEnv;
+let root: string;
 let clone: string;
 
 /** The repository as a fresh clone has it: the tracked files of this working tree (what a commit of it holds). */
@@ -65,7 +66,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 12
 beforeAll(async () => {
   runtime = await startRuntime(300);
   chain = await RuntimeChain.connect(runtime.url);
-  const root = tempDir('first-screen');
+  root = tempDir('first-screen');
   clone = path.join(root, 'valtrac');
   fs.mkdirSync(clone);
   const home = path.join(root, 'home');
@@ -87,6 +88,8 @@ afterAll(async () => {
   if (clone && fs.existsSync(path.join(clone, 'node_modules', 'pm2'))) await owner('npx', ['pm2', 'kill']).catch(() => undefined);
   await chain?.close();
   await runtime?.stop();
+  // The copy holds its own node_modules (most of a gigabyte).
+  if (root) fs.rmSync(root, { recursive: true, force: true });
 }, 120_000);
 
 describe('the README first screen on a real runtime', () => {
