@@ -3,16 +3,18 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import * as charts from './commands/charts.js';
 import * as check from './commands/check.js';
-import * as confirm from './commands/confirm.js';
+import * as confirm from './commands/confirm/index.js';
 import * as doctor from './commands/doctor.js';
 import * as importUsers from './commands/import-users.js';
 import * as init from './commands/init.js';
 import * as menu from './commands/menu.js';
 import * as plan from './commands/plan.js';
+import * as reconcile from './commands/reconcile.js';
 import * as referrals from './commands/referrals.js';
 import * as settings from './commands/settings.js';
 import * as snapshot from './commands/snapshot.js';
 import * as start from './commands/start.js';
+import * as statements from './commands/statements.js';
 import * as stats from './commands/stats.js';
 import * as status from './commands/status.js';
 import * as users from './commands/users.js';
@@ -39,8 +41,10 @@ const cli = yargs(hideBin(process.argv))
   .command(snapshot)
   .command(plan)
   .command(confirm)
+  .command(reconcile)
   .command(charts)
   .command(stats)
+  .command(statements)
   .command(menu)
   .command(start)
   .command(status)

@@ -6,7 +6,7 @@ import { base58Decode, base58Encode } from '@polkadot/util-crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
-import { addReferral, addUser } from '../src/workbook/edits.js';
+import { addReferral, addUser, setReferralTax } from '../src/workbook/edits.js';
 import { WorkbookStore } from '../src/workbook/store.js';
 import { addresses, cli, tempDir } from './helpers.js';
 import { Editor } from './helpers/libreoffice.js';
@@ -145,5 +145,47 @@ describe('a person editing in LibreOffice while valtrac watch runs', { timeout: 
     expect(landed.getWorksheet('Users')!.getCell('B6').value).toBe(sr[4]);
     expect(landed.getWorksheet('Users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(fs.existsSync(path.join(dir, '.valtrac-journal.jsonl'))).toBe(false);
+  });
+  describe('a referral tax typed in LibreOffice', () => {
+    const problemAt = (wb: ExcelJS.Workbook) => readProblemRows(wb.getWorksheet('Problems')!).find((p) => p.sheet === 'Referrals' && p.cell === 'C3');
+    const typeTax = async (text: string) => {
+      await editor.send({ op: 'open', path: file });
+      await editor.send({ op: 'type', sheet: 'Referrals', cell: 'C3', text });
+      await editor.send({ op: 'save' });
+      await editor.send({ op: 'close' });
+    };
+    const aliceToBob = async () => {
+      const { data, problems } = await new WorkbookStore(file).readWithProblems();
+      return { taxPpm: data.referrals.find((r) => r.referee === 'Bob')?.taxPpm, problem: problems.find((p) => p.cell === 'C3') };
+    };
+
+    it('0.15 is flagged at its cell with both readings and how to write each', async () => {
+      await typeTax('0.15');
+      const { workbook } = await waitFor(file, (wb) => isFeedbackFill(wb.getWorksheet('Referrals')!.getCell('C3')) && problemAt(wb) !== undefined, 10_000);
+      const message = 'The tax 0.15 could mean 15% or 0.15% (a hundred times less), so ValTrac does not guess.';
+      const fix = 'For 15% type 15 or 15%; for 0.15% type 0.15%.';
+      expect(problemAt(workbook)).toEqual({ sheet: 'Referrals', cell: 'C3', message, fix });
+      const cell = workbook.getWorksheet('Referrals')!.getCell('C3');
+      const note = typeof cell.note === 'string' ? cell.note : (cell.note?.texts ?? []).map((t) => t.text).join('');
+      expect(note).toBe(`ValTrac: ${message}\nFix: ${fix}`);
+      expect(cell.value).toBe(0.15);
+    });
+
+    it('15% typed over a tax ValTrac wrote is 15 %: the cell is General, which LibreOffice turns into a percentage', async () => {
+      // Any other number format (ValTrac's 0.#### before) is kept, and 15% is stored in it as a plain 0.15.
+      await setReferralTax(new WorkbookStore(file), 'Alice', 'Bob', '10');
+      await typeTax('15%');
+      expect(await aliceToBob()).toEqual({ taxPpm: 150_000n, problem: undefined });
+    });
+
+    it('a tax ValTrac writes below 1 % shows as 0.15%, and 0.5% typed over it is 0.5 %', async () => {
+      await setReferralTax(new WorkbookStore(file), 'Alice', 'Bob', '0.15%');
+      await editor.send({ op: 'open', path: file });
+      expect(await editor.send({ op: 'get', sheet: 'Referrals', cell: 'C3' })).toEqual({ text: '0.15%' });
+      await editor.send({ op: 'close' });
+      expect(await aliceToBob()).toEqual({ taxPpm: 1_500n, problem: undefined });
+      await typeTax('0.5%');
+      expect(await aliceToBob()).toEqual({ taxPpm: 5_000n, problem: undefined });
+    });
   });
 });

@@ -2,7 +2,9 @@
 
 Reads one JSON command per line on stdin and answers one JSON line on stdout:
   {"op": "open", "path": P}            open the .xlsx (the editor's lock file appears beside it)
-  {"op": "set", "sheet": S, "cell": C, "text": T}
+  {"op": "set", "sheet": S, "cell": C, "text": T}   the cell's text, as is
+  {"op": "type", "sheet": S, "cell": C, "text": T}  T as typed into the cell: LibreOffice's own input recognition, so
+                                                     "15" is a number and "15%" a number in a percent format
   {"op": "get", "sheet": S, "cell": C}  -> {"text": ...}
   {"op": "validation", "sheet": S, "cell": C} -> {"type": ..., "formula1": ...}
   {"op": "print"} -> {SHEET: {"titleRows": [first, last] or null, "landscape": ..., "pagesWide": ..., "pagesTall": ...}}
@@ -75,6 +77,13 @@ def main():
                     reply({"ok": True})
                 elif op == "set":
                     doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).String = cmd["text"]
+                    reply({"ok": True})
+                elif op == "type":
+                    # FormulaLocal goes through the same recognition as typing: numbers, dates and percentages are
+                    # detected and, in a General cell, the detected format applied. (Dispatching .uno:EnterString
+                    # does the same but crashes this headless LibreOffice a moment later.)
+                    cell = doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"])
+                    cell.setPropertyValue("FormulaLocal", cmd["text"])
                     reply({"ok": True})
                 elif op == "get":
                     reply({"text": doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).String})

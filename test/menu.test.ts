@@ -78,6 +78,10 @@ test('in a real terminal: valtrac alone opens the menu; add users by hand, add a
   await t.type('150');
   screen = await t.waitFor('Referral tax in percent (e.g. 15): ', 2);
   expect(screen).toContain('Referrals!C3: The tax 150% is outside 0 to 100%.');
+  // 0.15 could be 15 % or 0.15 %: asked again with both readings, not taken as either.
+  await t.type('0.15');
+  screen = await t.waitFor('Referral tax in percent (e.g. 15): ', 3);
+  expect(screen).toContain('The tax "0.15" could mean 15% or 0.15% (a hundred times less), so ValTrac does not guess.\n  Fix: For 15% type 15 or 15%; for 0.15% type 0.15%.');
   await t.type('12.5');
   screen = await menu(4);
   expect(screen).toContain(`alice now refers bob at 12.5% (written to ${workbook}).`);
@@ -150,10 +154,14 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   await t.type('abc');
   screen = await t.waitFor('New tax in percent (now 10): ', 2);
   expect(screen).toContain('The tax "abc" is not a number.');
-  await t.type('20');
+  await t.type('0.5');
+  screen = await t.waitFor('New tax in percent (now 10): ', 3);
+  expect(screen).toContain('The tax "0.5" could mean 50% or 0.5% (a hundred times less), so ValTrac does not guess.\n  Fix: For 50% type 50 or 50%; for 0.5% type 0.5%.');
+  await t.type('0.5%');
   screen = await menu(5);
-  expect(screen).toContain('Set the tax of alice → bob to 20%');
-  expect((await new WorkbookStore(workbook).read()).referrals.map((r) => r.taxPpm)).toEqual([200_000n]);
+  expect(screen).toContain('Set the tax of alice → bob to 0.5%');
+  const afterTax = await new WorkbookStore(workbook).readWithProblems();
+  expect([afterTax.data.referrals.map((r) => r.taxPpm), afterTax.problems]).toEqual([[5_000n], []]);
 
   // bob cannot be deleted while a referral names him: the store refuses with the sheet's message.
   await t.type('4');
@@ -199,11 +207,19 @@ test('in a real terminal: load a CSV, change and remove a referral, delete an ad
   expect(screen).toContain('Removed bob');
 
   await t.type('7');
-  await t.waitFor('Charts and statistics [1-4]:');
+  await t.waitFor('Charts and statistics [1-5]:');
   await t.type('1');
-  screen = await t.waitFor('Charts and statistics [1-4]:', 2);
+  screen = await t.waitFor('Charts and statistics [1-5]:', 2);
   expect(screen).toContain(`Charts written: open ${path.join(dir, 'charts', 'index.html')}`);
+  // the statements are reached from here too; nothing has been paid in this workbook yet
   await t.type('4');
+  await t.waitFor('Statements for [1-2]:');
+  await t.type('1');
+  await t.waitFor('User (Enter for everybody): ');
+  await t.type('');
+  screen = await t.waitFor('Charts and statistics [1-5]:', 3);
+  expect(screen).toContain('No paid payout matches: nothing written.');
+  await t.type('5');
   await menu(10);
   await t.sendKeys('C-d');
   await t.waitFor('menu exited with 0');

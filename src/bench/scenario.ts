@@ -232,6 +232,7 @@ export function paidRows(scenario: Scenario, week: number, prng: Prng): PayoutRo
       blockNumber: toBlock + 7,
       blockHash,
       note: '',
+      delivered: amount,
     };
   });
   const planId = planIdFor(toBlock, planFingerprint(rows));

@@ -3,7 +3,8 @@
  * `node dist/bench/task.js <name> <json args>` prints one JSON line `{ ms, rssMb, ...details }`.
  */
 import fs from 'node:fs';
-import { computePayouts, PeriodShares, type PeriodSnapshot } from '../domain/payout.js';
+import { computePayouts } from '../domain/payout.js';
+import { PeriodShares, type PeriodSnapshot } from '../domain/periodShares.js';
 import { listRecords, readRecord, readStakes, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { summaryOf } from './fixtures.js';

@@ -25,3 +25,9 @@ export async function followFinalized(api: ApiPromise, onHead: (number: number) 
 export function disconnected(api: ApiPromise): Promise<void> {
   return new Promise((resolve) => api.once('disconnected', () => resolve()));
 }
+
+/** The timestamp (Timestamp.Now) a block was made with. */
+export async function blockTime(api: ApiPromise, blockHash: string): Promise<Date> {
+  const raw = await atBlock(blockHash, () => api.rpc.state.getStorage(api.query.timestamp!.now!.key(), blockHash));
+  return new Date(Number(api.createType('u64', (raw as unknown as { toU8a(bare: boolean): Uint8Array }).toU8a(true)).toBigInt()));
+}

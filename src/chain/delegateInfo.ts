@@ -1,5 +1,7 @@
 import type { ApiDecoration } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
+import { u8aToHex } from '@polkadot/util';
+import { decodeSs58 } from '../domain/ss58.js';
 import { big, field, str } from './codec.js';
 import { addStake, type RawStake } from './rawStake.js';
 
@@ -10,14 +12,21 @@ export interface DelegateStake {
   stake: RawStake;
 }
 
-/**
- * `DelegateInfoRuntimeApi.get_delegate(hotkey)`: every coldkey's alpha per subnet, already converted from shares by
- * the runtime itself (it merges the Alpha and AlphaV2 maps), plus owner and take, in one call. Null: not a delegate.
- */
-export async function readDelegateInfo(api: ApiDecoration<'promise'>, hotkey: string): Promise<DelegateStake | null> {
+type Api = ApiDecoration<'promise'>;
+
+function getDelegate(api: Api) {
   const section = api.call.delegateInfoRuntimeApi;
   if (!section?.getDelegate) throw new Error('DelegateInfoRuntimeApi.get_delegate is not callable on this node');
-  const result = (await section.getDelegate(hotkey)) as unknown as { isSome: boolean; unwrap(): Codec };
+  return section.getDelegate;
+}
+
+/**
+ * `DelegateInfoRuntimeApi.get_delegate(hotkey)` of mid-2025+ runtimes: every coldkey's alpha per subnet, already
+ * converted from shares by the runtime itself (it merges the Alpha and AlphaV2 maps), plus owner and take, in one
+ * call. Null: not a delegate.
+ */
+export async function readDelegateInfo(api: Api, hotkey: string): Promise<DelegateStake | null> {
+  const result = (await getDelegate(api)(hotkey)) as unknown as { isSome: boolean; unwrap(): Codec };
   if (!result.isSome) return null;
   const info = result.unwrap();
   const stake: RawStake = new Map();
@@ -26,4 +35,24 @@ export async function readDelegateInfo(api: ApiDecoration<'promise'>, hotkey: st
     for (const [netuid, alpha] of subnets) addStake(stake, str(coldkey), Number(big(netuid)), big(alpha));
   }
   return { owner: str(field(info, 'ownerSs58')), take: big(field(info, 'take')), stake };
+}
+
+/** The legacy DelegateInfo (read by the runtime from `Stake`): delegate, take, nominators with TAO, owner, ... */
+const LEGACY_DELEGATE_INFO =
+  'Option<(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)>';
+
+/**
+ * Early-2025 runtimes declare `get_delegate(Bytes) -> Bytes`: the argument is the hotkey's public key, the answer the
+ * SCALE of `Option<DelegateInfo>` with each nominator's `Stake` in TAO (on root). Null: not a delegate.
+ */
+export async function readLegacyDelegateInfo(api: Api, hotkey: string): Promise<DelegateStake | null> {
+  const key = decodeSs58(hotkey);
+  if (key?.kind !== 'account') throw new Error(`${hotkey} is not an SS58 account address`);
+  const answer = (await getDelegate(api)(u8aToHex(key.key))) as unknown as { toU8a(bare: boolean): Uint8Array };
+  const decoded = api.registry.createType(LEGACY_DELEGATE_INFO, answer.toU8a(true)) as unknown as { isSome: boolean; unwrap(): Codec[] };
+  if (!decoded.isSome) return null;
+  const [, take, nominators, owner] = decoded.unwrap() as [Codec, Codec, unknown, Codec];
+  const stake: RawStake = new Map();
+  for (const [coldkey, tao] of nominators as Iterable<[Codec, Codec]>) addStake(stake, str(coldkey), 0, big(tao));
+  return { owner: str(owner), take: big(take), stake };
 }

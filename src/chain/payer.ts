@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Argv } from 'yargs';
 import { UserError } from '../util/errors.js';
-import { walletFolder } from './walletFiles.js';
+import { MNEMONIC_ENV } from './walletFiles.js';
 
 /** How the payout key is named on the command line: ValTrac's own `--wallet`, or btcli's `--wallet.name` / `--wallet.path`. */
 export interface PayerArgs {
@@ -50,40 +49,20 @@ export function walletsDir(args: PayerArgs): string | undefined {
 }
 
 /**
- * The payer for `confirm`. A dry run signs nothing, so it needs no secret: the payer is Settings' payout coldkey (and a
- * wallet given anyway is checked against it through its public `coldkeypub.txt`). Otherwise the key is loaded (its
- * password asked for when needed) and must be that same coldkey. `place` names the Settings cell for messages.
+ * The payer for `confirm`. A dry run without a key named (no wallet option, no mnemonic variable) needs no secret: the
+ * payer is Settings' payout coldkey and nothing is signed. Otherwise the key is loaded (its password asked for when
+ * needed) and must be that same coldkey. `place` names the Settings cell for messages.
  */
 export async function payerFor(args: PayerArgs, dryRun: boolean, payoutColdkey: string, place: string): Promise<Payer> {
   const name = walletName(args);
-  const mismatch = (address: string) =>
-    new UserError(`the key loaded (${address}) is not the payout coldkey ${payoutColdkey} in ${place}: use that wallet, or correct ${place}`);
-  if (dryRun) {
-    const published = name === undefined ? null : await publicAddress(name, walletsDir(args));
-    if (published !== null && published !== payoutColdkey) throw mismatch(published);
-    return { address: payoutColdkey, pair: null };
-  }
+  if (dryRun && name === undefined && !process.env[MNEMONIC_ENV]) return { address: payoutColdkey, pair: null };
   // The wallet code (keyring, WASM crypto, argon2) loads only once there is something to sign.
   const { keySource, loadPayoutKey, promptPassword } = await import('./wallet.js');
   const pair = await loadPayoutKey(keySource(name, walletsDir(args), process.env), process.env, () =>
     promptPassword('Password of the payout coldkey: '),
   );
-  if (pair.address !== payoutColdkey) throw mismatch(pair.address);
+  if (pair.address !== payoutColdkey) {
+    throw new UserError(`the key loaded (${pair.address}) is not the payout coldkey ${payoutColdkey} in ${place}: use that wallet, or correct ${place}`);
+  }
   return { address: pair.address, pair };
-}
-
-/** The `ss58Address` of a wallet's `coldkeypub.txt` (btcli writes it beside the coldkey), or null without one. */
-async function publicAddress(name: string, dir: string | undefined): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(path.join(walletFolder(name, dir), 'coldkeypub.txt'), 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const address = (JSON.parse(text) as { ss58Address?: unknown }).ss58Address;
-    return typeof address === 'string' ? address : null;
-  } catch {
-    return null;
-  }
 }

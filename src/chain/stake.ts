@@ -4,55 +4,60 @@ import { PPM, type NominatorStake, type SubnetPrice, type SubnetStake, type Vali
 import { UserError } from '../util/errors.js';
 import { big } from './codec.js';
 import { SS58_PREFIX } from './connect.js';
-import { readDelegateInfo, type DelegateStake } from './delegateInfo.js';
+import type { DelegateStake } from './delegateInfo.js';
 import { alphaToTao } from './fixedPoint.js';
 import { readPrices } from './prices.js';
 import { netuidsOf, type RawStake } from './rawStake.js';
 import { atBlock } from './stateErrors.js';
-import { stakeLayout, type StakeLayout } from './stakeLayout.js';
-import { readDynamicStake, readLegacyStake, readOwnerAndTake } from './stakeStorage.js';
+import { stakeLayout } from './stakeLayout.js';
+import { readReconciledStake } from './stakeSource.js';
 
 /** subtensor stores a delegate's take as a fraction of u16::MAX. */
 const TAKE_DENOMINATOR = 65_535n;
 
 /**
  * Reads a validator hotkey's stake at one block: owner, take, each coldkey's stake per subnet (raw alpha and its
- * TAO value at that block's price), the owner's own stake (the payout pool) and the total.
+ * TAO value at that block's price), the owner's own stake (the payout pool) and the total. The stake is reconciled
+ * with the runtime's own totals before it is returned (chain/stakeSource.ts); a read that does not add up throws.
  */
 export async function readValidator(api: ApiPromise, hotkey: string, blockHash: string): Promise<ValidatorSnapshot> {
   const hk = parseHotkey(hotkey);
   return atBlock(blockHash, async () => {
     const [at, header] = await Promise.all([api.at(blockHash), api.rpc.chain.getHeader(blockHash)]);
     const block = header.number.toNumber();
-    const layout = stakeLayout(at);
-    const [now, delegate] = await Promise.all([at.query.timestamp!.now!(), readDelegate(at, hk, layout)]);
-    if (!delegate) {
-      throw new UserError(
-        `hotkey ${hk} is not a delegate with an owner at block ${block}: check the validator hotkey in Settings ` +
-          `(or --hotkey) and the network.`,
-      );
-    }
-    const prices = await readPrices(at, netuidsOf(delegate.stake), layout);
-    return assemble({ block, blockHash, time: new Date(Number(big(now))), hotkey: hk, era: layout.era }, delegate, prices);
+    return decoding(block, blockHash, async () => {
+      const layout = stakeLayout(at);
+      const [now, delegate] = await Promise.all([at.query.timestamp!.now!(), readReconciledStake(at, hk, layout, block)]);
+      if (!delegate) {
+        throw new UserError(
+          `hotkey ${hk} is not a delegate with an owner at block ${block}: check the validator hotkey in Settings ` +
+            `(or --hotkey) and the network.`,
+        );
+      }
+      const prices = await readPrices(at, netuidsOf(delegate.stake), delegate.era, layout);
+      return { ...assemble({ block, blockHash, time: new Date(Number(big(now))), hotkey: hk, era: delegate.era }, delegate, prices), notes: delegate.notes };
+    });
   });
 }
 
-type Ctx = Parameters<typeof stakeLayout>[0];
-
-/** Prefers the runtime's own view (get_delegate) and falls back to storage when it is missing or fails. */
-async function readDelegate(at: Ctx, hotkey: string, layout: StakeLayout): Promise<DelegateStake | null> {
-  if (layout.delegateInfo) {
-    try {
-      return await readDelegateInfo(at, hotkey);
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      // A node without the runtime API answer (or an older one) still has the storage: read that instead.
-    }
+/**
+ * A value the metadata promised but the node's bytes do not match is not the person's mistake, but it must not end in
+ * a stack trace either: name what could not be read, where, and that nothing was recorded.
+ */
+async function decoding<T>(block: number, blockHash: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof UserError || !(error instanceof Error)) throw error;
+    const storage = /Unable to decode storage ([\w.]+)/.exec(error.message);
+    const shape = /createType\(|expected a struct|expected an integer|Decoded input doesn't match|Unable to decode/.test(error.message);
+    if (!storage && !shape) throw error;
+    const what = storage ? storage[1]! : 'a value of the validator\'s stake';
+    throw new UserError(
+      `could not decode ${what} at block ${block} (${blockHash}): ${error.message.split('\n')[0]!.slice(0, 200)}. ` +
+        "The node's runtime stores it in a layout this ValTrac does not read; nothing was recorded.",
+    );
   }
-  const { owner, take } = await readOwnerAndTake(at, hotkey);
-  if (owner === null || take === null) return null;
-  const stake = layout.era === 'legacy' ? await readLegacyStake(at, hotkey) : await readDynamicStake(at, hotkey, layout);
-  return { owner, take, stake };
 }
 
 interface Header {

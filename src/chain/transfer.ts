@@ -1,7 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import type { EventRecord, DispatchError } from '@polkadot/types/interfaces';
 import type { AlphaPart } from '../domain/stakePayout.js';
 import type { Rao } from '../domain/types.js';
 import { splitToFit } from './batches.js';
@@ -15,9 +14,13 @@ export interface Transfer {
   amount: Rao;
 }
 
-/** A payment made as stake: the owner's alpha per subnet, moved to the recipient on the validator hotkey. */
+/**
+ * A payment made as stake: the owner's alpha per subnet, moved to the recipient on the validator hotkey; `tao` is
+ * what is paid as a plain transfer instead (a payment too small for the runtime's minimum stake move).
+ */
 export interface StakeTransfer extends Transfer {
   parts: AlphaPart[];
+  tao: Rao;
 }
 
 /** The calls that make one payment inside a batch; everything else about batches is the same for every kind. */
@@ -26,9 +29,34 @@ export type PaymentCalls<T extends Transfer> = (api: ApiPromise, transfer: T) =>
 /** Pays TAO from the sender's free balance, never reaping the sender. */
 export const taoCalls: PaymentCalls<Transfer> = (api, t) => [api.tx.balances!.transferKeepAlive!(t.address, t.amount)];
 
-/** Pays the sender's alpha on `hotkey`, each subnet's part staying on its subnet (no swap). */
+/** Pays the sender's alpha on `hotkey`, each subnet's part on its own subnet, and any TAO part as a transfer. */
 export function stakeCalls(hotkey: string): PaymentCalls<StakeTransfer> {
-  return (api, t) => t.parts.map((p) => api.tx.subtensorModule!.transferStake!(t.address, hotkey, p.netuid, p.netuid, p.alpha));
+  return (api, t) => [
+    ...(t.tao > 0n ? taoCalls(api, { ...t, amount: t.tao }) : []),
+    ...t.parts.map((p) => api.tx.subtensorModule!.transferStake!(t.address, hotkey, p.netuid, p.netuid, p.alpha)),
+  ];
+}
+
+/**
+ * The plan id on chain, so a payment can be recognised from the chain alone: `system.remark_with_event` (its event
+ * carries the sender and the hash of the text) where the runtime has it, else a plain remark.
+ */
+export function remarkCall(api: ApiPromise, text: string): SubmittableExtrinsic<'promise'> {
+  const system = api.tx.system!;
+  return system.remarkWithEvent ? system.remarkWithEvent(text) : system.remark!(text);
+}
+
+/** The text of the remark that marks batch `batch` of plan `planId`. */
+export function planRemark(planId: string, batch: number): string {
+  return `valtrac:${planId}:${batch}`;
+}
+
+/**
+ * Whether the runtime has `utility.batch_all`. Runtimes without the Utility pallet (spec 103) are paid with one
+ * `transfer_keep_alive` per payment, consecutive nonces, after one remark that marks the plan.
+ */
+export function canBatch(api: ApiPromise): boolean {
+  return Boolean(api.tx.utility?.batchAll);
 }
 
 /** Whether the runtime can pay as stake (`SubtensorModule.transfer_stake` exists in its metadata). */
@@ -50,13 +78,20 @@ export interface BlockLimits {
   length: number;
 }
 
-/** One atomic `utility.batch_all` of every payment's calls: all land, or none. */
+/**
+ * One atomic `utility.batch_all` of the remark and every payment's calls: all land, or none. Without the Utility
+ * pallet an extrinsic is a single call: the remark alone, or one payment's single call.
+ */
 export function batchCall<T extends Transfer>(
   api: ApiPromise,
   transfers: readonly T[],
   calls: PaymentCalls<T> = taoCalls,
+  remark: string | null = null,
 ): SubmittableExtrinsic<'promise'> {
-  return api.tx.utility!.batchAll!(transfers.flatMap((t) => calls(api, t)));
+  const all = [...(remark === null ? [] : [remarkCall(api, remark)]), ...transfers.flatMap((t) => calls(api, t))];
+  if (canBatch(api)) return api.tx.utility!.batchAll!(all);
+  if (all.length !== 1) throw new Error(`this runtime has no utility.batch_all, yet an extrinsic was planned with ${all.length} calls`);
+  return all[0]!;
 }
 
 /** What one normal-class extrinsic may use: the runtime's own limits, read from its constants. */
@@ -82,8 +117,8 @@ interface BlockWeightsConst {
 }
 
 /** Estimates a batch as the chain would charge it: weight, fee and encoded length of the signed extrinsic. */
-async function estimate<T extends Transfer>(api: ApiPromise, sender: string, transfers: readonly T[], calls: PaymentCalls<T>) {
-  const tx = batchCall(api, transfers, calls);
+async function estimate<T extends Transfer>(api: ApiPromise, sender: string, transfers: readonly T[], calls: PaymentCalls<T>, remark: string | null) {
+  const tx = batchCall(api, transfers, calls, remark);
   const info = await tx.paymentInfo(sender);
   // a signature, era, nonce and tip add ~100 bytes to the unsigned call
   const length = tx.method.encodedLength + 128;
@@ -95,16 +130,25 @@ async function estimate<T extends Transfer>(api: ApiPromise, sender: string, tra
   };
 }
 
-/** Splits the transfers into as few `batch_all` as the block's normal-class weight and length allow. */
+/**
+ * Splits the transfers into as few `batch_all` as the block's normal-class weight and length allow, each carrying the
+ * plan's remark (`remark` is a text of the length the real one will have). Without the Utility pallet: the remark on
+ * its own, then one extrinsic per transfer.
+ */
 export async function planBatches<T extends Transfer>(
   api: ApiPromise,
   sender: string,
   transfers: readonly T[],
   calls: PaymentCalls<T> = taoCalls,
+  remark: string | null = null,
 ): Promise<BatchPlan<T>[]> {
+  if (!canBatch(api)) {
+    const singles = [...(remark === null ? [] : [[] as T[]]), ...transfers.map((t) => [t])];
+    return Promise.all(singles.map(async (chunk) => ({ transfers: chunk, ...(await estimate(api, sender, chunk, calls, chunk.length ? null : remark)) })));
+  }
   const limits = blockLimits(api);
   const chunks = await splitToFit(transfers, async (chunk) => {
-    const e = await estimate(api, sender, chunk, calls);
+    const e = await estimate(api, sender, chunk, calls, remark);
     return { load: Math.max(ratio(e.refTime, limits.refTime), ratio(e.proofSize, limits.proofSize), ratio(BigInt(e.length), BigInt(limits.length))), value: e };
   });
   return chunks.map(({ chunk, value }) => ({ transfers: chunk, ...value }));
@@ -132,130 +176,15 @@ export async function signBatch<T extends Transfer>(
   nonce: number,
   birth: { number: number; hash: string },
   calls: PaymentCalls<T> = taoCalls,
+  remark: string | null = null,
 ): Promise<SignedBatch> {
-  const tx = batchCall(api, transfers, calls);
+  const tx = batchCall(api, transfers, calls, remark);
   await tx.signAsync(pair, {
     nonce,
     blockHash: birth.hash,
     era: api.registry.createType('ExtrinsicEra', { current: birth.number, period: ERA_PERIOD }),
   });
   return { hex: tx.toHex(), hash: tx.hash.toHex(), nonce, eraBirth: birth.number, eraPeriod: ERA_PERIOD };
-}
-
-export interface Inclusion {
-  blockNumber: number;
-  blockHash: string;
-  /** null when the batch succeeded; else the decoded error, e.g. "balances.InsufficientBalance: ...". */
-  error: string | null;
-  fee: Rao | null;
-}
-
-/** Decodes a dispatch error into "pallet.Error: docs" (module errors) or the error's kind. */
-export function describeDispatchError(api: ApiPromise, error: DispatchError): string {
-  if (error.isModule) {
-    const meta = api.registry.findMetaError(error.asModule);
-    return `${meta.section}.${meta.name}${meta.docs.length ? `: ${meta.docs.join(' ').trim()}` : ''}`;
-  }
-  // Token, Arithmetic and Transactional errors carry their reason as an inner enum: "Token.FundsUnavailable"
-  const inner = (error.value as unknown as { type?: unknown }).type;
-  return typeof inner === 'string' ? `${error.type}.${inner}` : error.type;
-}
-
-/** The outcome of the extrinsic at `index` in a block, read from that block's events. */
-export function outcomeAt(api: ApiPromise, events: readonly EventRecord[], index: number): { error: string | null; fee: Rao | null } {
-  let error: string | null = null;
-  let fee: Rao | null = null;
-  for (const { phase, event } of events) {
-    if (!phase.isApplyExtrinsic || phase.asApplyExtrinsic.toNumber() !== index) continue;
-    if (api.events.system!.ExtrinsicFailed!.is(event)) error = describeDispatchError(api, event.data[0] as DispatchError);
-    if (api.events.transactionPayment?.TransactionFeePaid?.is(event)) fee = (event.data[1] as unknown as { toBigInt(): bigint }).toBigInt();
-  }
-  return { error, fee };
-}
-
-/** Finds the extrinsic by hash in blocks `from..to` (inclusive); the caller keeps `to` at or below the finalized head. */
-export async function findInBlocks(
-  api: ApiPromise,
-  hash: string,
-  from: number,
-  to: number,
-): Promise<(Inclusion & { index: number }) | null> {
-  for (let n = from; n <= to; n++) {
-    const blockHash = await api.rpc.chain.getBlockHash(n);
-    const block = await api.rpc.chain.getBlock(blockHash);
-    const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash);
-    if (index < 0) continue;
-    const events = await (await api.at(blockHash)).query.system!.events!();
-    return { blockNumber: n, blockHash: blockHash.toHex(), index, ...outcomeAt(api, events as unknown as EventRecord[], index) };
-  }
-  return null;
-}
-
-/** Why submitAndFollow gave up when the socket closed: the node may still include the transaction. */
-export class NodeLostError extends Error {
-  constructor() {
-    super('lost the connection to the node');
-    this.name = 'NodeLostError';
-  }
-}
-
-/**
- * Submits signed bytes and follows them to finality. Resolves with the finalized block and the outcome;
- * rejects when the node refuses the transaction (invalid, stale nonce, already imported...), and with NodeLostError
- * when the connection drops first. `onSubmitted` runs once the node has accepted it into its pool, `onInBlock` once
- * a block includes it.
- */
-export async function submitAndFollow(
-  api: ApiPromise,
-  hex: string,
-  hooks: { onSubmitted?: () => void; onInBlock?: (blockHash: string) => void } = {},
-): Promise<Inclusion> {
-  const extrinsic = api.createType('Extrinsic', hex);
-  return new Promise<Inclusion>((resolve, reject) => {
-    let unsubscribe: (() => void) | null = null;
-    let submitted = false;
-    // @polkadot/api never ends an established subscription when its socket closes: without this the promise would
-    // stay pending forever and the process would end with an unsettled top-level await.
-    const lost = () => reject(new NodeLostError());
-    api.once('disconnected', lost);
-    const done = () => {
-      api.off('disconnected', lost);
-      unsubscribe?.();
-    };
-    const fail = (error: unknown) => {
-      api.off('disconnected', lost);
-      reject(api.isConnected ? error : new NodeLostError());
-    };
-    api.rpc.author
-      .submitAndWatchExtrinsic(extrinsic, (status) => {
-        if (!submitted) {
-          submitted = true;
-          hooks.onSubmitted?.();
-        }
-        if (status.isInBlock) hooks.onInBlock?.(status.asInBlock.toHex());
-        if (status.isFinalized) {
-          done();
-          const blockHash = status.asFinalized;
-          void (async () => {
-            const [block, apiAt] = await Promise.all([api.rpc.chain.getBlock(blockHash), api.at(blockHash)]);
-            const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === extrinsic.hash.toHex());
-            const events = (await apiAt.query.system!.events!()) as unknown as EventRecord[];
-            resolve({
-              blockNumber: block.block.header.number.toNumber(),
-              blockHash: blockHash.toHex(),
-              ...outcomeAt(api, events, index),
-            });
-          })().catch(fail);
-        } else if (status.isDropped || status.isInvalid || status.isUsurped || status.isFinalityTimeout) {
-          done();
-          reject(new Error(`the node reported the batch as ${status.type}`));
-        }
-      })
-      .then((u) => {
-        unsubscribe = u;
-      })
-      .catch(fail);
-  });
 }
 
 export interface AccountState {

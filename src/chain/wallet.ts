@@ -6,12 +6,9 @@ import { cryptoWaitReady, naclDecrypt } from '@polkadot/util-crypto';
 import { argon2i } from 'hash-wasm';
 import { UserError } from '../util/errors.js';
 import { readSecret } from '../util/secretPrompt.js';
-import { coldkeyFile } from './walletFiles.js';
+import { coldkeyFile, MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
 
-/** Environment variable holding a mnemonic or secret URI (e.g. `//Alice`) for the payout coldkey. */
-export const MNEMONIC_ENV = 'VALTRAC_PAYOUT_MNEMONIC';
-/** Environment variable holding the password of an encrypted wallet coldkey file. */
-export const PASSWORD_ENV = 'VALTRAC_WALLET_PASSWORD';
+export { MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
 
 /**
  * bittensor-wallet's `$NACL` format (btwallet `keyfile.rs`): "$NACL" ‖ 24-byte nonce ‖ secretbox(JSON), the key being

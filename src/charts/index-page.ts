@@ -9,7 +9,6 @@ export function indexPage(charts: readonly RenderedChart[], generatedAt: Date, w
   const sections = charts
     .map(
       (c) => `  <section id="${c.name}">
-    <h2>${escapeHtml(c.title)}</h2>
     <img src="${c.name}.svg" alt="${escapeHtml(c.title)}">
     <p class="files"><a href="${c.name}.svg">SVG</a> · <a href="${c.name}.png">PNG</a></p>
   </section>`,
@@ -24,7 +23,6 @@ export function indexPage(charts: readonly RenderedChart[], generatedAt: Date, w
 <style>
   body { font-family: 'DejaVu Sans', sans-serif; margin: 24px; color: #222; background: #fafafa; }
   section { background: white; border: 1px solid #ddd; padding: 12px 16px; margin-bottom: 20px; }
-  h2 { font-size: 16px; margin: 0 0 8px; }
   img { max-width: 100%; height: auto; }
   .files, .meta { font-size: 12px; color: #666; }
 </style>

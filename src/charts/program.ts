@@ -1,10 +1,14 @@
-import { poolReturns } from '../domain/returns.js';
+import { referralForest } from '../domain/forest.js';
+import { accruedSeries, nextPayout } from '../domain/nextPayout.js';
+import { closedPlans } from '../domain/period.js';
+import { poolReturns, userAprs, type PaidPeriod } from '../domain/returns.js';
 import { evenlySpaced } from '../domain/sample.js';
-import { userStakeSeries, type ColdkeyStakes } from '../domain/stakes.js';
+import { estimateBlockTime } from '../domain/statement.js';
+import { userStakeSeries, type ColdkeyStakes, type UserStakePoint } from '../domain/stakes.js';
 import { currentPeriod, estimatePeriod } from '../domain/stats.js';
-import type { PayoutRow, Referral, Settings, SnapshotSummary, User } from '../domain/types.js';
+import type { PayoutRow, Rao, Referral, Settings, SnapshotSummary, User } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
-import type { ChartData, ShareRow } from './data.js';
+import type { ChartData, PayoutMark, ShareRow } from './data.js';
 
 export interface Program {
   users: User[];
@@ -56,12 +60,59 @@ export function chartData(program: Program, history: readonly ColdkeyStakes[], p
   const payoutBlocks = program.payouts.flatMap((r) => (r.status === 'paid' && r.blockNumber !== null ? [r.blockNumber] : []));
   const { rows, label } = shares(program, periodRecords);
   const snapshots = evenlySpaced([...program.snapshots].sort((a, b) => a.block - b.block), MAX_CHART_SNAPSHOTS);
+  const userStakes = userStakeSeries(program.users, history);
   return {
     snapshots,
-    userStakes: userStakeSeries(program.users, history),
+    userStakes,
     returns: poolReturns(snapshots, payoutBlocks),
     payouts: program.payouts,
     shares: rows,
     sharesPeriod: label,
+    ...programCharts(program, userStakes),
   };
+}
+
+/** The parts of the charts that come from the whole history (payouts, accrual, returns per user, referrals). */
+export function programCharts(
+  program: Pick<Program, 'snapshots' | 'payouts' | 'referrals'>,
+  userStakes: readonly UserStakePoint[],
+): Pick<ChartData, 'payoutMarks' | 'accrued' | 'next' | 'aprs' | 'forest'> {
+  const ordered = [...program.snapshots].sort((a, b) => a.block - b.block);
+  return {
+    payoutMarks: payoutMarks(program.payouts, ordered),
+    accrued: evenlySpaced(accruedSeries(ordered, program.payouts), MAX_CHART_SNAPSHOTS),
+    next: nextPayout(ordered, program.payouts),
+    aprs: userAprs(paidPeriods(program.payouts, ordered), userStakes),
+    forest: referralForest([...program.referrals]),
+  };
+}
+
+/** One mark per paid plan, at its paying block's time (recorded by confirm, else estimated from the snapshots). */
+export function payoutMarks(payouts: readonly PayoutRow[], snapshots: readonly SnapshotSummary[]): PayoutMark[] {
+  const marks: PayoutMark[] = [];
+  for (const plan of closedPlans(payouts)) {
+    const rows = payouts.filter((r) => r.planId === plan.planId && r.status === 'paid');
+    const timed = rows.find((r) => r.paidAt !== undefined);
+    const block = Math.max(...rows.map((r) => r.blockNumber ?? r.toBlock));
+    const time = timed?.paidAt ?? estimateBlockTime(block, snapshots);
+    if (!time) continue;
+    marks.push({ planId: plan.planId, block, time, exact: timed !== undefined, paid: rows.reduce((a, r) => a + r.amount, 0n), pool: rows[0]!.pool });
+  }
+  return marks;
+}
+
+/** Each paid plan's span on the clock (from the previous paid plan's last snapshot) and what it paid each user. */
+export function paidPeriods(payouts: readonly PayoutRow[], snapshots: readonly SnapshotSummary[]): PaidPeriod[] {
+  const timeAt = new Map(snapshots.map((s) => [s.block, s.time]));
+  let start = snapshots[0]?.time ?? null;
+  const periods: PaidPeriod[] = [];
+  for (const plan of closedPlans(payouts)) {
+    const end = timeAt.get(plan.toBlock);
+    if (!end || !start) continue;
+    const paid = new Map<string, Rao>();
+    for (const r of payouts) if (r.planId === plan.planId && r.status === 'paid') paid.set(r.user, (paid.get(r.user) ?? 0n) + r.amount);
+    periods.push({ planId: plan.planId, startTime: start, endTime: end, paid });
+    start = end;
+  }
+  return periods;
 }

@@ -1,6 +1,7 @@
 import { POOL_RETURN_FORMULA } from '../domain/returns.js';
 import type { ChartData, ChartSpec } from './data.js';
-import { chartConfig, emptyChart, SCHEMA, showPoints } from './theme.js';
+import { marksNote, payoutMarkLayers } from './marks.js';
+import { asSpec, chartConfig, emptyChart, SCHEMA, showPoints, TIME_AXIS } from './theme.js';
 
 const TITLE = 'Annualised return of the payout pool';
 
@@ -18,26 +19,31 @@ export function returnsChart(data: ChartData): ChartSpec {
   return {
     name: 'returns',
     title: TITLE,
-    spec: {
+    spec: asSpec({
       $schema: SCHEMA,
       title: {
         text: TITLE,
-        subtitle: [POOL_RETURN_FORMULA, 'per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out'],
+        subtitle: [POOL_RETURN_FORMULA, 'Per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out', marksNote(data.payoutMarks)],
       },
       width: 640,
-      height: 280,
-      data: { values },
-      mark: { type: 'line', point: showPoints(values.length) },
-      encoding: {
-        x: { field: 'time', type: 'temporal', title: 'Snapshot time (UTC)', axis: { format: '%Y-%m-%d %H:%M' } },
-        y: { field: 'percent', type: 'quantitative', title: 'Annualised return (%)' },
-        tooltip: [
-          { field: 'fromBlock', type: 'quantitative', title: 'From block' },
-          { field: 'toBlock', type: 'quantitative', title: 'To block' },
-          { field: 'percent', type: 'quantitative', title: 'APR (%)', format: '.3f' },
-        ],
-      },
-      config: { ...chartConfig, axisX: { labelAngle: -30 } },
-    },
+      height: 260,
+      layer: [
+        {
+          data: { values },
+          mark: { type: 'line', point: showPoints(values.length) },
+          encoding: {
+            x: TIME_AXIS,
+            y: { field: 'percent', type: 'quantitative', title: 'Annualised return (% a year)' },
+            tooltip: [
+              { field: 'fromBlock', type: 'quantitative', title: 'From block' },
+              { field: 'toBlock', type: 'quantitative', title: 'To block' },
+              { field: 'percent', type: 'quantitative', title: 'APR (%)', format: '.3f' },
+            ],
+          },
+        },
+        ...payoutMarkLayers(data.payoutMarks),
+      ],
+      config: chartConfig,
+    }),
   };
 }

@@ -9,7 +9,7 @@ export const chartConfig: Config = {
   padding: 12,
   title: { fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start' },
   axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
 };
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -32,3 +32,10 @@ export function emptyChart(title: string, message: string) {
 export function showPoints(pointsPerSeries: number): boolean {
   return pointsPerSeries <= 100;
 }
+
+/** A spec assembled from layers Vega-Lite's types cannot follow; Vega-Lite itself checks it when it compiles. */
+export function asSpec(spec: object): import('vega-lite').TopLevelSpec {
+  return spec as import('vega-lite').TopLevelSpec;
+}
+
+export const TIME_AXIS = { field: 'time', type: 'temporal', title: 'Time (UTC)', axis: { format: '%Y-%m-%d %H:%M', labelAngle: -30 } } as const;

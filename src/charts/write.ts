@@ -2,7 +2,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChartData, ChartSpec } from './data.js';
 import { indexPage } from './index-page.js';
+import { cumulativePaidChart } from './cumulative-paid.js';
+import { nextPayoutChart } from './next-payout.js';
+import { nominatorsChart } from './nominators.js';
+import { payablePoolChart } from './payable-pool.js';
 import { payoutsChart } from './payouts.js';
+import { referralsChart } from './referrals.js';
+import { userAprChart } from './user-apr.js';
 import { renderChart, type RenderedChart } from './render.js';
 import { returnsChart } from './returns.js';
 import { sharesChart } from './shares.js';
@@ -10,7 +16,19 @@ import { userStakesChart } from './user-stakes.js';
 import { validatorStakeChart } from './validator-stake.js';
 
 export function allCharts(data: ChartData): ChartSpec[] {
-  return [validatorStakeChart(data), returnsChart(data), userStakesChart(data), payoutsChart(data), sharesChart(data)];
+  return [
+    payablePoolChart(data),
+    nextPayoutChart(data),
+    validatorStakeChart(data),
+    nominatorsChart(data),
+    returnsChart(data),
+    payoutsChart(data),
+    cumulativePaidChart(data),
+    userAprChart(data),
+    userStakesChart(data),
+    sharesChart(data),
+    referralsChart(data),
+  ];
 }
 
 /** Write via a temp name and rename, so a browser reloading the page never sees half a file. */

@@ -7,7 +7,7 @@ import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
 import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { readRecent } from '../workbook/recentRead.js';
 import type { WorkbookArgs } from './common.js';
 
 export const command = 'charts';
@@ -35,7 +35,7 @@ export function periodStart(payouts: readonly PayoutRow[]): number {
  * write. Returns the index page's path.
  */
 export async function refreshCharts(workbookPath: string): Promise<string> {
-  const program = await withArchive(workbookPath, await new WorkbookStore(workbookPath).read());
+  const program = await withArchive(workbookPath, await readRecent(workbookPath));
   const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS });
   const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts) });
   const dir = chartsDir(workbookPath);

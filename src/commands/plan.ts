@@ -2,7 +2,8 @@ import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../chain/connect.js';
 import { accountStates } from '../chain/transfer.js';
-import { computePayouts, PeriodShares } from '../domain/payout.js';
+import { computePayouts } from '../domain/payout.js';
+import { PeriodShares } from '../domain/periodShares.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
 import { formatTao, parseTao } from '../domain/tao.js';
 import { describeSetup, estimateValidatorSetup } from '../domain/validatorSetup.js';
@@ -16,6 +17,7 @@ import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
+import { notifyPlanReady } from '../notify/notify.js';
 
 interface PlanArgs extends NetworkArgs {
   workbook: string;
@@ -99,6 +101,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       blockNumber: null,
       blockHash: null,
       note: [r.reason, carryNote(r.carriedIn, history.lastClosedPlan)].filter(Boolean).join('; '),
+      delivered: null,
     }));
     const fingerprint = planFingerprint(draft);
     const planId = planIdFor(period.toBlock, fingerprint);
@@ -120,6 +123,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     console.log(outcome === 'written'
       ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
+    await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
     await api?.disconnect();
   }

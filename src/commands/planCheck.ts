@@ -27,6 +27,7 @@ const LATER: Record<string, readonly string[]> = {
 
 export interface CheckedPlan {
   planId: string;
+  fromBlock: number;
   toBlock: number;
   rows: PayoutRow[];
 }
@@ -93,7 +94,7 @@ export function checkPlanAgainstWorkbook(
       );
     }
   }
-  return { planId: stored.planId, toBlock: stored.rows[0]!.toBlock, rows };
+  return { planId: stored.planId, fromBlock: stored.rows[0]!.fromBlock, toBlock: stored.rows[0]!.toBlock, rows };
 }
 
 /** How the send log's paid batches are looked up: one key per (user, extrinsic hash). */

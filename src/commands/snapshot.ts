@@ -4,6 +4,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
+import { notifyAfterSnapshots, notifySnapshotGap, watchNodeReach } from '../notify/notify.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { settingPlace } from '../domain/settings.js';
@@ -141,10 +142,10 @@ class Snapshotter {
     const parsed = await store.readParsed();
     const followed = followedFrom(args, parsed);
     const dir = recordsDir(args.workbook);
-    const api = await connect(followed.network, {
+    const api = await watchNodeReach(args.workbook, parsed.data.settings, followed.network, connect(followed.network, {
       argument: args.network !== undefined ? '--network' : settingPlace('network', parsed.settingsCells.network),
       giveUpAfterMs: args.connectTimeout * 1000,
-    });
+    }));
     try {
       await checkChain(dir, api.genesisHash.toHex(), followed.network);
     } catch (error) {
@@ -301,6 +302,7 @@ class Snapshotter {
           `gap: ${missed.length} snapshot(s) missing from block ${missed[0]} to ${missed.at(-1)}: the node no longer ` +
             `has their state. Fill them with: valtrac snapshot --backfill --network <archive node URL>`,
         );
+        void notifySnapshotGap(this.store.path, missed, { log });
         this.last = missed.at(-1)!;
         due = due.slice(pruned);
       }
@@ -334,6 +336,7 @@ class Snapshotter {
         for (const [i, block] of chunk.entries()) {
           const snapshot = await this.readBlock(block);
           if (!snapshot) continue;
+          for (const note of snapshot.notes ?? []) log(`block ${block}: ${note}`);
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
           const row = summarize(snapshot, coldkeys);
@@ -350,6 +353,7 @@ class Snapshotter {
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
       if (failure !== null) throw failure;
       if (rows.length) await refreshChartsQuietly(this.store.path, log);
+      if (rows.length) await notifyAfterSnapshots(this.api, this.store.path, { log });
     }
   }
 

@@ -8,7 +8,10 @@ import type { ClosedPlan } from './period.js';
 export interface ArchiveStep {
   /** Closed plans with no archive file yet, each with the snapshots after `afterBlock` (null: from the first). */
   write: Array<ClosedPlan & { afterBlock: number | null }>;
-  /** The newest archived plan, when its rows are missing from Payouts (an older copy was saved over them). */
+  /**
+   * The newest archived plan, when Payouts lacks its rows or shows it unpaid (an older copy was saved over them): the
+   * archive says it was paid, so its rows come back from there.
+   */
   restore: string | null;
   /** Plans whose Payouts rows leave the workbook: every archived plan but the newest. */
   dropPlans: string[];
@@ -22,13 +25,14 @@ export interface ArchiveStep {
  */
 export function archiveStep(sheetPlans: ReadonlySet<string>, closed: readonly ClosedPlan[], archived: readonly ClosedPlan[]): ArchiveStep {
   const archivedIds = new Set(archived.map((a) => a.planId));
+  const closedIds = new Set(closed.map((c) => c.planId));
   const fresh = closed.filter((c) => !archivedIds.has(c.planId));
   const all = [...archived, ...fresh].sort((a, b) => a.toBlock - b.toBlock);
   const before = (toBlock: number) => all.filter((p) => p.toBlock < toBlock).at(-1)?.toBlock ?? null;
   const newest = all.at(-1);
   return {
     write: fresh.map((c) => ({ ...c, afterBlock: before(c.toBlock) })),
-    restore: newest && archivedIds.has(newest.planId) && !sheetPlans.has(newest.planId) ? newest.planId : null,
+    restore: newest && archivedIds.has(newest.planId) && !closedIds.has(newest.planId) ? newest.planId : null,
     dropPlans: all.slice(0, -1).map((p) => p.planId).filter((id) => sheetPlans.has(id)),
     dropSnapshotsThrough: snapshotsDroppedThrough(all),
   };

@@ -57,3 +57,17 @@ export function parseCsv(text: string): { records: CsvRecord[]; error: { line: n
   }
   return { records, error: null };
 }
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one) as a formula, so such a
+ * text cell gets a leading apostrophe, which spreadsheets show as text and tax tools read as part of a description.
+ */
+export function csvCell(value: string): string {
+  const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+}
+
+/** RFC 4180 lines with CRLF; every cell goes through csvCell. Numbers are passed as their exact decimal text. */
+export function formatCsv(rows: readonly (readonly string[])[]): string {
+  return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

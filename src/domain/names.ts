@@ -20,3 +20,8 @@ export function checkName(name: string): { message: string; fix: string } | null
 export function nameKey(name: string): string {
   return name.toLocaleLowerCase('en-US');
 }
+
+/** Code-unit order: the same on every machine and locale (the tie-break of every payout split). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -65,13 +65,24 @@ export function payoutHistory(rows: readonly PayoutRow[]): PayoutHistory {
       if (!last || toBlock > last.toBlock) last = { planId, toBlock };
     }
   }
-  const carriedRows = last ? plans.get(last.planId)!.filter((r) => r.status === 'carried') : [];
+  const lastRows = last ? plans.get(last.planId)! : [];
+  const carriedRows = lastRows.filter((r) => r.status === 'carried');
   return {
     closedThrough: last?.toBlock ?? null,
     lastClosedPlan: last?.planId ?? null,
-    carriedIn: new Map(carriedRows.filter((r) => r.amount > 0n).map((r) => [r.user, r.amount])),
+    carriedIn: new Map(lastRows.flatMap((r) => (owed(r) > 0n ? [[r.user, owed(r)] as const] : []))),
     carriedRows,
   };
+}
+
+/**
+ * What a closed plan still owes a user: a carried row's whole amount, or the part of a paid row the chain did not
+ * deliver (a stake payment the runtime swapped through its pool, say).
+ */
+export function owed(row: PayoutRow): Rao {
+  if (row.status === 'carried') return row.amount;
+  if (row.status === 'paid' && row.delivered !== null && row.delivered < row.amount) return row.amount - row.delivered;
+  return 0n;
 }
 
 /** The fields a plan fixes; anything else in a Payouts row (batch, hashes, notes) is confirm's to write. */

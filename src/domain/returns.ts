@@ -47,3 +47,41 @@ export function poolReturns(snapshots: readonly SnapshotSummary[], payoutBlocks:
   }
   return points;
 }
+
+/** Each user's return from the program over the paid periods: what they were paid against the stake they held. */
+export interface UserApr {
+  user: string;
+  paid: Rao;
+  /** Σ over paid periods of mean stake × period length, in RAO·ms: the stake-time the payments were earned on. */
+  stakeTime: bigint;
+  apr: number | null;
+}
+
+export interface PaidPeriod {
+  planId: string;
+  startTime: Date;
+  endTime: Date;
+  /** Paid amount per user in this period. */
+  paid: ReadonlyMap<string, Rao>;
+}
+
+/**
+ * Effective APR per user: Σ paid / Σ (mean stake in the period × its length), annualised. The mean stake of a period
+ * comes from the stake samples inside it (the charts' history); a period without a sample counts no stake-time.
+ */
+export function userAprs(periods: readonly PaidPeriod[], stakes: readonly { user: string; time: Date; stake: Rao }[]): UserApr[] {
+  const users = [...new Set([...stakes.map((s) => s.user), ...periods.flatMap((p) => [...p.paid.keys()])])];
+  return users.map((user) => {
+    let paid = 0n;
+    let stakeTime = 0n;
+    for (const period of periods) {
+      paid += period.paid.get(user) ?? 0n;
+      const inside = stakes.filter((s) => s.user === user && s.time > period.startTime && s.time <= period.endTime);
+      if (inside.length === 0) continue;
+      const mean = inside.reduce((a, s) => a + s.stake, 0n) / BigInt(inside.length);
+      stakeTime += mean * BigInt(period.endTime.getTime() - period.startTime.getTime());
+    }
+    const apr = stakeTime > 0n ? Number((paid * SCALE * BigInt(YEAR_MS)) / stakeTime) / 1e18 : null;
+    return { user, paid, stakeTime, apr };
+  });
+}

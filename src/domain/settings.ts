@@ -7,6 +7,10 @@ export const DEFAULT_SETTINGS: Settings = {
   snapshotInterval: 300,
   payoutColdkey: null,
   taxMode: 'base',
+  priceUrl: null,
+  pricePath: null,
+  webhookUrl: null,
+  nodeAlertMinutes: 10,
 };
 
 /** The network names btcli uses, so a validator owner can type what they already know. */
@@ -46,13 +50,56 @@ export function networkAdvice(network: string): string {
 
 export const TAX_MODES: readonly TaxMode[] = ['base', 'compound'];
 
+/**
+ * How a setting's cell is read: `text` as typed, `count` as a whole number. Validation of the value itself lives in
+ * validateSettings, keyed by the setting.
+ */
+export type SettingCell = 'text' | 'count';
+
+export interface SettingRow {
+  key: keyof Settings;
+  label: string;
+  note: string;
+  cell: SettingCell;
+  /** A workbook written before this row existed has none: the default applies and nothing is flagged. */
+  optional?: true;
+}
+
 /** The Settings sheet's rows, in order: key, label shown in column A, what goes there. */
-export const SETTING_ROWS: ReadonlyArray<{ key: keyof Settings; label: string; note: string }> = [
-  { key: 'hotkey', label: 'Validator hotkey', note: "The validator's hotkey (SS58, 48 characters). Its delegate stake is the payout pool." },
-  { key: 'network', label: 'Network', note: 'local, finney, test, or a ws:// / wss:// URL of a subtensor node.' },
-  { key: 'snapshotInterval', label: 'Snapshot interval (blocks)', note: 'Record the stake every this many blocks (300 blocks = 1 hour).' },
-  { key: 'payoutColdkey', label: 'Payout coldkey', note: 'The coldkey address that pays (SS58). Only the address: never a seed or password.' },
-  { key: 'taxMode', label: 'Tax mode', note: 'base: the referral tax applies to the referee\'s base share only. compound: to all they receive, referral income included.' },
+export const SETTING_ROWS: readonly SettingRow[] = [
+  { key: 'hotkey', label: 'Validator hotkey', cell: 'text', note: "The validator's hotkey (SS58, 48 characters). Its delegate stake is the payout pool." },
+  { key: 'network', label: 'Network', cell: 'text', note: 'local, finney, test, or a ws:// / wss:// URL of a subtensor node.' },
+  { key: 'snapshotInterval', label: 'Snapshot interval (blocks)', cell: 'count', note: 'Record the stake every this many blocks (300 blocks = 1 hour).' },
+  { key: 'payoutColdkey', label: 'Payout coldkey', cell: 'text', note: 'The coldkey address that pays (SS58). Only the address: never a seed or password.' },
+  { key: 'taxMode', label: 'Tax mode', cell: 'text', note: 'base: the referral tax applies to the referee\'s base share only. compound: to all they receive, referral income included.' },
+  {
+    key: 'priceUrl',
+    label: 'USD price URL',
+    cell: 'text',
+    optional: true,
+    note: 'Optional: an http(s) URL answering JSON with the TAO price in USD, asked once by confirm and kept with the payout. Empty: no USD values.',
+  },
+  {
+    key: 'pricePath',
+    label: 'USD price JSON path',
+    cell: 'text',
+    optional: true,
+    note: 'Where the price is in that JSON, e.g. bittensor.usd or data[0].price. Needed with the USD price URL.',
+  },
+  {
+    key: 'webhookUrl',
+    label: 'Webhook URL',
+    cell: 'text',
+    optional: true,
+    note: 'Optional: a Discord or Slack incoming webhook (http(s) URL) told when a plan is ready or paid, a payout fails, snapshots stop, or problems appear.',
+  },
+  {
+    key: 'nodeAlertMinutes',
+    label: 'Node alert after (minutes)',
+    cell: 'count',
+    optional: true,
+    note: 'The webhook is told once the node has been unreachable this many minutes (default 10).',
+  },
 ];
 
 /** A setting's name on the command line: its key in kebab case (`payoutColdkey` -> `payout-coldkey`). */
@@ -104,4 +151,15 @@ export function missingSettings(
     neededBy,
     command: `valtrac settings set ${settingOption(key)} ${example}`,
   }));
+}
+
+/** An http:// or https:// URL with a host, as the price source and the webhook need; null if the text is not one. */
+export function httpUrl(text: string): URL | null {
+  if (!/^https?:\/\/[^\s/]+/i.test(text.trim())) return null;
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
 }

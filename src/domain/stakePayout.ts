@@ -38,3 +38,25 @@ export function alphaBySubnet(payments: ReadonlyArray<readonly AlphaPart[]>): Ma
   for (const parts of payments) for (const p of parts) sums.set(p.netuid, (sums.get(p.netuid) ?? 0n) + p.alpha);
   return sums;
 }
+
+/**
+ * A stake payment that every `transfer_stake` of it can make: the amount split as splitIntoAlpha does, then every part
+ * worth less than the runtime's minimum stake move (`minimum`, in TAO; null when not known) merged onto the part on
+ * the subnet where the owner holds the most; if even that is below the minimum, the whole amount is paid as TAO.
+ */
+export function stakeParts(
+  amount: Rao,
+  ownerSubnets: readonly SubnetStake[],
+  prices: readonly SubnetPrice[],
+  minimum: Rao | null,
+): { parts: AlphaPart[]; tao: Rao } {
+  const parts = splitIntoAlpha(amount, ownerSubnets, prices);
+  if (minimum === null || parts.every((p) => p.tao >= minimum)) return { parts, tao: 0n };
+  const largest = [...ownerSubnets].sort((a, b) => (b.tao > a.tao ? 1 : b.tao < a.tao ? -1 : a.netuid - b.netuid))[0]!;
+  const kept = parts.filter((p) => p.tao >= minimum && p.netuid !== largest.netuid);
+  const merged = amount - kept.reduce((sum, p) => sum + p.tao, 0n);
+  const price = prices.find((p) => p.netuid === largest.netuid)!;
+  const alpha = (merged * price.den) / price.num;
+  if (merged < minimum || alpha === 0n) return { parts: [], tao: amount };
+  return { parts: [...kept, { netuid: largest.netuid, tao: merged, alpha }].sort((a, b) => a.netuid - b.netuid), tao: 0n };
+}

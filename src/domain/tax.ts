@@ -5,6 +5,8 @@ import { PPM } from './types.js';
  * - a plain number is percent points: 15 means 15 %;
  * - a number in a cell formatted as a percentage is a fraction: 0.15 shown as "15%" means 15 %;
  * - text "15" or "15%" or "15 %" means 15 %.
+ * A plain number strictly between 0 and 1 (no percent sign, no percent format) is refused as ambiguous: 0.15 is 0.15 %
+ * by the rule above, but a person who types it usually means 15 %, and the two differ a hundredfold.
  * At most 4 decimals of a percent (1 ppm) are kept exactly; more precision is refused, not rounded.
  */
 export type TaxInput =
@@ -16,6 +18,20 @@ export type TaxParse = { ok: true; ppm: bigint } | { ok: false; message: string;
 const FIX = 'Type the tax as a percentage between 0 and 100, e.g. 15 or 15%.';
 /** ppm per percent point. */
 const PPM_PER_PERCENT = PPM / 100n;
+
+/** A decimal strictly between 0 and 1, as `plainDecimal` or a person writes it: 0.15, .15, +0.150. */
+const BELOW_ONE = /^\+?0*\.0*[1-9]\d*$/;
+
+/** Both readings of a plain `shown` below 1 that is `points` ppm as percent points, and how to write each. */
+function ambiguous(shown: string, points: bigint): TaxParse {
+  const asPoints = formatTaxPercent(points);
+  const asFraction = formatTaxPercent(points * 100n);
+  return {
+    ok: false,
+    message: `The tax ${shown} could mean ${asFraction}% or ${asPoints}% (a hundred times less), so ValTrac does not guess.`,
+    fix: `For ${asFraction}% type ${asFraction} or ${asFraction}%; for ${asPoints}% type ${asPoints}%.`,
+  };
+}
 
 /** Parses a plain decimal (no exponent) into an integer scaled by 10^scale, or null when more digits are needed. */
 function decimalToScaled(text: string, scale: number): bigint | null {
@@ -47,21 +63,35 @@ export function parseTax(input: TaxInput): TaxParse {
     if (ppm === null) {
       return { ok: false, message: `The tax ${shown} has more than 4 decimals of a percent.`, fix: 'Round the tax to at most 4 decimals, e.g. 12.3456.' };
     }
-    return { ok: true, ppm };
+    return !input.percentFormat && BELOW_ONE.test(text) ? ambiguous(text, ppm) : { ok: true, ppm };
   }
   const text = input.text.trim();
   const match = /^([^%\s]*)\s*(%?)$/.exec(text);
   if (text === '' || !match) {
     return { ok: false, message: text === '' ? 'The tax is empty.' : `The tax "${input.text}" is not a number.`, fix: FIX };
   }
-  ppm = decimalToScaled(match[1]!, 4);
+  // A decimal comma (text typed in a comma locale) is read only to name the mistake, never as a thousands separator.
+  const comma = /^[+-]?\d*,\d+$/.test(match[1]!);
+  const decimal = comma ? match[1]!.replace(',', '.') : match[1]!;
+  ppm = decimalToScaled(decimal, 4);
   if (ppm === null) {
-    const numeric = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(match[1]!);
+    const numeric = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(decimal);
     return numeric
       ? { ok: false, message: `The tax "${input.text}" has more than 4 decimals of a percent.`, fix: 'Round the tax to at most 4 decimals, e.g. 12.3456.' }
       : { ok: false, message: `The tax "${input.text}" is not a number.`, fix: FIX };
   }
+  if (match[2] === '' && BELOW_ONE.test(decimal)) return ambiguous(`"${input.text}"`, ppm);
+  if (comma) return { ok: false, message: `The tax "${input.text}" has a decimal comma.`, fix: `Type it with a decimal point: ${decimal}${match[2]}.` };
   return { ok: true, ppm };
+}
+
+/**
+ * The cell ValTrac writes for a tax, which `parseTax` reads back exactly: percent points as a plain number, except below
+ * 1 % where a plain number would be ambiguous, so the fraction in a percent format (0.0015 shown as "0.15%").
+ */
+export function taxCell(ppm: bigint): { value: number; percentFormat: boolean } {
+  if (ppm > 0n && ppm < PPM_PER_PERCENT) return { value: Number(`0.${ppm.toString().padStart(6, '0')}`), percentFormat: true };
+  return { value: Number(formatTaxPercent(ppm)), percentFormat: false };
 }
 
 /** Whether a tax in ppm lies in [0 %, 100 %]. */

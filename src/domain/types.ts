@@ -46,6 +46,14 @@ export interface Settings {
   snapshotInterval: number;
   payoutColdkey: string | null;
   taxMode: TaxMode;
+  /** Where `confirm` asks the TAO/USD price (http or https); off while null. */
+  priceUrl: string | null;
+  /** The JSON path of the price in that answer, e.g. `bittensor.usd` (checked by parseJsonPath). */
+  pricePath: string | null;
+  /** Discord- or Slack-compatible incoming webhook (http or https); no notifications while null. */
+  webhookUrl: string | null;
+  /** How long the node may stay unreachable before a notification says so. */
+  nodeAlertMinutes: number;
 }
 
 /** One row of the Snapshots sheet. */
@@ -100,6 +108,8 @@ export interface ValidatorSnapshot {
   delegateSubnets?: SubnetStake[];
   /** The price each subnet's alpha was valued at, so the TAO values can be re-derived exactly. */
   prices?: SubnetPrice[];
+  /** What the reader had to work around to reconcile with the runtime's totals (for the log, not recorded). */
+  notes?: string[];
 }
 
 export type PayoutStatus = 'planned' | 'carried' | 'sent' | 'paid' | 'failed';
@@ -122,6 +132,15 @@ export interface PayoutRow {
   blockNumber: number | null;
   blockHash: string | null;
   note: string;
+  /**
+   * What the chain's events show arrived for a paid row, in TAO (null until paid, and for rows paid before ValTrac
+   * recorded it). Less than `amount` means the difference is carried into the next plan.
+   */
+  delivered: Rao | null;
+  /** When the paying block was made (its timestamp); absent in rows paid before ValTrac recorded it. */
+  paidAt?: Date;
+  /** USD per TAO, scaled by 10^9, from the price source when the row was paid; absent without one. */
+  usdPrice?: bigint;
 }
 
 /** A Payouts row as read from the sheet: where it is, so messages can name its cells. */

@@ -2,8 +2,9 @@ import { a1 } from './a1.js';
 import { checkAddress } from './address.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
+import { parseJsonPath } from './jsonPath.js';
+import { httpUrl, networkAdvice, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
 import { closest } from './suggest.js';
-import { networkAdvice, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import type { Problem, Referral, Settings, User } from './types.js';
 
@@ -167,6 +168,37 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
   if (!TAX_MODES.includes(settings.taxMode)) {
     const near = closest(settings.taxMode, TAX_MODES);
     problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${settings.taxMode}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
+  }
+  problems.push(...validateOptionalServices(settings, cell));
+  return problems;
+}
+
+/** The price source and the webhook: off while empty, and when given, something ValTrac can call. */
+function validateOptionalServices(settings: Settings, cell: (key: keyof Settings) => string): Problem[] {
+  const problems: Problem[] = [];
+  const url = (key: 'priceUrl' | 'webhookUrl', what: string, example: string) => {
+    const value = settings[key];
+    if (value !== null && httpUrl(value) === null) {
+      problems.push({ sheet: 'Settings', cell: cell(key), message: `The ${what} "${value}" is not an http:// or https:// URL.`, fix: `Type the full URL, e.g. ${example}, or leave the cell empty.` });
+    }
+  };
+  url('priceUrl', 'USD price URL', 'https://api.coingecko.com/api/v3/simple/price?ids=bittensor&vs_currencies=usd');
+  url('webhookUrl', 'webhook URL', 'https://discord.com/api/webhooks/…');
+  if (settings.pricePath !== null) {
+    const path = parseJsonPath(settings.pricePath);
+    if (!path.ok) problems.push({ sheet: 'Settings', cell: cell('pricePath'), message: `USD price JSON path: ${path.message}.`, fix: 'Type where the price is in the answer, e.g. bittensor.usd or data[0].price.' });
+  }
+  if ((settings.priceUrl === null) !== (settings.pricePath === null)) {
+    const missing = settings.priceUrl === null ? 'priceUrl' : 'pricePath';
+    problems.push({
+      sheet: 'Settings',
+      cell: cell(missing),
+      message: missing === 'priceUrl' ? 'A USD price JSON path is given without the USD price URL.' : 'The USD price URL is given without its JSON path.',
+      fix: 'Fill in both the USD price URL and the USD price JSON path, or neither.',
+    });
+  }
+  if (!Number.isSafeInteger(settings.nodeAlertMinutes) || settings.nodeAlertMinutes < 1) {
+    problems.push({ sheet: 'Settings', cell: cell('nodeAlertMinutes'), message: `Node alert after ${settings.nodeAlertMinutes} minutes: at least 1 minute is needed.`, fix: 'Type a whole number of minutes, e.g. 10.' });
   }
   return problems;
 }

@@ -13,7 +13,7 @@ const CHOICES: [string, (p: Prompter, workbook: string) => Promise<void>][] = [
   ['Edit users (delete a user or an address)', editUsersMenu],
   ['Add referral', addReferralMenu],
   ['Edit referrals (change tax, remove referee)', editReferralsMenu],
-  ['Charts and statistics', statisticsMenu],
+  ['Charts, statistics and statements', statisticsMenu],
 ];
 
 /**

@@ -47,8 +47,8 @@ export async function addReferralMenu(p: Prompter, workbook: string): Promise<vo
     return problem ? { ok: false, message: problem } : { ok: true, value: answer };
   });
   const taxPpm = await p.askValid('Referral tax in percent (e.g. 15): ', taxAnswer(users, referrals, { referrer, referee, row }));
-  const tax = formatTaxPercent(taxPpm);
-  reportOutcome(await addReferral(store, referrer, referee, tax), `${referrer} now refers ${referee} at ${tax}%`, workbook);
+  const tax = `${formatTaxPercent(taxPpm)}%`;
+  reportOutcome(await addReferral(store, referrer, referee, tax), `${referrer} now refers ${referee} at ${tax}`, workbook);
 }
 
 /** 6: change a referral's tax, or remove the referee. */
@@ -65,8 +65,8 @@ export async function editReferralsMenu(p: Prompter, workbook: string): Promise<
   const action = await p.choose(`${edge.referrer} → ${edge.referee}`, ['Change the tax', `Remove ${edge.referee} as ${edge.referrer}'s referee`, 'Back']);
   if (action === 0) {
     const taxPpm = await p.askValid(`New tax in percent (now ${formatTaxPercent(edge.taxPpm)}): `, taxAnswer(users, referrals, edge));
-    const tax = formatTaxPercent(taxPpm);
-    reportOutcome(await setReferralTax(store, edge.referrer, edge.referee, tax), `Set the tax of ${edge.referrer} → ${edge.referee} to ${tax}%`, workbook);
+    const tax = `${formatTaxPercent(taxPpm)}%`;
+    reportOutcome(await setReferralTax(store, edge.referrer, edge.referee, tax), `Set the tax of ${edge.referrer} → ${edge.referee} to ${tax}`, workbook);
   }
   if (action === 1 && (await p.confirm(`Remove the referral ${edge.referrer} → ${edge.referee}?`))) {
     reportOutcome(await removeReferral(store, edge.referrer, edge.referee), `Removed ${edge.referrer} → ${edge.referee}`, workbook);

@@ -1,13 +1,22 @@
 import type ExcelJS from 'exceljs';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
-import { formatTaxPercent } from '../domain/tax.js';
+import { taxCell } from '../domain/tax.js';
 import type { UserEntry } from '../domain/users-csv.js';
 import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
 import { sheet } from './read.js';
-import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, TAX_FORMAT, TIME_FORMAT } from './schema.js';
+import {
+  FIRST_DATA_ROW,
+  PAYOUT_DELIVERED_COLUMN,
+  PAYOUT_PAID_AT_COLUMN,
+  PAYOUT_USD_COLUMN,
+  REFERRALS_PEOPLE_COLUMNS,
+  TAX_FORMAT,
+  TAX_PERCENT_FORMAT,
+  TIME_FORMAT,
+} from './schema.js';
 
 export type { UserEntry };
 
@@ -19,6 +28,8 @@ export interface PayoutUpdate {
   blockNumber?: number | null;
   blockHash?: string | null;
   note?: string;
+  /** RAO as a decimal string (changes stay plain JSON), or null to clear. */
+  delivered?: string | null;
 }
 
 /**
@@ -29,6 +40,8 @@ export type Change =
   | { kind: 'appendSnapshots'; rows: SnapshotSummary[] }
   | { kind: 'replacePlan'; rows: PayoutRow[] }
   | { kind: 'updatePayouts'; planId: string; updates: PayoutUpdate[] }
+  /** The paying block's time and the USD price on paid rows; a row that already has them keeps them. */
+  | { kind: 'recordPayments'; planId: string; rows: Array<{ user: string } & Pick<PayoutRow, 'paidAt' | 'usdPrice'>> }
   /** Each value goes into the setting's Value cell as it is (reading parses it, as it parses what a person typed). */
   | { kind: 'setSettings'; settings: Partial<Record<keyof Settings, string | number | null>> }
   /** Refreshes the feedback; every write recomputes it from the people's sheets, these problems are added to it. */
@@ -98,8 +111,9 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         referrals.getCell(row, 2).value = change.referee;
       }
       const tax = referrals.getCell(row, 3);
-      tax.value = Number(formatTaxPercent(BigInt(change.taxPpm)));
-      setCellStyle(tax, { numFmt: TAX_FORMAT });
+      const { value, percentFormat } = taxCell(BigInt(change.taxPpm));
+      tax.value = value;
+      setCellStyle(tax, { numFmt: percentFormat ? TAX_PERCENT_FORMAT : TAX_FORMAT });
       return;
     }
     case 'removeReferral': {
@@ -163,6 +177,21 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         if (update.blockNumber !== undefined) cells.getCell(14).value = update.blockNumber;
         if (update.blockHash !== undefined) cells.getCell(15).value = update.blockHash;
         if (update.note !== undefined) cells.getCell(16).value = update.note;
+        if (update.delivered === null) cells.getCell(PAYOUT_DELIVERED_COLUMN).value = null;
+        else if (update.delivered !== undefined) writeScaled9(cells.getCell(PAYOUT_DELIVERED_COLUMN), BigInt(update.delivered));
+      }
+      return;
+    }
+    case 'recordPayments': {
+      const payouts = sheet(workbook, 'Payouts');
+      for (const payment of change.rows) {
+        const row = findRow(payouts, 1, (plan, r) => plan === change.planId && cellText(payouts.getCell(r, 6)) === payment.user);
+        if (row === null || cellText(payouts.getCell(row, 2)).trim() !== 'paid') continue;
+        const cells = payouts.getRow(row);
+        writePayment(cells, {
+          ...(cellText(cells.getCell(PAYOUT_PAID_AT_COLUMN)) === '' && payment.paidAt ? { paidAt: payment.paidAt } : {}),
+          ...(cellText(cells.getCell(PAYOUT_USD_COLUMN)) === '' && payment.usdPrice !== undefined ? { usdPrice: payment.usdPrice } : {}),
+        });
       }
       return;
     }
@@ -178,10 +207,16 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
           return block !== null && block <= through;
         });
       }
-      const present = new Set<string>();
-      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) present.add(cellText(payouts.getCell(r, 1)));
+      // The archive's rows replace whatever an older copy shows for that plan (unpaid rows, or none).
+      const restored = new Set(change.restore.map((p) => p.planId));
+      const paidInSheet = new Set<string>();
+      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) {
+        if (restored.has(cellText(payouts.getCell(r, 1))) && cellText(payouts.getCell(r, 2)) === 'paid') paidInSheet.add(cellText(payouts.getCell(r, 1)));
+      }
+      const replace = new Set([...restored].filter((id) => !paidInSheet.has(id)));
+      removeRows(payouts, (r) => replace.has(cellText(payouts.getCell(r, 1))));
       let row = lastDataRow(payouts, 16);
-      for (const payout of change.restore) if (!present.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
+      for (const payout of change.restore) if (replace.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
       return;
     }
     case 'feedback':
@@ -284,4 +319,16 @@ export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
   row.getCell(14).value = p.blockNumber;
   row.getCell(15).value = p.blockHash;
   row.getCell(16).value = p.note;
+  if (p.delivered === null) row.getCell(PAYOUT_DELIVERED_COLUMN).value = null;
+  else writeScaled9(row.getCell(PAYOUT_DELIVERED_COLUMN), p.delivered);
+  writePayment(row, p);
+}
+
+/** The paying block's time and the USD price, on a row that carries them. */
+export function writePayment(row: ExcelJS.Row, p: Pick<PayoutRow, 'paidAt' | 'usdPrice'>): void {
+  if (p.paidAt !== undefined) {
+    row.getCell(PAYOUT_PAID_AT_COLUMN).value = p.paidAt;
+    setCellStyle(row.getCell(PAYOUT_PAID_AT_COLUMN), { numFmt: TIME_FORMAT });
+  }
+  if (p.usdPrice !== undefined) writeScaled9(row.getCell(PAYOUT_USD_COLUMN), p.usdPrice);
 }

@@ -116,13 +116,13 @@ function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName): void {
     });
   }
   if (name === 'Settings') {
-    SETTING_ROWS.forEach(({ key }, i) => {
+    SETTING_ROWS.forEach(({ key, cell: kind }, i) => {
       const cell = `B${FIRST_DATA_ROW + i}`;
       if (key === 'taxMode') {
         add(cell, { type: 'list', allowBlank: true, formulae: [`"${TAX_MODES.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', error: 'Choose base or compound.' });
       }
-      if (key === 'snapshotInterval') {
-        add(cell, { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [1], showErrorMessage: true, errorStyle: 'stop', error: 'A whole number of blocks, at least 1.' });
+      if (kind === 'count') {
+        add(cell, { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [1], showErrorMessage: true, errorStyle: 'stop', error: key === 'snapshotInterval' ? 'A whole number of blocks, at least 1.' : 'A whole number, at least 1.' });
       }
     });
   }

@@ -16,7 +16,7 @@ import type {
 } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
 import { cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
-import { FIRST_DATA_ROW, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER } from './schema.js';
+import { FIRST_DATA_ROW, PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER } from './schema.js';
 
 export interface WorkbookData {
   users: User[];
@@ -101,9 +101,10 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
   }
   const settings: Settings = { ...DEFAULT_SETTINGS };
   const cells: SettingsCells = {};
-  for (const { key, label } of SETTING_ROWS) {
+  for (const { key, label, cell: kind, optional } of SETTING_ROWS) {
     const r = byLabel.get(label.toLowerCase());
     if (r === undefined) {
+      if (optional) continue;
       problems.push({
         sheet: 'Settings',
         cell: a1(1, worksheet.rowCount + 1),
@@ -116,31 +117,30 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
     const cell = worksheet.getCell(r, 2);
     const text = cellText(cell).trim();
     if (text === '') continue;
+    if (kind === 'count') {
+      const count = readInteger(cell);
+      if (count === null) {
+        problems.push({
+          sheet: 'Settings',
+          cell: a1(2, r),
+          message: `${label}: "${text}" is not a whole number.`,
+          fix: key === 'snapshotInterval' ? 'Type a whole number of blocks, e.g. 300 (one hour).' : 'Type a whole number, e.g. 10.',
+        });
+      } else {
+        (settings as unknown as Record<string, number>)[key] = count;
+      }
+      continue;
+    }
     switch (key) {
       case 'hotkey':
       case 'payoutColdkey':
         settings[key] = cellText(cell);
         break;
-      case 'network':
-        settings.network = text;
-        break;
       case 'taxMode':
         settings.taxMode = text.toLowerCase() as TaxMode;
         break;
-      case 'snapshotInterval': {
-        const interval = readInteger(cell);
-        if (interval === null) {
-          problems.push({
-            sheet: 'Settings',
-            cell: a1(2, r),
-            message: `The snapshot interval "${text}" is not a whole number of blocks.`,
-            fix: 'Type a whole number of blocks, e.g. 300 (one hour).',
-          });
-        } else {
-          settings.snapshotInterval = interval;
-        }
-        break;
-      }
+      default:
+        (settings as unknown as Record<string, string>)[key] = text;
     }
   }
   return { settings, cells };
@@ -209,6 +209,16 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
     const optionalInt = (c: number, what: string) => (cellText(row.getCell(c)) === '' ? null : required(readInteger(row.getCell(c)), 'Payouts', at(c), what, problems));
     const batch = optionalInt(12, 'The batch');
     const blockNumber = optionalInt(14, 'The block');
+    const delivered = cellText(row.getCell(PAYOUT_DELIVERED_COLUMN)) === '' ? null : required(readScaled9(row.getCell(PAYOUT_DELIVERED_COLUMN)), 'Payouts', at(PAYOUT_DELIVERED_COLUMN), 'The delivered amount', problems);
+    const paidAtValue = row.getCell(PAYOUT_PAID_AT_COLUMN).value;
+    const paidAt =
+      cellText(row.getCell(PAYOUT_PAID_AT_COLUMN)) === ''
+        ? undefined
+        : required(paidAtValue instanceof Date ? new Date(Math.round(paidAtValue.getTime())) : null, 'Payouts', at(PAYOUT_PAID_AT_COLUMN), 'The paid time', problems);
+    const usdPrice =
+      cellText(row.getCell(PAYOUT_USD_COLUMN)) === ''
+        ? undefined
+        : required(readScaled9(row.getCell(PAYOUT_USD_COLUMN)), 'Payouts', at(PAYOUT_USD_COLUMN), 'The TAO price', problems);
     if (problems.length > before) continue;
     rows.push({
       planId: cellText(row.getCell(1)),
@@ -227,6 +237,9 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
       blockNumber,
       blockHash: optionalText(row.getCell(15)),
       note: cellText(row.getCell(16)),
+      delivered,
+      ...(paidAt ? { paidAt } : {}),
+      ...(usdPrice !== undefined && usdPrice !== null ? { usdPrice } : {}),
       row: r,
     });
   }

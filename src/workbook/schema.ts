@@ -27,7 +27,13 @@ export const FEEDBACK_NOTE_PREFIX = 'ValTrac: ';
 
 export const TAO_FORMAT = '0.000000000';
 export const PERCENT_FORMAT = '0.0000000%';
-export const TAX_FORMAT = '0.####';
+/**
+ * A tax in percent points is General: an editor applies its percent format to a General cell when someone types 15%,
+ * but keeps any other number format and stores a plain 0.15 (LibreOffice does), which would read as 0.15 %.
+ */
+export const TAX_FORMAT = 'General';
+/** A tax below 1 % is written as its fraction in this format (0.0015 shown as 0.15%): a plain 0.15 would be ambiguous. */
+export const TAX_PERCENT_FORMAT = '0.####%';
 export const TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 
 export interface Column {
@@ -56,7 +62,7 @@ export const REFERRALS_COLUMNS: Column[] = [
   { header: 'Referee', note: 'The user they referred. A user has at most one referrer; no cycles.', width: 24 },
   {
     header: 'Tax (%)',
-    note: 'The share of the referee\'s base reward that goes to the referrer, 0 to 100. Type 15 or 15% for 15 %.',
+    note: 'The share of the referee\'s base reward that goes to the referrer, 0 to 100. Type 15 or 15% for 15 %, 0.15% for 0.15 % (a plain 0.15 could be either and is flagged).',
     width: 10,
     numFmt: TAX_FORMAT,
   },
@@ -104,7 +110,29 @@ export const PAYOUTS_COLUMNS: Column[] = [
   { header: 'Block', note: 'The block the batch was included in.', width: 12 },
   { header: 'Block hash', note: 'The hash of that block.', width: 68 },
   { header: 'Note', note: 'Why a payment was carried or failed.', width: 40 },
+  {
+    header: 'Delivered (TAO)',
+    note: "What the chain's events show arrived (a stake payment's alpha valued at its price). Less than the amount: the difference is carried into the next plan.",
+    width: 20,
+    numFmt: TAO_FORMAT,
+  },
+  { header: 'Paid at (UTC)', note: "The timestamp of the block that paid the row, written by confirm.", width: 20, numFmt: TIME_FORMAT },
+  {
+    header: 'TAO price (USD)',
+    note: 'USD per TAO from the Settings price source when confirm paid the row (empty: no price source, or it did not answer).',
+    width: 16,
+  },
 ];
+
+/** A Payouts column's 1-based number by its header, so code that reads one column does not hard-code its place. */
+export function payoutColumn(header: string): number {
+  const index = PAYOUTS_COLUMNS.findIndex((c) => c.header === header);
+  if (index < 0) throw new Error(`Payouts has no column "${header}"`);
+  return index + 1;
+}
+export const PAYOUT_DELIVERED_COLUMN = payoutColumn('Delivered (TAO)');
+export const PAYOUT_PAID_AT_COLUMN = payoutColumn('Paid at (UTC)');
+export const PAYOUT_USD_COLUMN = payoutColumn('TAO price (USD)');
 
 export const PROBLEMS_COLUMNS: Column[] = [
   { header: 'Sheet', note: 'The sheet with the problem.', width: 12 },

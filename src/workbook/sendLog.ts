@@ -16,9 +16,41 @@ export interface SendingEntry {
   extrinsicHash: string;
   /** The signed extrinsic: public once submitted, and resubmitting the same bytes can never pay twice. */
   hex: string;
+  /** The payout coldkey that signed it (older logs: read it from `hex`). */
+  signer?: string;
   nonce: number;
   eraBirth: number;
   eraPeriod: number;
+  /** The remark that marks the plan on chain, `valtrac:<plan>:<batch>` (older logs: none). */
+  remark?: string | null;
+  /** What each payment must deliver, checked against the block's events (older logs: none, paid as recorded). */
+  payments?: LoggedPayment[];
+  /** The validator hotkey a stake payment moves alpha on. */
+  hotkey?: string | null;
+  at: string;
+}
+
+/** A payment as the log keeps it: amounts as decimal RAO strings, so the line stays plain JSON. */
+export interface LoggedPayment {
+  user: string;
+  address: string;
+  amount: string;
+  tao: string;
+  parts: Array<{ netuid: number; tao: string; alpha: string }>;
+}
+
+/**
+ * Transactions of the payout coldkey that are not ValTrac's payments, found on chain by `valtrac reconcile`, or a
+ * nonce the owner declared known (`--acknowledge`): so that confirm's check of the key's nonce agrees again.
+ */
+export interface ForeignEntry {
+  type: 'foreign';
+  signer: string;
+  /** The key's on-chain nonce once this transaction (or everything acknowledged) is counted. */
+  nextNonce: number;
+  extrinsicHash: string | null;
+  blockNumber: number | null;
+  why: string;
   at: string;
 }
 
@@ -34,7 +66,7 @@ export interface SettledEntry {
   at: string;
 }
 
-export type SendLogEntry = SendingEntry | SettledEntry;
+export type SendLogEntry = SendingEntry | SettledEntry | ForeignEntry;
 
 export interface PaidBatch extends SendingEntry {
   blockNumber: number | null;

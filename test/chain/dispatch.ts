@@ -1,4 +1,5 @@
 import type { Call } from '@polkadot/types/interfaces';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Accounts, Emit } from './accounts.js';
 import { DispatchFailure } from './events.js';
 import type { EventCodec } from './events.js';
@@ -20,7 +21,14 @@ export class Dispatcher {
   supports(call: Call): boolean {
     const name = `${call.section}.${call.method}`;
     if (['utility.batch', 'utility.batchAll', 'utility.forceBatch'].includes(name)) return innerCalls(call).every((c) => this.supports(c));
-    return ['balances.transferKeepAlive', 'balances.transferAllowDeath', 'balances.transferAll', 'system.remark', 'subtensorModule.transferStake'].includes(name);
+    return [
+      'balances.transferKeepAlive',
+      'balances.transferAllowDeath',
+      'balances.transferAll',
+      'system.remark',
+      'system.remarkWithEvent',
+      'subtensorModule.transferStake',
+    ].includes(name);
   }
 
   /** Applies `call` for `origin`; a failure throws DispatchFailure and the caller drops the overlay. */
@@ -39,6 +47,9 @@ export class Dispatcher {
         return this.accounts.transfer(state, origin, dest(a[0]), amount, keepAlive, emit);
       }
       case 'system.remark':
+        return;
+      case 'system.remarkWithEvent':
+        emit('System', 'Remarked', [origin, blake2AsHex((call.args[0] as unknown as { toU8a(bare: boolean): Uint8Array }).toU8a(true))]);
         return;
       case 'utility.batch':
         return this.batch(state, origin, call, emit, 'interrupt');
@@ -92,6 +103,12 @@ export class Dispatcher {
       throw new DispatchFailure({ Module: ['SubtensorModule', 'NotEnoughStakeToWithdraw'] });
     }
     const tao = netuid === 0 ? alpha : this.valueInTao(state, netuid, alpha);
+    // As the runtime reports it: the alpha leaving the origin, the alpha arriving (no swap here), then the transfer.
+    const fee = this.events.fields('SubtensorModule', 'StakeAdded') === 6 ? [0n] : [];
+    if (this.events.fields('SubtensorModule', 'StakeAdded') >= 5) {
+      emit('SubtensorModule', 'StakeRemoved', [origin, hotkey, tao, alpha, netuid, ...fee]);
+      emit('SubtensorModule', 'StakeAdded', [destColdkey, hotkey, tao, alpha, netuid, ...fee]);
+    }
     emit('SubtensorModule', 'StakeTransferred', [origin, destColdkey, hotkey, netuid, netuid, tao]);
   }
 

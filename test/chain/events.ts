@@ -47,6 +47,13 @@ export class EventCodec {
     return u8aConcat(new Uint8Array([pallet.index.toNumber(), variant.index.toNumber()]), ...fields);
   }
 
+  /** How many fields an event has in this runtime (0 when it has no such event). */
+  fields(palletName: string, name: string): number {
+    const pallet = this.pallet(palletName);
+    const variant = this.rt.registry.lookup.getSiType(pallet.events.unwrap().type.toNumber()).def.asVariant.variants.find((v) => v.name.toString() === name);
+    return variant?.fields.length ?? 0;
+  }
+
   record(phase: Phase, event: Uint8Array): Uint8Array {
     const phaseU8a = this.rt.registry.createTypeUnsafe('FrameSystemPhase', [phase]).toU8a();
     return u8aConcat(phaseU8a, event, compactToU8a(0));

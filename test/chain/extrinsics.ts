@@ -22,6 +22,17 @@ export const INVALID = {
 } as const;
 export type InvalidKind = keyof typeof INVALID;
 
+/** Each variant's index in sp_runtime's `InvalidTransaction` enum, for encoding a `TransactionValidityError`. */
+export const INVALID_INDEX: Record<InvalidKind, number> = {
+  Call: 0,
+  Payment: 1,
+  Future: 2,
+  Stale: 3,
+  BadProof: 4,
+  AncientBirthBlock: 5,
+  ExhaustsResources: 6,
+};
+
 /** Error 1010 as the author RPC answers a transaction the runtime rejected. */
 export class InvalidTransaction extends RpcError {
   constructor(readonly kind: InvalidKind) {

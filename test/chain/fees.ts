@@ -16,6 +16,7 @@ const CALL_WEIGHTS: Record<string, Weight> = {
   'balances.transferAll': { refTime: 250_000_000n, proofSize: 3_593n },
   'subtensorModule.transferStake': { refTime: 400_000_000n, proofSize: 12_000n },
   'system.remark': { refTime: 10_000_000n, proofSize: 0n },
+  'system.remarkWithEvent': { refTime: 12_000_000n, proofSize: 0n },
 };
 const BATCH_BASE: Weight = { refTime: 10_000_000n, proofSize: 0n };
 const BATCH_PER_ITEM: Weight = { refTime: 5_000_000n, proofSize: 0n };

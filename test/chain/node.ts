@@ -4,8 +4,8 @@ import { stringToU8a, u8aConcat, hexToU8a, u8aToHex } from '@polkadot/util';
 import { Accounts, type Emit } from './accounts.js';
 import { BLOCK_TIME_MS, BlockStore, GENESIS_TIME_MS, buildHeader, type BlockRecord } from './blocks.js';
 import { Dispatcher } from './dispatch.js';
-import { DispatchFailure, EventCodec, type Phase } from './events.js';
-import { InvalidTransaction, checkExtrinsic, type CheckedExtrinsic, type ValidationContext } from './extrinsics.js';
+import { DispatchFailure, EventCodec, type DispatchErr, type Phase } from './events.js';
+import { INVALID_INDEX, InvalidTransaction, checkExtrinsic, type CheckedExtrinsic, type ValidationContext } from './extrinsics.js';
 import type { LoadedRuntime } from './metadataFiles.js';
 import { TxPool, type PoolEntry } from './pool.js';
 import { RpcError, type Subscription } from './rpcServer.js';
@@ -60,6 +60,7 @@ export class SimNode {
     this.era = this.codec.has('SubtensorModule', 'Alpha') ? 'dynamic' : 'legacy';
     this.dispatcher = new Dispatcher(this.accounts, this.ledger, this.codec, this.events);
     this.runtimeApis = new RuntimeApis(rt, this.codec, this.accounts, this.ledger, this.era);
+    this.runtimeApis.applyExtrinsic = (hex, view) => this.dryRun(hex, view);
     this.blockHashCount = Number(rt.decorated.consts.system.blockHashCount.toString());
     this.pending = new Overlay(this.storage.view(0));
     this.genesis();
@@ -200,7 +201,7 @@ export class SimNode {
     return block;
   }
 
-  private apply(state: Overlay, tx: CheckedExtrinsic, emit: Emit): void {
+  private apply(state: Overlay, tx: CheckedExtrinsic, emit: Emit, onFailure?: (error: DispatchErr) => void): void {
     this.accounts.chargeFee(state, tx.signer, tx.fee, emit);
     this.accounts.bumpNonce(state, tx.signer);
     const layer = state.child();
@@ -213,11 +214,32 @@ export class SimNode {
     } catch (e) {
       if (!(e instanceof DispatchFailure)) throw e;
       failure = e;
+      onFailure?.(e.error);
     }
     emit('TransactionPayment', 'TransactionFeePaid', [tx.signer, tx.fee, tx.tip]);
     const info = this.dispatchInfo(tx.weight, 'Normal');
     if (failure) emit('System', 'ExtrinsicFailed', [this.events.dispatchError(failure.error), info]);
     else emit('System', 'ExtrinsicSuccess', [info]);
+  }
+
+  /**
+   * `BlockBuilder_apply_extrinsic` as a node answers it through `state_call`: the extrinsic checked and applied to a
+   * throwaway copy of `view`, the SCALE of `Result<Result<(), DispatchError>, TransactionValidityError>` returned.
+   */
+  dryRun(hex: Hex, view: StateView): Hex {
+    let tx: CheckedExtrinsic;
+    try {
+      tx = checkExtrinsic(this.validationContext(), view, this.best.number + 1, hex);
+      if (tx.nonce > this.accounts.read(view, tx.signer).nonce) throw new InvalidTransaction('Future');
+    } catch (e) {
+      if (e instanceof InvalidTransaction) return u8aToHex(new Uint8Array([1, 0, INVALID_INDEX[e.kind]]));
+      if (e instanceof RpcError) return '0x010102';
+      throw e;
+    }
+    let failure: DispatchErr | null = null;
+    this.apply(new Overlay(view), tx, () => undefined, (error) => (failure = error));
+    if (failure === null) return '0x0000';
+    return u8aToHex(u8aConcat(new Uint8Array([0, 1]), this.events.dispatchError(failure).toU8a()));
   }
 
   private dispatchInfo(weight: { refTime: bigint; proofSize: bigint }, cls: 'Normal' | 'Mandatory') {

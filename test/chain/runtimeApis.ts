@@ -18,6 +18,9 @@ const u64 = (n: bigint) => bnToU8a(n, { bitLength: 64, isLe: true });
 
 /** Answers `state_call` the way the runtime's exported API functions do, with the metadata's types. */
 export class RuntimeApis {
+  /** BlockBuilder_apply_extrinsic needs the node's own checks and dispatch: the node sets it. */
+  applyExtrinsic: ((data: Hex, view: StateView) => Hex) | null = null;
+
   constructor(
     private readonly rt: LoadedRuntime,
     private readonly codec: StorageCodec,
@@ -74,6 +77,9 @@ export class RuntimeApis {
       case 'DelegateInfoRuntimeApi_get_delegate':
         if (this.outputType('DelegateInfoRuntimeApi', 'get_delegate')) return this.getDelegate(encodeAddress(input.subarray(0, 32), 42), view);
         if (this.era === 'legacy' && this.declaresApi('DelegateInfoRuntimeApi')) return this.getDelegateBytes(input, view);
+        break;
+      case 'BlockBuilder_apply_extrinsic':
+        if (this.applyExtrinsic) return this.applyExtrinsic(data, view);
         break;
       case 'SwapRuntimeApi_current_alpha_price':
         if (this.outputType('SwapRuntimeApi', 'current_alpha_price')) {

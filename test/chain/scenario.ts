@@ -41,6 +41,8 @@ export function seedValidator(state: Overlay, codec: StorageCodec, ledger: Stake
     codec.write(state, 'SubtensorModule', 'SubnetTAO', [sn.netuid], sn.subnetTao);
     codec.write(state, 'SubtensorModule', 'SubnetAlphaIn', [sn.netuid], sn.subnetAlphaIn);
     if (has('NetworksAdded')) codec.write(state, 'SubtensorModule', 'NetworksAdded', [sn.netuid], true);
+    // A subnet whose token started, as every live subnet's has: transfer_stake is refused where it has not.
+    if (has('SubtokenEnabled')) codec.write(state, 'SubtensorModule', 'SubtokenEnabled', [sn.netuid], true);
     if (has('IsNetworkMember')) codec.write(state, 'SubtensorModule', 'IsNetworkMember', [s.hotkey, sn.netuid], true);
   }
   for (const st of s.stakes) ledger.addAlpha(state, s.hotkey, st.coldkey, st.netuid, st.alpha);

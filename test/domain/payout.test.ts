@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apportion } from '../../src/domain/apportion.js';
-import { computePayouts, type PayoutInput, type PeriodSnapshot } from '../../src/domain/payout.js';
+import { computePayouts, type PayoutInput } from '../../src/domain/payout.js';
+import type { PeriodSnapshot } from '../../src/domain/periodShares.js';
 import { formatTao, parseTao } from '../../src/domain/tao.js';
 import type { Referral, User } from '../../src/domain/types.js';
 
@@ -101,8 +102,78 @@ describe('computePayouts: hand-computed tables', () => {
       }),
     );
     expect(plan.allocated).toBe(10n);
-    // the extra unit of 1/3 + 1/3 + 1/3 went to alice at the snapshot, so alice also has the largest remainder
-    expect(byUser(plan.rows).alice!.amount).toBe(4n);
+    // 10/3 each: floors 3 + 3 + 3, the three remainders tie at 1/3 and the one RAO left goes to the first name
+    expect(plan.rows.map((r) => [r.user, r.amount])).toEqual([
+      ['alice', 4n],
+      ['bob', 3n],
+      ['carol', 3n],
+    ]);
+  });
+
+  it('an exact whole amount is paid whole: 1 RAO of 3 with pool 3 is exactly 1', () => {
+    // a holds 1, a nominator who is not a user holds 2: a's share is exactly 1/3, and 3 × 1/3 = 1
+    const plan = computePayouts(input({ users: [user('a', 'A')], referrals: [], snapshots: [snap(1, 3n, { A: 1n, X: 2n })], pool: 3n }));
+    expect(plan.rows.map((r) => [r.user, r.earned, r.basePpb])).toEqual([['a', 1n, 333_333_333n]]);
+    expect(plan.allocated).toBe(1n);
+  });
+
+  it('equal remainders are broken by name, not by rounding: a 2.5 and b 0.5 of pool 3 give a 3, b 0', () => {
+    const plan = computePayouts(
+      input({ users: [user('b', 'B'), user('a', 'A')], referrals: [], snapshots: [snap(1, 6n, { A: 5n, B: 1n })], pool: 3n }),
+    );
+    expect(plan.rows.map((r) => [r.user, r.earned])).toEqual([
+      ['a', 3n],
+      ['b', 0n],
+    ]);
+    expect(plan.allocated).toBe(3n);
+  });
+
+  it('shares of different snapshots add up exactly: 1/3 then 2/3 is a mean of exactly 1/2', () => {
+    // block 1: a 1 of 3, block 2: a 4 of 6 (x holds the rest); base 1/2, pool 2 -> exactly 1
+    const plan = computePayouts(
+      input({
+        users: [user('a', 'A')],
+        referrals: [],
+        snapshots: [snap(1, 3n, { A: 1n, X: 2n }), snap(2, 6n, { A: 4n, X: 2n })],
+        pool: 2n,
+      }),
+    );
+    expect(plan.rows.map((r) => [r.user, r.earned, r.basePpb])).toEqual([['a', 1n, 500_000_000n]]);
+  });
+
+  it('referral tax on a third is exact: half of 1/3 moves, pool 6 pays 1 and 1, tax shown as 1', () => {
+    // b (referred by a at 50 %) holds 1 of 3: base(b) = 1/3, b pays 1/6 to a; 6 × 1/6 = 1 each
+    for (const taxMode of ['base', 'compound'] as const) {
+      const plan = computePayouts(
+        input({
+          users: [user('a', 'A'), user('b', 'B')],
+          referrals: [edge('a', 'b', 50n)],
+          taxMode,
+          snapshots: [snap(1, 3n, { B: 1n, X: 2n })],
+          pool: 6n,
+        }),
+      );
+      const rows = byUser(plan.rows);
+      expect([rows.a!.earned, rows.b!.earned, rows.b!.taxPaid, rows.a!.taxReceived]).toEqual([1n, 1n, 1n, 1n]);
+      expect(plan.allocated).toBe(2n);
+    }
+  });
+
+  it('compound tax through two layers of thirds is exact', () => {
+    // c holds 1 of 3 (base 1/3); c -> b at 50 %, b -> a at 50 %: c keeps 1/6, b keeps 1/12, a gets 1/12.
+    // pool 12: c 2, b 1, a 1 exactly (total 4 = 12 × 1/3); b's tax shown is 12 × 1/12 = 1
+    const plan = computePayouts(
+      input({
+        users: [user('a', 'A'), user('b', 'B'), user('c', 'C')],
+        referrals: [edge('a', 'b', 50n), edge('b', 'c', 50n)],
+        taxMode: 'compound',
+        snapshots: [snap(1, 3n, { C: 1n, X: 2n })],
+        pool: 12n,
+      }),
+    );
+    const rows = byUser(plan.rows);
+    expect([rows.a!.earned, rows.b!.earned, rows.c!.earned]).toEqual([1n, 1n, 2n]);
+    expect([rows.c!.taxPaid, rows.b!.taxReceived, rows.b!.taxPaid, rows.a!.taxReceived]).toEqual([2n, 2n, 1n, 1n]);
   });
 
   it('a snapshot with zero nominator stake is left out of the mean', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphaBySubnet, splitIntoAlpha } from '../../src/domain/stakePayout.js';
+import { alphaBySubnet, splitIntoAlpha, stakeParts } from '../../src/domain/stakePayout.js';
 import type { SubnetPrice, SubnetStake } from '../../src/domain/types.js';
 
 // The owner holds 100 TAO-worth on root, 200 alpha of subnet 1 at 0.5 TAO each, 50 alpha of subnet 3 at 6 TAO each:
@@ -58,5 +58,26 @@ describe('splitIntoAlpha', () => {
   it('alphaBySubnet sums what each subnet must cover', () => {
     const sums = alphaBySubnet([splitIntoAlpha(1000n, owned, prices), splitIntoAlpha(7n, owned, prices)]);
     expect([...sums]).toEqual([[0, 202n], [1, 402n], [3, 100n]]);
+  });
+});
+
+describe('stakeParts: every stake move at or above the runtime’s minimum', () => {
+  it('without a known minimum it is the plain split', () => {
+    expect(stakeParts(1000n, owned, prices, null)).toEqual({ parts: splitIntoAlpha(1000n, owned, prices), tao: 0n });
+  });
+
+  it('merges the parts below the minimum onto the subnet where the owner holds the most (subnet 3)', () => {
+    // 1000 → 200 (root), 200 (subnet 1), 600 (subnet 3); minimum 250: root and subnet 1 join subnet 3's part,
+    // 1000 TAO-units there at 6 TAO per alpha = 166 alpha.
+    expect(stakeParts(1000n, owned, prices, 250n)).toEqual({ parts: [{ netuid: 3, tao: 1000n, alpha: 166n }], tao: 0n });
+  });
+
+  it('keeps the parts at or above the minimum where they are', () => {
+    // minimum 200: root's and subnet 1's parts are exactly 200 and stay; nothing merges.
+    expect(stakeParts(1000n, owned, prices, 200n)).toEqual({ parts: splitIntoAlpha(1000n, owned, prices), tao: 0n });
+  });
+
+  it('pays as TAO an amount too small for any stake move', () => {
+    expect(stakeParts(240n, owned, prices, 250n)).toEqual({ parts: [], tao: 240n });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAddress } from '../../src/domain/address.js';
 import { cycles, layers } from '../../src/domain/referrals.js';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
-import { parseTax, taxInRange, formatTaxPercent } from '../../src/domain/tax.js';
+import { parseTax, taxCell, taxInRange, formatTaxPercent } from '../../src/domain/tax.js';
 import type { Referral, User } from '../../src/domain/types.js';
 import { validateReferrals, validateUsers, validateWorkbook } from '../../src/domain/validate.js';
 import { addresses } from '../helpers.js';
@@ -64,6 +64,14 @@ describe('parseTax', () => {
     ['text 15', { kind: 'text', text: '15' }, ok(150_000n)],
     ['text -0', { kind: 'text', text: '-0' }, ok(0n)],
     ['100.0001 parses (range is checked by validation)', { kind: 'number', value: 100.0001, percentFormat: false }, ok(1_000_001n)],
+    ['1 (one percent, not ambiguous)', { kind: 'number', value: 1, percentFormat: false }, ok(10_000n)],
+    ['text 0.5%', { kind: 'text', text: '0.5%' }, ok(5_000n)],
+    ['text 0.15%', { kind: 'text', text: '0.15%' }, ok(1_500n)],
+    ['text .15 %', { kind: 'text', text: '.15 %' }, ok(1_500n)],
+    ['text 0', { kind: 'text', text: '0' }, ok(0n)],
+    ['text 0.0', { kind: 'text', text: '0.0' }, ok(0n)],
+    ['0.0015 formatted as percent (typed 0.15%)', { kind: 'number', value: 0.0015, percentFormat: true }, ok(1_500n)],
+    ['0.005 formatted as percent (typed 0.5%)', { kind: 'number', value: 0.005, percentFormat: true }, ok(5_000n)],
   ] as const)('reads %s', (_name, input, expected) => {
     expect(parseTax(input)).toEqual(expected);
   });
@@ -78,6 +86,35 @@ describe('parseTax', () => {
     const result = parseTax(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(message);
+  });
+
+  // A plain number strictly between 0 and 1 is 15 % or 0.15 %: both readings and how to write each, never a guess.
+  it.each([
+    ['0.15', { kind: 'number', value: 0.15, percentFormat: false }, 'The tax 0.15 could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+    ['0.5', { kind: 'number', value: 0.5, percentFormat: false }, 'The tax 0.5 could mean 50% or 0.5%', 'For 50% type 50 or 50%; for 0.5% type 0.5%.'],
+    ['0.0001', { kind: 'number', value: 0.0001, percentFormat: false }, 'The tax 0.0001 could mean 0.01% or 0.0001%', 'For 0.01% type 0.01 or 0.01%; for 0.0001% type 0.0001%.'],
+    ['0.123 (no float noise)', { kind: 'number', value: 0.123, percentFormat: false }, 'The tax 0.123 could mean 12.3% or 0.123%', 'For 12.3% type 12.3 or 12.3%; for 0.123% type 0.123%.'],
+    ['text 0.15', { kind: 'text', text: '0.15' }, 'The tax "0.15" could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+    ['text .15', { kind: 'text', text: '.15' }, 'The tax ".15" could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+    ['text with spaces', { kind: 'text', text: ' 0.15 ' }, 'The tax " 0.15 " could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+    ['text +0.150', { kind: 'text', text: '+0.150' }, 'The tax "+0.150" could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+    ['text 0,15 (decimal comma)', { kind: 'text', text: '0,15' }, 'The tax "0,15" could mean 15% or 0.15%', 'For 15% type 15 or 15%; for 0.15% type 0.15%.'],
+  ] as const)('asks about %s', (_name, input, message, fix) => {
+    const result = parseTax(input);
+    expect(result).toEqual({ ok: false, message: expect.stringContaining(message), fix });
+  });
+
+  it.each([
+    ['12,5', '12.5'],
+    ['0,15%', '0.15%'],
+  ])('refuses the decimal comma in %s and shows it with a point', (text, pointed) => {
+    expect(parseTax({ kind: 'text', text })).toEqual({ ok: false, message: `The tax "${text}" has a decimal comma.`, fix: `Type it with a decimal point: ${pointed}.` });
+  });
+
+  it.each([0n, 1n, 1_500n, 5_000n, 9_999n, 10_000n, 123_456n, 150_000n, 1_000_000n])('writes %s ppm as a cell that reads back exactly', (ppm) => {
+    const cell = taxCell(ppm);
+    expect(cell.percentFormat).toBe(ppm > 0n && ppm < 10_000n);
+    expect(parseTax({ kind: 'number', ...cell })).toEqual(ok(ppm));
   });
 
   it.each([
@@ -199,5 +236,32 @@ describe('validateWorkbook', () => {
     for (const network of ['constructor', 'toString', 'https://node.example', 'wss://']) {
       expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, network }).map((p) => p.cell)).toEqual(['B4']);
     }
+  });
+});
+
+describe('the optional Settings rows: price source, webhook, node alert', () => {
+  // in a new workbook: B8 USD price URL, B9 its JSON path, B10 webhook URL, B11 node alert minutes
+  const check = (over: Partial<typeof DEFAULT_SETTINGS>) => validateWorkbook([], [], { ...DEFAULT_SETTINGS, ...over });
+
+  it('are off by default and take http(s) URLs and a JSON path', () => {
+    expect(check({})).toEqual([]);
+    expect(check({ priceUrl: 'https://api.coingecko.com/api/v3/simple/price?ids=bittensor&vs_currencies=usd', pricePath: 'bittensor.usd' })).toEqual([]);
+    expect(check({ webhookUrl: 'http://127.0.0.1:8080/hook', nodeAlertMinutes: 1 })).toEqual([]);
+  });
+
+  it('names the cell of a bad value', () => {
+    expect(check({ priceUrl: 'ftp://prices.example/tao', pricePath: 'usd' })).toEqual([
+      expect.objectContaining({ sheet: 'Settings', cell: 'B8', message: 'The USD price URL "ftp://prices.example/tao" is not an http:// or https:// URL.' }),
+    ]);
+    expect(check({ priceUrl: 'https://p.example', pricePath: 'data[x]' })).toEqual([
+      expect.objectContaining({ cell: 'B9', message: 'USD price JSON path: "data[x]" is not a JSON path: expected [number] or ["name"] at "[x]".' }),
+    ]);
+    expect(check({ webhookUrl: 'discord.com/api/webhooks/1/x' }).map((p) => p.cell)).toEqual(['B10']);
+    expect(check({ nodeAlertMinutes: 0 }).map((p) => p.cell)).toEqual(['B11']);
+  });
+
+  it('wants the price URL and its path together', () => {
+    expect(check({ priceUrl: 'https://p.example' })).toEqual([expect.objectContaining({ cell: 'B9', message: 'The USD price URL is given without its JSON path.' })]);
+    expect(check({ pricePath: 'usd' })).toEqual([expect.objectContaining({ cell: 'B8', message: 'A USD price JSON path is given without the USD price URL.' })]);
   });
 });

@@ -29,6 +29,8 @@ const ZWSP = '\u200B';
 const users = (book: ExcelJS.Workbook) => book.getWorksheet('Users')!;
 const referrals = (book: ExcelJS.Workbook) => book.getWorksheet('Referrals')!;
 const settings = (book: ExcelJS.Workbook) => book.getWorksheet('Settings')!;
+const AMBIGUOUS_15 = /TAX argument: The tax "0\.15" could mean 15% or 0\.15% \(a hundred times less\), so ValTrac does not guess\. For 15% type 15 or 15%; for 0\.15% type 0\.15%\./;
+const SHEET_AMBIGUOUS_15 = /Referrals!C3: The tax 0\.15 could mean 15% or 0\.15% \(a hundred times less\), so ValTrac does not guess\.\s+Fix: For 15% type 15 or 15%; for 0\.15% type 0\.15%\./;
 const csv = (body: string) => ({ 'people.csv': `Name,Address1,Address2\n${body}` });
 
 const cases: Case[] = [
@@ -44,6 +46,9 @@ const cases: Case[] = [
   { name: 'referrals add: tax 120', args: ['referrals', 'add', 'Carol', 'Dave', '120'], message: /nothing was written.*Referrals!C\d+.*120% is outside 0 to 100/s },
   { name: 'referrals add: tax -5', args: ['referrals', 'add', 'Carol', 'Dave', '-5'], message: /nothing was written.*Referrals!C\d+.*-5% is outside 0 to 100/s },
   { name: 'referrals add: tax as text', args: ['referrals', 'add', 'Carol', 'Dave', 'ten'], message: /TAX argument.*ten/s },
+  { name: 'referrals add: tax 0.15 (15% or 0.15%?)', args: ['referrals', 'add', 'Carol', 'Dave', '0.15'], message: AMBIGUOUS_15 },
+  { name: 'referrals add: tax .15', args: ['referrals', 'add', 'Carol', 'Dave', '.15'], message: /TAX argument: The tax "\.15" could mean 15% or 0\.15%/ },
+  { name: 'referrals set-tax: tax 0.5 (50% or 0.5%?)', args: ['referrals', 'set-tax', 'Alice', 'Bob', '0.5'], message: /TAX argument: The tax "0\.5" could mean 50% or 0\.5%.*For 50% type 50 or 50%; for 0\.5% type 0\.5%\./s },
   { name: 'referrals add: unknown user', args: ['referrals', 'add', 'Carol', 'Zed', '10'], message: /REFEREE argument: there is no user "Zed" in Users/ },
   { name: 'referrals add: self-referral', args: ['referrals', 'add', 'Dave', 'Dave', '10'], message: /Referrals!\w+\d+.*(themselves|self|own)/is },
   { name: 'referrals add: cycle', args: ['referrals', 'add', 'Carol', 'Alice', '10'], message: /Referrals!\w+\d+.*cycle/is },
@@ -87,6 +92,11 @@ const cases: Case[] = [
   { name: 'sheet: formula as a name', edit: (b) => void (users(b).getCell('A7').value = { formula: 'HYPERLINK("http://evil","x")' } as ExcelJS.CellFormulaValue), args: ['check'], message: /Users!A7/ },
   { name: 'sheet: tax 120', edit: (b) => void (referrals(b).getCell('C3').value = 120), args: ['check'], message: /Referrals!C3/ },
   { name: 'sheet: tax -5', edit: (b) => void (referrals(b).getCell('C3').value = -5), args: ['check'], message: /Referrals!C3/ },
+  { name: 'sheet: plain 0.15 as ValTrac wrote it before', edit: (b) => void Object.assign(referrals(b).getCell('C3'), { value: 0.15, numFmt: '0.####' }), args: ['check'], message: SHEET_AMBIGUOUS_15 },
+  { name: 'sheet: text 0.15', edit: (b) => void (referrals(b).getCell('C3').value = '0.15'), args: ['check'], message: /Referrals!C3: The tax "0\.15" could mean 15% or 0\.15%/ },
+  { name: 'sheet: text 0,15 (decimal comma)', edit: (b) => void (referrals(b).getCell('C3').value = '0,15'), args: ['check'], message: /Referrals!C3: The tax "0,15" could mean 15% or 0\.15%/ },
+  { name: 'sheet: plan refuses while a tax is 0.15', edit: (b) => void (referrals(b).getCell('C3').value = 0.15), args: ['plan', '--pool', '1'], message: /plan refuses.*Referrals!C3: The tax 0\.15 could mean 15% or 0\.15%/s },
+  { name: 'sheet: confirm refuses while a tax is 0.15', edit: (b) => void (referrals(b).getCell('C3').value = 0.15), args: ['confirm', '--dry-run'], message: /confirm refuses.*Referrals!C3: The tax 0\.15 could mean 15% or 0\.15%/s },
   { name: 'sheet: tax as text', edit: (b) => void (referrals(b).getCell('C3').value = 'ten'), args: ['check'], message: /Referrals!C3.*ten/s },
   { name: 'sheet: unknown user in Referrals', edit: (b) => void (referrals(b).getCell('B4').value = 'Zed'), args: ['check'], message: /Referrals!B4.*Zed/s },
   {

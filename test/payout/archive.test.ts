@@ -72,6 +72,7 @@ function payouts(n: number, status: PayoutRow['status'] = 'paid'): PayoutRow[] {
     blockNumber: status === 'paid' ? n * 100 + 3 : null,
     blockHash: status === 'paid' ? `0x${String(n + 1).repeat(64)}` : null,
     note: '',
+    delivered: null,
   }));
 }
 

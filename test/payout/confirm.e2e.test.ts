@@ -63,6 +63,8 @@ async function expectPaidExactlyOnce(rows: PayoutRow[], before: Map<string, bigi
   for (const r of recipients(rows)) {
     const row = after.payouts.find((p) => p.planId === r.planId && p.user === r.user)!;
     expect(row.status).toBe('paid');
+    // What the chain's own Balances.Transfer event shows arrived, read back from the block by confirm.
+    expect(row.delivered).toBe(r.amount);
     expect(row.extrinsicHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(row.blockHash).toBe(s.chain.blockHash(row.blockNumber!));
   }
@@ -141,7 +143,8 @@ describe('plan and confirm against the test chain', { timeout: 400_000 }, () => 
     const nonce = s.chain.nonce(s.keys.payer);
     const result = await ok(['confirm', ...w(), '--dry-run'], s.env);
     expect(result.stdout).toMatch(/batch 1: 3 transfers, \d+\.\d{9} TAO, fee \d+\.\d{9} TAO/);
-    expect(result.stdout).toContain('Dry run: nothing was signed or sent.');
+    expect(result.stdout).toContain("The runtime's dry run accepts the extrinsic.");
+    expect(result.stdout).toContain('Dry run: nothing was sent.');
     expectNothingSent(before, nonce);
   });
 

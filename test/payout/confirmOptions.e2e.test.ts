@@ -11,6 +11,7 @@ import { ok, planRows, setUpProgram, tearDown, TAO, valtrac, type Setup } from '
 let s: Setup;
 let wallets: string;
 let payer: string;
+let other: string;
 const w = () => ['--workbook', s.workbook];
 
 /** A btcli-style wallet folder: <wallets>/<name>/coldkey (unencrypted keyfile) and coldkeypub.txt. */
@@ -26,7 +27,9 @@ beforeAll(async () => {
   const phrase = mnemonicGenerate();
   payer = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromMnemonic(phrase).address;
   writeWallet('payout', phrase, payer);
-  writeWallet('other', mnemonicGenerate(), s.keys.outsider);
+  const otherPhrase = mnemonicGenerate();
+  other = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromMnemonic(otherPhrase).address;
+  writeWallet('other', otherPhrase, other);
   s.chain.setFreeBalance(payer, 1_000n * TAO);
   await s.chain.produceBlocks(1);
   await ok(['settings', 'set', ...w(), 'payout-coldkey', payer]);
@@ -50,10 +53,10 @@ describe('confirm options', { timeout: 300_000 }, () => {
     expect(SendLog.beside(s.workbook).open()).toEqual([]);
   });
 
-  it('--dry-run with a wallet checks its public key against Settings, naming the cell', async () => {
+  it('--dry-run with a wallet loads it and checks it against Settings, naming the cell', async () => {
     const result = await valtrac(['confirm', ...w(), '--dry-run', '--wallet.name', 'other', '--wallet.path', wallets]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`valtrac: the key loaded (${s.keys.outsider}) is not the payout coldkey ${payer} in Settings!B6 (Payout coldkey)`);
+    expect(result.stderr).toContain(`valtrac: the key loaded (${other}) is not the payout coldkey ${payer} in Settings!B6 (Payout coldkey)`);
   });
 
   it('pays with --wallet.name / --wallet.path and --subtensor.network / --network over a Settings network it cannot reach', async () => {

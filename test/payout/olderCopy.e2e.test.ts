@@ -59,7 +59,7 @@ async function expectOnlyNextPeriodPaid(previous: PayoutRow[]): Promise<string> 
 }
 
 describe('an older copy saved over the workbook after a payout', () => {
-  it('that still shows the plan as planned: plan marks the rows paid again from the send log, and pays only the next period', async () => {
+  it('that still shows the plan as planned: plan marks the rows paid again from the archive, and pays only the next period', async () => {
     const { paid, olderCopy } = await payPeriod('10');
     fs.writeFileSync(s.workbook, olderCopy);
     expect((await planRows(s)).every((r) => r.status !== 'paid')).toBe(true);
@@ -67,7 +67,7 @@ describe('an older copy saved over the workbook after a payout', () => {
     await s.chain.produceBlocks(300);
     await ok(['snapshot', '--once', ...w()]);
     const plan = await ok(['plan', ...w(), '--pool', '3']);
-    expect(plan.stdout).toContain('marked paid again from the send log');
+    expect(plan.stdout).toContain(`restored the rows of paid plan ${paid[0]!.planId} from its archive`);
     const restored = (await s.store.read()).payouts.filter((r) => r.planId === paid[0]!.planId && r.status === 'paid');
     expect(restored.map((r) => [r.user, r.extrinsicHash, r.blockNumber])).toEqual(paid.map((r) => [r.user, r.extrinsicHash, r.blockNumber]));
 

@@ -26,6 +26,7 @@ const row = (over: Partial<PayoutRow>): PayoutRow => ({
   blockNumber: null,
   blockHash: null,
   note: '',
+  delivered: null,
   ...over,
 });
 
@@ -47,6 +48,16 @@ describe('payoutHistory', () => {
     expect(history.lastClosedPlan).toBe('P1');
     expect([...history.carriedIn]).toEqual([['bob', 9n]]);
     expect(history.carriedRows.map((r) => r.user)).toEqual(['bob', 'carol']);
+  });
+
+  it('what the chain did not deliver of a paid row carries in, like a carried row', () => {
+    const history = payoutHistory([
+      row({ status: 'paid', amount: 1_000n, delivered: 997n }),
+      row({ user: 'bob', status: 'paid', amount: 500n, delivered: 500n }),
+      row({ user: 'carol', status: 'paid', amount: 300n, delivered: null }),
+      row({ user: 'dave', status: 'carried', amount: 11n }),
+    ]);
+    expect([...history.carriedIn]).toEqual([['alice', 3n], ['dave', 11n]]);
   });
 
   it('refuses to plan past a partly paid plan', () => {

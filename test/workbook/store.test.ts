@@ -125,7 +125,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     const payout: PayoutRow = {
       planId: 'p-600', status: 'planned', fromBlock: 300, toBlock: 600, pool: 1_500_000_000n, user: 'Alice', address: sr[0]!,
       basePpb: 333_333_333n, taxPaid: 0n, taxReceived: 7n, amount: 999_999_999_999_999_999n, batch: null, extrinsicHash: null,
-      blockNumber: null, blockHash: null, note: '',
+      blockNumber: null, blockHash: null, note: '', delivered: 21_000_000_123_456_789_000n + 1n,
     };
     await store.apply({ kind: 'appendSnapshots', rows: [snapshot, snapshot] });
     await store.apply({ kind: 'appendSnapshots', rows: [snapshot] });
@@ -176,6 +176,102 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
   });
 });
 
+describe('referral taxes', { timeout: 180_000 }, () => {
+  // [what a person left in Referrals column C, value, number format, the two readings when ValTrac must ask, else ppm]
+  const forms: Array<[string, ExcelJS.CellValue, string | undefined, string | bigint]> = [
+    ['plain 0.15 as ValTrac wrote it before', 0.15, '0.####', 'The tax 0.15 could mean 15% or 0.15%'],
+    ['text 0.15', '0.15', undefined, 'The tax "0.15" could mean 15% or 0.15%'],
+    ['plain 0.5', 0.5, undefined, 'The tax 0.5 could mean 50% or 0.5%'],
+    ['text .15', '.15', undefined, 'The tax ".15" could mean 15% or 0.15%'],
+    ['text with spaces', ' 0.15 ', undefined, 'The tax " 0.15 " could mean 15% or 0.15%'],
+    ['text with a decimal comma', '0,15', undefined, 'The tax "0,15" could mean 15% or 0.15%'],
+    ['text 0.5%', '0.5%', undefined, 5_000n],
+    ['text 0.15%', '0.15%', undefined, 1_500n],
+    ['15', 15, undefined, 150_000n],
+    ['text 15%', '15%', undefined, 150_000n],
+    ['0.15 formatted as percent', 0.15, '0%', 150_000n],
+    ['0.0015 formatted as percent', 0.0015, '0.00%', 1_500n],
+    ['0', 0, undefined, 0n],
+    ['1', 1, undefined, 10_000n],
+  ];
+  const rowOf = (i: number) => i + 3;
+
+  it('asks about a plain tax between 0 and 1 at its cell with both readings, and reads every other form unchanged', async () => {
+    const { file } = await freshWorkbook();
+    await editWith(file, (wb) => {
+      const users = wb.getWorksheet('Users')!;
+      const referrals = wb.getWorksheet('Referrals')!;
+      users.getRow(3).values = ['Referrer', sr[0]!];
+      forms.forEach(([, value, numFmt], i) => {
+        users.getRow(i + 4).values = [`Referee${i}`, sr[i + 1]!];
+        referrals.getRow(rowOf(i)).values = ['Referrer', `Referee${i}`];
+        const tax = referrals.getCell(rowOf(i), 3);
+        tax.value = value;
+        if (numFmt) tax.numFmt = numFmt;
+      });
+    });
+    const store = new WorkbookStore(file);
+    const { data, problems } = await store.readWithProblems();
+    const asked = forms.flatMap(([, , , expected], i) => (typeof expected === 'string' ? [{ cell: `C${rowOf(i)}`, expected }] : []));
+    expect(problems.map((p) => `${p.sheet}!${p.cell}`)).toEqual(asked.map((a) => `Referrals!${a.cell}`));
+    for (const { cell, expected } of asked) {
+      const problem = problems.find((p) => p.cell === cell)!;
+      expect(problem.message).toContain(expected);
+      expect(problem.fix).toMatch(/^For (15|50)% type \1 or \1%; for 0\.(15|5)% type 0\.\2%\.$/);
+    }
+    expect(data.referrals.map((r) => [r.row, r.taxPpm])).toEqual(
+      forms.flatMap(([, , , expected], i) => (typeof expected === 'bigint' ? [[rowOf(i), expected]] : [])),
+    );
+
+    await store.apply({ kind: 'feedback', problems });
+    const marked = new ExcelJS.Workbook();
+    await marked.xlsx.readFile(file);
+    const referrals = marked.getWorksheet('Referrals')!;
+    forms.forEach(([, value, , expected], i) => {
+      const cell = referrals.getCell(rowOf(i), 3);
+      expect(cell.value).toBe(value);
+      expect(isFeedbackFill(cell) && isFeedbackNote(cell)).toBe(typeof expected === 'string');
+    });
+    expect(readProblemRows(marked.getWorksheet('Problems')!)).toEqual(problems);
+    // The old 0.#### format is gone, so an editor turns 15% typed over the cell into a percentage, not a plain 0.15.
+    expect([referrals.getCell('C3').numFmt, referrals.getCell('C13').numFmt]).toEqual([undefined, '0%']);
+
+    // The upgrade path: retyping the old 0.15 as 15 (or 15%) settles it.
+    await editWith(file, (wb) => void (wb.getWorksheet('Referrals')!.getCell('C3').value = 15));
+    const fixed = await store.readWithProblems();
+    expect(fixed.problems.map((p) => p.cell)).toEqual(asked.slice(1).map((a) => a.cell));
+    expect(fixed.data.referrals.find((r) => r.row === 3)?.taxPpm).toBe(150_000n);
+  });
+
+  it('the CLI refuses a tax of 0.15 with both readings and writes 0.15% and 15 so they read back as typed', async () => {
+    const { dir, file } = await freshWorkbook();
+    const store = new WorkbookStore(file);
+    for (const [i, name] of ['Alice', 'Bob', 'Carol'].entries()) await addUser(store, name, [sr[i]!]);
+    const referrals = (...args: string[]) => valtrac(['referrals', ...args, '--workbook', 'workbook/valtrac.xlsx'], dir);
+    const before = fs.readFileSync(file);
+    const refused = await referrals('add', 'Alice', 'Bob', '0.15');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'valtrac: TAX argument: The tax "0.15" could mean 15% or 0.15% (a hundred times less), so ValTrac does not guess. For 15% type 15 or 15%; for 0.15% type 0.15%.\n',
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+
+    expect((await referrals('add', 'Alice', 'Bob', '0.15%')).code).toBe(0);
+    expect((await referrals('add', 'Alice', 'Carol', '15')).code).toBe(0);
+    expect((await referrals('set-tax', 'Alice', 'Carol', '0.5')).stderr).toMatch(/TAX argument: The tax "0\.5" could mean 50% or 0\.5%/);
+    const { data, problems } = await store.readWithProblems();
+    expect(problems).toEqual([]);
+    expect(data.referrals.map((r) => [r.referee, r.taxPpm])).toEqual([['Bob', 1_500n], ['Carol', 150_000n]]);
+    // Below 1 % the cell holds the fraction in a percent format, as an editor stores a typed 0.15%, not a plain 0.15.
+    const raw = new ExcelJS.Workbook();
+    await raw.xlsx.readFile(file);
+    const c3 = raw.getWorksheet('Referrals')!.getCell('C3');
+    expect([c3.value, c3.numFmt]).toEqual([0.0015, '0.####%']);
+    expect(raw.getWorksheet('Referrals')!.getCell('C4').value).toBe(15);
+    expect((await valtrac(['check', '--workbook', 'workbook/valtrac.xlsx'], dir)).code).toBe(0);
+  });
+});
+
 describe('import-users', { timeout: 180_000 }, () => {
   it('refuses a 200-user CSV whose line 137 has a bad checksum and leaves the workbook byte-identical', async () => {
     const { dir, file } = await freshWorkbook();
@@ -203,5 +299,35 @@ describe('import-users', { timeout: 180_000 }, () => {
     ]);
     expect((await valtrac(['import-users', 'b.csv', '--replace', '--workbook', 'workbook/valtrac.xlsx'], dir)).code).toBe(0);
     expect((await store.read()).users.map((u) => [u.name, u.addresses])).toEqual([['alice', [sr[0], sr[2]]]]);
+  });
+});
+
+describe('Settings rows added after a workbook was made, and Payouts columns', () => {
+  it('a workbook without the optional rows reads with their defaults and no problem; typed ones are read from their row', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const nodePath = await import('node:path');
+    const { createWorkbook } = await import('../../src/workbook/layout.js');
+    const { DEFAULT_SETTINGS, SETTING_ROWS } = await import('../../src/domain/settings.js');
+    const dir = await mkdtemp(nodePath.join(os.tmpdir(), 'valtrac-settings-'));
+    const workbook = createWorkbook({ ...DEFAULT_SETTINGS });
+    const settingsSheet = workbook.getWorksheet('Settings')!;
+    // as written before the optional rows existed
+    const firstOptional = SETTING_ROWS.findIndex((r) => r.optional);
+    for (let r = settingsSheet.rowCount; r >= 3 + firstOptional; r--) settingsSheet.spliceRows(r, 1);
+    const store = new WorkbookStore(nodePath.join(dir, 'old.xlsx'));
+    await store.create(workbook, false);
+    const old = await store.readWithProblems();
+    expect(old.problems).toEqual([]);
+    expect(old.data.settings).toEqual(DEFAULT_SETTINGS);
+    // the generic settings change adds a missing row by its label
+    await store.apply({ kind: 'setSettings', settings: { webhookUrl: 'https://hooks.slack.com/services/T/B/x', nodeAlertMinutes: 3 } });
+    const now = await store.readWithProblems();
+    expect(now.problems).toEqual([]);
+    expect(now.data.settings).toMatchObject({ webhookUrl: 'https://hooks.slack.com/services/T/B/x', nodeAlertMinutes: 3, priceUrl: null });
+    await store.apply({ kind: 'setSettings', settings: { nodeAlertMinutes: 'ten' as unknown as number } });
+    expect((await store.readWithProblems()).problems).toEqual([
+      expect.objectContaining({ sheet: 'Settings', message: 'Node alert after (minutes): "ten" is not a whole number.' }),
+    ]);
   });
 });

@@ -1,0 +1,114 @@
+import { Enclosed } from './enclosed.js';
+import { FractionColumns } from './fractionColumns.js';
+import { formatTao } from './tao.js';
+import { compareNames } from './names.js';
+import type { LinearForm } from './referralTax.js';
+import type { Rao, User } from './types.js';
+import { UserError } from '../util/errors.js';
+
+export interface PeriodSnapshot {
+  block: number;
+  nominatorStake: Rao;
+  /** Stake of every nominator coldkey at this snapshot (coldkeys of unregistered nominators may be present too). */
+  stakeByColdkey: ReadonlyMap<string, Rao>;
+}
+
+/**
+ * The period's base shares, base(u) = (1/n) Σ_s stake(u, s) / nominator_stake(s) over the n counted snapshots, as exact
+ * fractions. Snapshots are added one at a time and only the registered users' stakes are kept (one 8-byte cell per
+ * user and snapshot), so a period is read once and never held whole.
+ */
+export class PeriodShares {
+  /** Sorted by name. */
+  readonly users: readonly User[];
+  /** Blocks of snapshots with zero nominator stake, left out of the mean. */
+  readonly skipped: number[] = [];
+  private countedSoFar = 0;
+  private readonly columnOf: Map<string, number>;
+  private readonly ownerOf: Map<string, number>;
+  /** One column per user in `users` order, then one for the registered users together. */
+  private readonly sums: FractionColumns;
+
+  constructor(users: readonly User[]) {
+    this.users = [...users].sort((a, b) => compareNames(a.name, b.name));
+    this.columnOf = new Map(this.users.map((u, i) => [u.name, i]));
+    this.ownerOf = coldkeyOwners(this.users, this.columnOf);
+    this.sums = new FractionColumns(this.users.length + 1);
+  }
+
+  static of(users: readonly User[], snapshots: readonly PeriodSnapshot[]): PeriodShares {
+    const shares = new PeriodShares(users);
+    for (const snapshot of snapshots) shares.add(snapshot);
+    return shares;
+  }
+
+  get counted(): number {
+    return this.countedSoFar;
+  }
+
+  add(snapshot: PeriodSnapshot): void {
+    if (snapshot.nominatorStake <= 0n) {
+      this.skipped.push(snapshot.block);
+      return;
+    }
+    const stakes = new Array<bigint>(this.users.length + 1).fill(0n);
+    let registered = 0n;
+    for (const [coldkey, amount] of snapshot.stakeByColdkey) {
+      const column = this.ownerOf.get(coldkey);
+      if (column === undefined) continue;
+      if (amount < 0n) throw new Error(`negative stake for ${coldkey} at block ${snapshot.block}`);
+      stakes[column] += amount;
+      registered += amount;
+    }
+    if (registered > snapshot.nominatorStake) {
+      throw new UserError(
+        `snapshot at block ${snapshot.block}: registered users hold ${formatTao(registered)} TAO, more than the ` +
+          `nominator stake ${formatTao(snapshot.nominatorStake)} TAO; the snapshot record is inconsistent`,
+      );
+    }
+    stakes[this.users.length] = registered;
+    this.sums.add(snapshot.nominatorStake, stakes);
+    this.countedSoFar++;
+  }
+
+  /** multiplier · Σ coefficient · base(user) / scale. */
+  share(multiplier: bigint, form: LinearForm, scale: bigint): Enclosed {
+    return this.combination(multiplier, form.map((t) => ({ column: this.columnOf.get(t.user)!, coefficient: t.coefficient })), scale);
+  }
+
+  /** multiplier · Σ_u base(u), the registered users' total share (its own column: exact without every user's). */
+  total(multiplier: bigint): Enclosed {
+    return this.combination(multiplier, [{ column: this.users.length, coefficient: 1n }], 1n);
+  }
+
+  private combination(multiplier: bigint, terms: ReadonlyArray<{ column: number; coefficient: bigint }>, scale: bigint): Enclosed {
+    if (this.counted === 0) throw new Error('PeriodShares: no snapshot with nominator stake');
+    const { shift, low, width } = this.sums.bounds();
+    const n = BigInt(this.counted);
+    let lowSum = 0n;
+    let widthSum = 0n;
+    for (const { column, coefficient } of terms) {
+      lowSum += coefficient * low[column]!;
+      widthSum += coefficient * width[column]!;
+    }
+    return new Enclosed(multiplier * lowSum, multiplier * (lowSum + widthSum), (scale * n) << shift, () => {
+      const numerator = terms.reduce((sum, t) => sum + t.coefficient * this.sums.exactNumerator(t.column), 0n);
+      return { num: multiplier * numerator, den: scale * n * this.sums.commonDenominator() };
+    });
+  }
+}
+
+function coldkeyOwners(users: readonly User[], columnOf: ReadonlyMap<string, number>): Map<string, number> {
+  const owners = new Map<string, number>();
+  for (const u of users) {
+    if (u.addresses.length === 0) throw new UserError(`user ${u.name} (Users row ${u.row}) has no coldkey`);
+    for (const address of u.addresses) {
+      const other = owners.get(address);
+      if (other !== undefined && users[other]!.name !== u.name) {
+        throw new UserError(`coldkey ${address} belongs to both ${users[other]!.name} and ${u.name}`);
+      }
+      owners.set(address, columnOf.get(u.name)!);
+    }
+  }
+  return owners;
+}
