@@ -1,7 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// The LibreOffice test measures how soon the watcher flags a person's save, so it runs first and alone;
-// everything else (chain, CLI and browser end-to-end tests) runs after it, two files at a time on two cores.
+// The LibreOffice test drives a real editor and a watcher against each other, so it runs first and alone (its
+// latency line is least disturbed there); everything else (chain, real runtimes, CLI and browser end-to-end tests)
+// runs after it, two files at a time on two cores.
 const editorTest = 'test/libreoffice-watch.test.ts';
 
 export default defineConfig({

@@ -39,6 +39,11 @@ export class CliProcess {
     });
   }
 
+  /** Whether the process is still running (it has neither exited nor been killed). */
+  alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   text(): string {
     return this.output.join('\n');
   }

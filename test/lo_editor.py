@@ -11,11 +11,13 @@ Reads one JSON command per line on stdin and answers one JSON line on stdout:
   {"op": "pdf", "path": P}             export the whole workbook as PDF, as File > Export as PDF does
   {"op": "save"}                       save as xlsx over the same file
   {"op": "close"}                      close the document (the lock file goes away)
+  {"op": "crash"}                      kill LibreOffice with SIGKILL, as a crash would (the lock file stays)
   {"op": "quit"}
 Run with Debian's /usr/bin/python3 (it has the uno module).
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -58,6 +60,27 @@ def start_office():
             time.sleep(0.2)
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     return office, desktop
+
+
+def descendants(pid):
+    """Every process below pid (oosplash starts soffice.bin as its child)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def main():
@@ -112,6 +135,15 @@ def main():
                     reply({"ok": True})
                 elif op == "close":
                     doc.close(True)
+                    doc = None
+                    reply({"ok": True})
+                elif op == "crash":
+                    for pid in descendants(office.pid) + [office.pid]:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+                    office.wait(timeout=10)
                     doc = None
                     reply({"ok": True})
                 elif op == "quit":

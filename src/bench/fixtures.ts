@@ -17,7 +17,7 @@ export function benchRoot(seed: number): string {
 }
 
 /** Bump when the generated records change shape; the workbooks have their own version, as they are quicker to make. */
-const RECORDS_VERSION = 'records-v1';
+const RECORDS_VERSION = 'records-v2';
 const WORKBOOKS_VERSION = 'workbooks-v3';
 
 export interface BenchState {
@@ -34,8 +34,8 @@ export interface BenchState {
   openPeriod: (weeks: number) => string;
 }
 
-/** Open periods of one week and of a quarter at the end of the year: `plan` is measured over both. */
-export const OPEN_WEEKS = [1, 13] as const;
+/** Open periods at the end of the year: a week, a quarter, and a whole year never paid. `plan` is measured over each. */
+export const OPEN_WEEKS = [1, 13, 52] as const;
 
 function settingsValues(scenario: Scenario, network: string) {
   return { hotkey: scenario.hotkey, network, snapshotInterval: 300, payoutColdkey: scenario.owner, taxMode: 'base' };
@@ -57,27 +57,14 @@ export function summaryOf(scenario: Scenario, index: number, registered: Readonl
 }
 
 /**
- * Writes every snapshot's record through `writeRecord`. Records that add no new coldkey to the shared dictionary are
- * written a few at a time (gzip runs on libuv's pool); one that adds coldkeys waits for the others and goes alone,
- * because the dictionary is appended by read-modify-write.
+ * Writes every snapshot's record through `writeRecord`, one after the other as the snapshotter does: each record is an
+ * edit of the one before, which the writer still holds in memory.
  */
 async function recordYear(scenario: Scenario, dir: string, log: (line: string) => void): Promise<void> {
-  const known = new Set<string>();
-  let inFlight: Promise<boolean>[] = [];
   for (let i = 0; i < scenario.size.snapshots; i++) {
-    const snapshot = snapshotAt(scenario, i);
-    const fresh = snapshot.nominators.filter((n) => !known.has(n.coldkey));
-    if (fresh.length > 0 || inFlight.length >= 4) {
-      await Promise.all(inFlight);
-      inFlight = [];
-    }
-    for (const n of fresh) known.add(n.coldkey);
-    const write = writeRecord(dir, snapshot);
-    if (fresh.length > 0) await write;
-    else inFlight.push(write);
+    await writeRecord(dir, snapshotAt(scenario, i));
     if (i % 1000 === 999) log(`bench:   ${i + 1} snapshots recorded`);
   }
-  await Promise.all(inFlight);
 }
 
 /** Links a bench workbook's `snapshots/` to the year's records. */
@@ -134,6 +121,12 @@ export async function ensureBenchState(seed: number, log: (line: string) => void
   const prng = new Prng(seed ^ 0x5eed);
   const paid = Array.from({ length: weeks }, (_, w) => paidRows(scenario, w, prng));
   const perWeek = scenario.size.snapshotsPerPayout;
+
+  log('bench: writing the year workbook never paid (the 52-week open period)');
+  const neverPaid = peopleWorkbook(scenario, network);
+  applyChange(neverPaid, { kind: 'appendSnapshots', rows: summaries }, true);
+  await new WorkbookStore(state.openPeriod(weeks)).create(neverPaid, false);
+  linkRecords(state.openPeriod(weeks), state.records);
 
   log('bench: writing the year workbook with every row kept (no archive)');
   const unarchived = peopleWorkbook(scenario, network);

@@ -23,16 +23,33 @@ export class ChainHost {
     });
   }
 
-  static start(seed: number, blockMs: number): Promise<ChainHost> {
-    const child = fork(path.join(REPO, 'test/bench/chainHost.ts'), [String(seed), 'devnet-346', '0', String(blockMs)], {
+  /** The simulated node (test/chain) with the scenario's validator at `nominators` nominators. */
+  static start(seed: number, blockMs: number, nominators: number): Promise<ChainHost> {
+    return ChainHost.fork('test/bench/chainHost.ts', [String(seed), 'devnet-346', '0', String(blockMs), String(nominators)], 'test chain');
+  }
+
+  /** A real subtensor runtime (spec 300 under chopsticks) with the scenario's validator seeded (test/bench/runtimeHost.ts). */
+  static startRuntime(seed: number, nominators: number): Promise<ChainHost> {
+    return ChainHost.fork('test/bench/runtimeHost.ts', [String(seed), String(nominators)], 'real runtime');
+  }
+
+  private static fork(file: string, args: string[], what: string): Promise<ChainHost> {
+    const child = fork(path.join(REPO, file), args, {
       execArgv: ['--import', path.join(REPO, 'dist/bench/registerTs.js')],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`the bench's test chain exited with ${code} before it was ready`)));
-      child.once('message', (m: { result: { url: string } }) => resolve(new ChainHost(child, m.result.url)));
+      child.once('exit', (code) => reject(new Error(`the bench's ${what} exited with ${code} before it was ready`)));
+      child.once('message', (m: { result: { url: string } & Record<string, unknown> }) => {
+        const host = new ChainHost(child, m.result.url);
+        host.info = m.result;
+        resolve(host);
+      });
     });
   }
+
+  /** What the host said when it was ready (for the real runtime: the hotkey and how many nominators it lists). */
+  info: Record<string, unknown> = {};
 
   ask(cmd: string, extra: Record<string, unknown> = {}): Promise<unknown> {
     const id = this.nextId++;

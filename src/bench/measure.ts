@@ -2,7 +2,6 @@ import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChainHost } from './host.js';
 import { REPO } from './host.js';
 
 /** One line of the bench table. */
@@ -22,14 +21,16 @@ export interface Sample {
   details: Record<string, unknown>;
 }
 
-/** Runs dist/bench/task.js in a fresh process; questions it asks (the chain's request count) go to `host`. */
-export function runTask(name: string, args: Record<string, unknown>, host?: ChainHost): Promise<Sample> {
+/**
+ * Runs dist/bench/task.js in a fresh process, so its time and peak RSS are its own; what it asks (the node's request
+ * count and busy time, from the bench's proxy) is answered by `answer`.
+ */
+export function runTask(name: string, args: Record<string, unknown>, answer: (question: string) => unknown = () => null): Promise<Sample> {
   const child = fork(path.join(REPO, 'dist/bench/task.js'), [name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.on('message', async (m: { ask: string }) => {
-    const result = host ? await host.ask(m.ask) : null;
-    child.send({ result });
+    child.send({ result: await answer(m.ask) });
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
@@ -42,9 +43,14 @@ export function runTask(name: string, args: Record<string, unknown>, host?: Chai
 
 /** Runs the real CLI (`node dist/cli.js ...`) under /usr/bin/time for its peak RSS; wall time from spawn to exit. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Sample & { code: number; stdout: string; stderr: string }> {
+  return runNode([path.join(REPO, 'dist/cli.js'), ...args], env);
+}
+
+/** Runs `node ...args` under /usr/bin/time for its peak RSS; wall time from spawn to exit. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Sample & { code: number; stdout: string; stderr: string }> {
   const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-bench-rss-')), 'rss');
   const start = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, path.join(REPO, 'dist/cli.js'), ...args], { env });
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args], { env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
@@ -52,11 +58,18 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Pr
   return new Promise((resolve) => {
     child.once('exit', (code) => {
       const ms = performance.now() - start;
-      const rssKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+      const [rssKb, user, system] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
       fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
-      resolve({ ms, rssMb: rssKb / 1024, details: {}, code: code ?? -1, stdout, stderr });
+      // The process's own CPU time: on a loaded machine it says what the wall time cannot.
+      resolve({ ms, rssMb: rssKb! / 1024, details: { cpuMs: (user! + system!) * 1000 }, code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** Peak RSS (MB) of a process still running (Linux), e.g. the watcher that answered a command. */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 export function median(values: number[]): number {

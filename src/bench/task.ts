@@ -5,14 +5,20 @@
 import fs from 'node:fs';
 import { computePayouts } from '../domain/payout.js';
 import { PeriodShares, type PeriodSnapshot } from '../domain/periodShares.js';
-import { listRecords, readRecord, readStakes, writeRecord } from '../workbook/records.js';
+import { listRecords, readRecordsAt, readStakes, writeRecord } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { summaryOf } from './fixtures.js';
 import { generateScenario } from './scenario.js';
 import { connect } from '../chain/connect.js';
 import { readValidator } from '../chain/stake.js';
+import { BIG_VALIDATOR, snapshotAt } from './scenario.js';
+import { measureConfirm, measurePythonTransfers } from './transfers.js';
+import { dirBytes } from './measure.js';
+import os from 'node:os';
+import path from 'node:path';
 
 type Args = Record<string, string | number>;
+type NodeStats = { requests: number; busyMs: number };
 type Result = { ms: number } & Record<string, unknown>;
 
 function asks(message: string): Promise<unknown> {
@@ -46,20 +52,56 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     return { ms: record.ms + row.ms, recordMs: record.ms, rowMs: row.ms };
   },
 
-  /** readValidator of the 5,000-nominator hotkey at the finalized head, with the RPC requests it made. */
+  /**
+   * readValidator of the hotkey at the finalized head: the RPC requests it made, the time the node was answering them
+   * (from the bench's proxy) and this process's own CPU time.
+   */
   async readValidator({ url, hotkey }) {
     const api = await connect(String(url), { log: () => undefined });
     try {
       const head = (await api.rpc.chain.getFinalizedHead()).toHex();
-      const before = Number(await asks('count'));
-      // CPU time of this process alone: the wall time also holds the simulated node working out its answer.
+      const before = (await asks('node')) as NodeStats;
       const cpu = process.cpuUsage();
       const { ms, value } = await timed(() => readValidator(api, String(hotkey), head));
       const used = process.cpuUsage(cpu);
-      const after = Number(await asks('count'));
-      return { ms, cpuMs: (used.user + used.system) / 1000, requests: after - before, nominators: value.nominators.length };
+      const after = (await asks('node')) as NodeStats;
+      return { ms, cpuMs: (used.user + used.system) / 1000, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs, nominators: value.nominators.length };
     } finally {
       await api.disconnect();
+    }
+  },
+
+  /** `confirm`'s sending path: 500 payouts in batch_all from //Alice, followed until included. */
+  async confirm({ url, seed }) {
+    const measured = await measureConfirm(generateScenario(Number(seed)), String(url));
+    return { ...measured };
+  },
+
+  /** The original tool's way: one transfer per user, each waited for. */
+  async python({ url, seed }) {
+    return { ...(await measurePythonTransfers(generateScenario(Number(seed)), String(url), (line) => console.error(line))) };
+  },
+
+  /** `count` consecutive records of the scenario at `nominators` nominators: bytes per snapshot, write and read time. */
+  async recordSize({ seed, nominators, count }) {
+    const scenario = generateScenario(Number(seed), { ...BIG_VALIDATOR, nominators: Number(nominators) });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-bench-records-'));
+    try {
+      // One snapshot in memory at a time, as the snapshotter has: a heap full of them would slow every step here.
+      const written = await timed(async () => {
+        for (let i = 0; i < Number(count); i++) await writeRecord(dir, snapshotAt(scenario, i));
+      });
+      const coldkeys = scenario.users.flatMap((u) => u.addresses);
+      const read = await timed(async () => {
+        let n = 0;
+        for await (const _ of readStakes(dir, { fromBlock: 0, toBlock: Number.MAX_SAFE_INTEGER }, coldkeys)) n++;
+        return n;
+      });
+      const { bytes, files } = dirBytes(dir);
+      const dictionary = fs.statSync(path.join(dir, 'coldkeys.txt')).size;
+      return { ms: read.ms / read.value, writeMs: written.ms / Number(count), bytesPerSnapshot: (bytes - dictionary) / (files - 1), dictionary };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   },
 
@@ -86,8 +128,8 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     const scenario = generateScenario(Number(seed));
     const { ms, value } = await timed(async () => {
       const snapshots: PeriodSnapshot[] = [];
-      for (const block of await listRecords(String(records))) {
-        const record = await readRecord(String(records), block);
+      for await (const record of readRecordsAt(String(records), await listRecords(String(records)))) {
+        const block = record.block;
         if (block < Number(from) || block > Number(to)) continue;
         snapshots.push({
           block,

@@ -4,8 +4,6 @@ import { connect } from '../chain/connect.js';
 import { finalizedHead } from '../chain/blocks.js';
 import { submitAndFollow } from '../chain/submit.js';
 import { blockLimits, nextNonce, planBatches, signBatch, type Transfer } from '../chain/transfer.js';
-import type { ChainHost } from './host.js';
-import type { Row } from './measure.js';
 import type { Scenario } from './scenario.js';
 
 
@@ -14,25 +12,32 @@ function payouts(scenario: Scenario): Transfer[] {
   return scenario.users.map((u, i) => ({ user: u.name, address: u.addresses[0]!, amount: 10_000_000n + BigInt(i) }));
 }
 
+/** The bench chains' funded dev account (its key is public: //Alice). */
 async function payer() {
   await cryptoWaitReady();
   return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
-}
-
-function ordinal(n: number): string {
-  return ['same', 'next', 'second', 'third'][n] ?? `${n}th`;
 }
 
 async function bestNumber(api: Awaited<ReturnType<typeof connect>>): Promise<number> {
   return (await api.rpc.chain.getHeader()).number.toNumber();
 }
 
+export interface ConfirmMeasured {
+  ms: number;
+  extrinsics: number;
+  blocks: number;
+  /** Blocks from the best block at sending to the one that included the last batch. */
+  blocksUntilIncluded: number;
+  perBatch: string[];
+  fee: string;
+}
+
 /**
  * ValTrac's payout path (src/chain/transfer.ts, what `confirm` sends): batches sized by the runtime's weight and length
  * limits, each signed with a mortal era and followed to finality.
  */
-export async function measureConfirm(scenario: Scenario, host: ChainHost): Promise<Row[]> {
-  const api = await connect(host.url, { log: () => undefined });
+export async function measureConfirm(scenario: Scenario, url: string): Promise<ConfirmMeasured> {
+  const api = await connect(url, { log: () => undefined });
   try {
     const pair = await payer();
     const transfers = payouts(scenario);
@@ -42,6 +47,7 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
     let nonce = await nextNonce(api, pair.address);
     let firstBlock: number | null = null;
     let lastBlock = 0;
+    let fees = 0n;
     const blocks = new Set<number>();
     const perBatch: string[] = [];
     for (const plan of plans) {
@@ -52,26 +58,13 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
       if (inclusion.error) throw new Error(`bench batch failed on the test chain: ${inclusion.error}`);
       lastBlock = inclusion.blockNumber;
       blocks.add(inclusion.blockNumber);
+      fees += plan.fee;
       perBatch.push(
         `${plan.transfers.length} transfers, ${signed.hex.length / 2 - 1} bytes, weight ${plan.refTime} ref / ${plan.proofSize} proof ` +
           `(${((Number(plan.refTime) / Number(limits.refTime)) * 100).toFixed(1)}% of the extrinsic limit), fee ${plan.fee} RAO`,
       );
     }
-    const ms = performance.now() - start;
-    const rssMb = process.resourceUsage().maxRSS / 1024;
-    return [
-      {
-        what: `confirm: pay ${transfers.length} users (batch_all, split by weight/length)`,
-        ms,
-        rssMb,
-        runs: 1,
-        detail:
-          `${plans.length} extrinsic(s) in ${blocks.size} block(s), included by the ${ordinal(lastBlock - firstBlock!)} block after the best ` +
-          `block at sending (test-chain blocks are 100 ms; the signature and 500 transfers are checked on submission); ${perBatch.join('; ')}`,
-        target: '1 extrinsic, 1 block',
-        met: plans.length === 1 && blocks.size === 1,
-      },
-    ];
+    return { ms: performance.now() - start, extrinsics: plans.length, blocks: blocks.size, blocksUntilIncluded: lastBlock - firstBlock!, perBatch, fee: fees.toString() };
   } finally {
     await api.disconnect();
   }
@@ -81,8 +74,8 @@ export async function measureConfirm(scenario: Scenario, host: ChainHost): Promi
  * The original Python ValTrac's way: one `transfer_keep_alive` per user, each sent and waited for until it is in a
  * block before the next (as bittensor's transfer with wait_for_inclusion does).
  */
-export async function measurePythonTransfers(scenario: Scenario, host: ChainHost, log: (line: string) => void): Promise<Row> {
-  const api = await connect(host.url, { log: () => undefined });
+export async function measurePythonTransfers(scenario: Scenario, url: string, log: (line: string) => void): Promise<{ ms: number; extrinsics: number; blocks: number; fee: string }> {
+  const api = await connect(url, { log: () => undefined });
   try {
     const pair = await payer();
     const transfers = payouts(scenario);
@@ -110,13 +103,7 @@ export async function measurePythonTransfers(scenario: Scenario, host: ChainHost
       });
       if (i % 100 === 99) log(`bench:   ${i + 1} transfers included, block ${lastBlock}`);
     }
-    return {
-      what: `Python ValTrac's way: one transfer per user (${transfers.length})`,
-      ms: performance.now() - start,
-      rssMb: process.resourceUsage().maxRSS / 1024,
-      runs: 1,
-      detail: `${transfers.length} extrinsics, ${lastBlock - firstBlock} blocks (at 12 s a block: ${(((lastBlock - firstBlock) * 12) / 60).toFixed(0)} min), fees ${fees} RAO in all`,
-    };
+    return { ms: performance.now() - start, extrinsics: transfers.length, blocks: lastBlock - firstBlock, fee: fees.toString() };
   } finally {
     await api.disconnect();
   }

@@ -4,13 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { REPO } from './host.js';
-import type { Sample } from './measure.js';
+import { peakRssMb, type Sample } from './measure.js';
 
-/** Peak RSS of a running process (Linux), read before it is stopped. */
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 /** A copy of the workbook with one address mistyped (a person's edit), saved beside it under a name the watcher ignores. */
 async function editedCopy(workbook: string): Promise<{ file: string; cell: string }> {

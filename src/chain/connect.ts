@@ -1,5 +1,6 @@
-import type { ApiPromise, WsProvider } from '@polkadot/api';
+import { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
+import { MetadataCache } from './metadataCache.js';
 import { resolveNetwork, type Network } from './networks.js';
 
 /**
@@ -33,18 +34,49 @@ export interface ConnectOptions {
   expectedGenesis?: string | null;
   /** Names the origin of `network` in messages, e.g. `--network` or `Settings network`. */
   argument?: string;
+  /** Where the node's metadata is kept between runs (default: the user's cache folder, see MetadataCache). */
+  metadataCache?: MetadataCache;
+}
+
+/** Connections a long-running process keeps open between the commands it answers, by node URL. */
+let kept: Map<string, ApiPromise> | null = null;
+
+/** From now on, `release` leaves connections open and `connect` hands out the open one (the watcher). */
+export function keepConnections(): void {
+  kept ??= new Map();
+}
+
+/** Done with a connection from `connect`: closes it, unless this process keeps its connections. */
+export async function release(api: ApiPromise): Promise<void> {
+  if (kept && [...kept.values()].includes(api)) return;
+  await api.disconnect();
 }
 
 /** Connects to a subtensor node by btcli name or URL, retrying with backoff while it is unreachable. */
 export async function connect(network: string | null | undefined, opts: ConnectOptions = {}): Promise<ApiPromise> {
   const target = resolveNetwork(network, opts.argument);
+  const open = kept?.get(target.url);
+  if (open?.isConnected) {
+    checkNode(open, target, opts.expectedGenesis ?? null);
+    return open;
+  }
+  if (open) {
+    kept!.delete(target.url);
+    await open.disconnect().catch(() => undefined);
+  }
+  const api = await dial(target, opts);
+  kept?.set(target.url, api);
+  return api;
+}
+
+async function dial(target: Network, opts: ConnectOptions): Promise<ApiPromise> {
   const provider = await openProvider(target, opts);
   let api: ApiPromise;
   // @polkadot/api logs a failed start-up with its stack trace before rejecting; the UserError below says it plainly.
   const restore = withoutLibraryErrors();
+  const cache = opts.metadataCache ?? MetadataCache.forUser();
   try {
-    const { ApiPromise } = await loadApi();
-    api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true });
+    api = await ApiPromise.create({ provider, signedExtensions, noInitWarn: true, throwOnConnect: true, metadata: cache.entries() });
   } catch (error) {
     await provider.disconnect().catch(() => undefined);
     throw new UserError(`${target.url} answered but is not a usable subtensor node: ${messageOf(error)}`);
@@ -53,6 +85,8 @@ export async function connect(network: string | null | undefined, opts: ConnectO
   }
   try {
     checkNode(api, target, opts.expectedGenesis ?? null);
+    // The next run skips the 0.7 MB download (a remote node's slowest answer) when the chain's runtime is the same.
+    await cache.remember(api.genesisHash.toHex(), api.runtimeVersion.specVersion.toString(), () => api.runtimeMetadata.toHex());
   } catch (error) {
     await api.disconnect().catch(() => undefined);
     throw error;
@@ -83,7 +117,6 @@ async function openProvider(target: Network, opts: ConnectOptions): Promise<WsPr
   const log = opts.log ?? ((line: string) => console.error(line));
   const deadline = Date.now() + giveUpAfter;
   let delay = opts.firstRetryDelayMs ?? 500;
-  const { WsProvider } = await loadApi();
   for (let attempt = 1; ; attempt++) {
     const provider = new WsProvider(target.url, false);
     const failure = await tryOpen(provider);
@@ -140,9 +173,4 @@ function withoutLibraryErrors(): () => void {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Loaded on first use: every command module is imported at CLI start-up, and most commands never touch a node. */
-function loadApi(): Promise<typeof import('@polkadot/api')> {
-  return import('@polkadot/api');
 }

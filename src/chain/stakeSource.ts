@@ -1,5 +1,5 @@
 import type { ApiDecoration } from '@polkadot/api/types';
-import { reconcile, stakeTotal, subnetSums, type Mismatch, type Rounding } from '../domain/reconcile.js';
+import { reconcile, stakeTotal, subnetSums, type Mismatch } from '../domain/reconcile.js';
 import { formatTao } from '../domain/tao.js';
 import { UserError } from '../util/errors.js';
 import { readDelegateInfo, readLegacyDelegateInfo, type DelegateStake } from './delegateInfo.js';
@@ -103,7 +103,6 @@ async function legacyCandidate(api: Api, hotkey: string, layout: StakeLayout, vi
   const base = { era: 'legacy' as const, stake, source: 'SubtensorModule.Stake', unit: 'TAO' };
   let totals: Map<number, bigint>;
   let totalsName: string;
-  let rounding: Rounding = 'exact';
   if (layout.legacy!.totalHotkeyStake) {
     totals = await readTotalHotkeyStake(api, hotkey);
     totalsName = 'TotalHotkeyStake';
@@ -114,10 +113,9 @@ async function legacyCandidate(api: Api, hotkey: string, layout: StakeLayout, vi
   } else {
     totals = new Map([...subnetSums(stake)].map(([netuid, s]) => [netuid, s.sum]));
     totalsName = 'nothing (this runtime reports no total to check against)';
-    rounding = 'exact';
   }
   const populated = stakeTotal(stake) > 0n || [...totals.values()].some((t) => t > 0n);
-  return { ...base, totalsName, populated, mismatches: reconcile(stake, totals, rounding) };
+  return { ...base, totalsName, populated, mismatches: reconcile(stake, totals, 'exact') };
 }
 
 /**

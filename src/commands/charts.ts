@@ -3,15 +3,13 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { chartData, MAX_CHART_SNAPSHOTS } from '../charts/program.js';
 import { payoutHistory } from '../domain/period.js';
 import type { PayoutRow } from '../domain/types.js';
+import { handToWatcher } from '../resident/client.js';
 import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
 import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { readRecent } from '../workbook/recentRead.js';
 import type { WorkbookArgs } from './common.js';
-
-export const command = 'charts';
-export const describe = 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook';
 
 export function chartsDir(workbookPath: string): string {
   return path.join(path.dirname(workbookPath), 'charts');
@@ -52,8 +50,13 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   console.log(`Charts written: open ${index}`);
 }
 
-/** For `snapshot` and `confirm`: a chart that cannot be drawn must never stop them, so this only warns. */
+/**
+ * For `snapshot` and `confirm`: a chart that cannot be drawn must never stop them, so this only warns. A watcher of
+ * the workbook that takes the job renders them (Vega already loaded) while the command goes on.
+ */
 export async function refreshChartsQuietly(workbookPath: string, warn: (message: string) => void = console.error): Promise<void> {
+  const full = path.resolve(workbookPath);
+  if (await handToWatcher(['charts', '--workbook', full], full)) return;
   try {
     await refreshCharts(workbookPath);
   } catch (error) {

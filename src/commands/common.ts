@@ -1,32 +1,40 @@
 import type { Argv } from 'yargs';
 import { settingPlace } from '../domain/settings.js';
+import { safeText } from '../domain/text.js';
 import type { Problem, Settings } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
+import { describeCatchUp } from '../workbook/catchUp.js';
+import { describeEditorLocks, editorLocks } from '../workbook/editorLock.js';
 import { WorkbookStore } from '../workbook/store.js';
 
 export interface WorkbookArgs {
   workbook: string;
 }
 
-/** The store for --workbook, with changes journalled while an editor had the file open written first if it is closed now. */
+/**
+ * The store for --workbook, brought up to what ValTrac has written first: the changes an older copy saved over it
+ * lacks, and those journalled while an editor had the file open (each one that could not be applied is said).
+ */
 export async function openStore(workbook: string): Promise<WorkbookStore> {
   const store = new WorkbookStore(workbook);
-  const pending = await store.applyPending();
-  if (pending === 'written') console.log('Wrote the changes that waited while the workbook was open in an editor.');
-  if (pending === 'deferred') console.log('Changes are still waiting: the workbook is open in an editor.');
+  const catchUp = await store.applyPending();
+  for (const line of describeCatchUp(catchUp)) console.log(safeText(line));
+  if (catchUp.outcome === 'deferred') console.log(safeText(store.editorLockReport()));
   return store;
 }
 
 export function reportOutcome(outcome: 'written' | 'deferred', what: string, workbook: string): void {
   console.log(
-    outcome === 'written'
-      ? `${what} (written to ${workbook}).`
-      : `${what}: ${workbook} is open in an editor, so the change is saved in the journal and will be written when it is closed.`,
+    safeText(
+      outcome === 'written'
+        ? `${what} (written to ${workbook}).`
+        : `${what}: ${workbook} is open in an editor, so the change is saved in the journal and will be written when it is closed. ${describeEditorLocks(editorLocks(workbook))}`,
+    ),
   );
 }
 
 export function formatProblems(problems: Problem[]): string {
-  return problems.map((p) => `${p.sheet}!${p.cell}: ${p.message}\n    Fix: ${p.fix}`).join('\n');
+  return problems.map((p) => `${p.sheet}${p.cell === '' ? '' : `!${p.cell}`}: ${safeText(p.message)}\n    Fix: ${safeText(p.fix)}`).join('\n');
 }
 
 export interface NetworkArgs {

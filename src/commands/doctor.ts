@@ -3,9 +3,6 @@ import { healthChecks, type Check } from '../domain/health.js';
 import { networkOption, type NetworkArgs, type WorkbookArgs } from './common.js';
 import { gatherStatus } from './status.js';
 
-export const command = 'doctor';
-export const describe = 'Everything status knows as checks, each with its fix (exit code 1 if any check fails)';
-
 type DoctorArgs = WorkbookArgs & NetworkArgs;
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<DoctorArgs> {

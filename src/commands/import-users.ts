@@ -9,9 +9,6 @@ interface ImportArgs extends WorkbookArgs {
   replace: boolean;
 }
 
-export const command = 'import-users <file>';
-export const describe = 'Import users from a CSV file Name,Address1,Address2,... (adds and merges, or --replace)';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<ImportArgs> {
   return yargs
     .positional('file', { type: 'string', demandOption: true, describe: 'CSV with a header row Name,Address1,Address2,...' })

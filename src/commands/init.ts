@@ -11,9 +11,6 @@ interface InitArgs extends WorkbookArgs {
   [setting: string]: unknown;
 }
 
-export const command = 'init';
-export const describe = 'Create the workbook with its sheets, or fill in Settings of the one there (--force replaces it)';
-
 /** One option per Settings row (`--hotkey`, `--payout-coldkey`, ...), so init covers every setting the sheet has. */
 export function builder(yargs: Argv<WorkbookArgs>): Argv<InitArgs> {
   let y = yargs.option('force', { type: 'boolean', default: false, describe: 'Replace an existing workbook (a backup is kept)' });

@@ -4,10 +4,6 @@ import { Prompter } from '../menu/prompter.js';
 import { UserError } from '../util/errors.js';
 import type { WorkbookArgs } from './common.js';
 
-/** `$0`: `valtrac` with no command opens the menu when a person is at a terminal. */
-export const command = ['menu', '$0'];
-export const describe = 'The interactive main menu (also what `valtrac` alone opens in a terminal)';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs.example('valtrac menu --workbook workbook/valtrac.xlsx', '');
 }

@@ -46,8 +46,9 @@ export async function refuseLostPayments(workbookPath: string, log: SendLog, pay
   throw new UserError(
     `the send log ${log.path} shows ${plans.size} paid plan(s) that neither Payouts nor workbook/archive/ holds; the newest: ` +
       `plan ${newest.planId} paid in batch ${newest.batch} (${newest.extrinsicHash}, block ${newest.blockNumber ?? '?'}). ` +
-      'Restore the workbook and its archive folder from a backup written after that payment (workbook/.backup/ keeps the ' +
-      'last 20 versions of the workbook) and run plan again. Nothing was written.',
+      'Restore the workbook and its archive folder from a backup written after that payment (workbook/.backup/ keeps every ' +
+      'write of the last hour, one an hour for two days and one a day for a month), or run valtrac reconcile to find ' +
+      'the payments on chain, then run plan again. Nothing was written.',
   );
 }
 

@@ -1,6 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { connect } from '../chain/connect.js';
+import { connect, release } from '../chain/connect.js';
 import { accountStates } from '../chain/transfer.js';
 import { computePayouts } from '../domain/payout.js';
 import { PeriodShares } from '../domain/periodShares.js';
@@ -25,9 +25,6 @@ interface PlanArgs extends NetworkArgs {
   toBlock?: number;
   'include-owner-rewards': boolean;
 }
-
-export const command = 'plan';
-export const describe = 'Work out who is owed what for the current period and write the plan to Payouts';
 
 export function builder(yargs: Argv<{ workbook: string }>) {
   return networkOption(yargs)
@@ -125,7 +122,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
-    await api?.disconnect();
+    if (api) await release(api);
   }
 }
 

@@ -18,9 +18,6 @@ interface ReconcileArgs {
   network?: string;
 }
 
-export const command = 'reconcile';
-export const describe = "Settle the send log with the chain: find the payout coldkey's transactions the log does not know";
-
 /** Without --from-block: the blocks since the newest batch the log knows (or the last 2,000 blocks). */
 const DEFAULT_LOOKBACK = 2_000;
 

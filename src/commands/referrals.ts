@@ -6,9 +6,6 @@ import { addReferral, removeReferral, setReferralTax, userNamed } from '../workb
 import type { WorkbookStore } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
-export const command = 'referrals <action>';
-export const describe = 'Edit the Referrals sheet: add, set-tax, remove; or list it with layers';
-
 interface EdgeArgs extends WorkbookArgs {
   referrer: string;
   referee: string;

@@ -6,9 +6,6 @@ import { setSettings } from '../workbook/edits.js';
 import type { ReadForFeedback } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
-export const command = 'settings [action]';
-export const describe = 'Show the Settings sheet, or set values in it: settings set NAME VALUE [NAME VALUE ...]';
-
 interface SettingsArgs extends WorkbookArgs {
   action?: string;
   pairs?: string[];

@@ -14,8 +14,9 @@ import { formatTao } from '../domain/tao.js';
 import type { Settings, SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { logLine } from '../util/logLine.js';
-import { checkChain, listRecords, readRecord, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
+import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
+import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
 import { networkOption, type NetworkArgs } from './common.js';
 
@@ -30,9 +31,6 @@ interface SnapshotArgs extends NetworkArgs {
   interval?: number;
   connectTimeout: number;
 }
-
-export const command = 'snapshot';
-export const describe = "Record the validator's stake every N finalized blocks (run by pm2), or once with --once";
 
 export function builder(y: Argv): Argv<SnapshotArgs> {
   return networkOption(y)
@@ -138,7 +136,7 @@ class Snapshotter {
     if (!fs.existsSync(args.workbook)) {
       throw new UserError(`There is no workbook at ${args.workbook}: create it with "valtrac init" (or pass --workbook PATH).`);
     }
-    await store.applyPending();
+    for (const line of describeCatchUp(await store.applyPending())) log(line);
     const parsed = await store.readParsed();
     const followed = followedFrom(args, parsed);
     const dir = recordsDir(args.workbook);
@@ -180,7 +178,7 @@ class Snapshotter {
     if (missing.length > 0) {
       const coldkeys = registeredColdkeys(data.users);
       const rows: SnapshotSummary[] = [];
-      for (const block of missing) rows.push(summarize(await readRecord(this.dir, block), coldkeys));
+      for await (const record of readRecordsAt(this.dir, missing)) rows.push(summarize(record, coldkeys));
       await this.store.apply({ kind: 'appendSnapshots', rows });
       log(`restored ${rows.length} Snapshots row(s) from their records (blocks ${missing.join(', ')})`);
     }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { StartOptions } from 'pm2';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { resolveNetwork } from '../chain/networks.js';
 import { DEFAULT_SETTINGS, missingSettings } from '../domain/settings.js';
 import { call, logTail, processStates, withPm2, type ProcessState } from '../util/pm2.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { createWorkbook } from '../workbook/layout.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
@@ -21,9 +23,6 @@ interface AppConfig {
   error_file: string;
   [option: string]: unknown;
 }
-
-export const command = 'start';
-export const describe = 'Start watch and snapshot under pm2 (creates the workbook first if there is none) and report how they run';
 
 export function builder(y: Argv): Argv<StartArgs> {
   return networkOption(y)
@@ -131,9 +130,9 @@ function nextStep(missing: ReturnType<typeof missingSettings>, users: number, wo
   return 'Next: valtrac status (snapshots, problems, the open plan), then valtrac plan and valtrac confirm --dry-run.';
 }
 
-/** ecosystem.config.js, two folders up from dist/commands/. */
+/** ecosystem.config.js, beside package.json. */
 async function loadEcosystem(): Promise<{ apps: AppConfig[]; SECRET_ENV_PARTS: string[] }> {
-  const file = new URL('../../ecosystem.config.js', import.meta.url);
+  const file = pathToFileURL(path.join(packageRoot(), 'ecosystem.config.js'));
   return (await import(file.href)) as { apps: AppConfig[]; SECRET_ENV_PARTS: string[] };
 }
 

@@ -17,9 +17,6 @@ interface StatementsArgs extends WorkbookArgs {
   user?: string;
 }
 
-export const command = 'statements';
-export const describe = 'Write per-user payout statements (HTML per period, CSV per year for tax tools) beside the workbook';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<StatementsArgs> {
   return yargs
     .option('plan', { type: 'string', describe: 'Only this paid plan (its id in Payouts, e.g. P599-91e2f77e)' })

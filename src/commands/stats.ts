@@ -15,9 +15,6 @@ interface StatsArgs extends WorkbookArgs {
   json: boolean;
 }
 
-export const command = 'stats [user]';
-export const describe = 'Validator summary, or one user’s stake, shares, referrals, estimate and payouts (from the workbook and records)';
-
 export function builder(yargs: Argv<WorkbookArgs>): Argv<StatsArgs> {
   return yargs
     .positional('user', { type: 'string', describe: 'A name from the Users sheet' })

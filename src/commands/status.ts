@@ -15,11 +15,9 @@ import { payoutHistory } from '../domain/period.js';
 import { UserError } from '../util/errors.js';
 import { logTail, processStates, SNAPSHOTTER, WATCHER, withPm2 } from '../util/pm2.js';
 import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
-import { editorLockPaths, WorkbookStore } from '../workbook/store.js';
+import { editorLocks } from '../workbook/editorLock.js';
+import { WorkbookStore } from '../workbook/store.js';
 import { chosenNetwork, networkOption, type NetworkArgs, type WorkbookArgs } from './common.js';
-
-export const command = 'status';
-export const describe = 'One screen: processes, node, snapshots, problems, journal, the open plan and the payout balance';
 
 type StatusArgs = WorkbookArgs & NetworkArgs;
 
@@ -63,7 +61,7 @@ export async function gatherStatus(workbook: string, args: NetworkArgs): Promise
     records,
     lastSnapshotTime: data.snapshots.length ? data.snapshots.reduce((a, b) => (b.block > a.block ? b : a)).time : null,
     problems: parsed.problems,
-    journal: { pending: store.journal.pending().length, editorLocks: editorLockPaths(store.path).filter((f) => fs.existsSync(f)) },
+    journal: { pending: store.journal.pending().length, editorLocks: editorLocks(store.path).map((lock) => lock.path) },
     plan,
     accrued,
     payer: data.settings.payoutColdkey

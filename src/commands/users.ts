@@ -5,9 +5,6 @@ import { addressCell } from '../domain/validate.js';
 import { addUser, removeAddress, removeUser } from '../workbook/edits.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
-export const command = 'users <action>';
-export const describe = 'Edit the Users sheet: add, remove, remove-address; or list it';
-
 interface NameArgs extends WorkbookArgs {
   name: string;
 }

@@ -1,11 +1,12 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { keepConnections } from '../chain/connect.js';
+import { CommandServer, commandRunner } from '../resident/server.js';
+import { socketPath } from '../resident/socket.js';
+import { safeText } from '../domain/text.js';
 import { logLine } from '../util/logLine.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 import { notifyNewProblems } from '../notify/notify.js';
-
-export const command = 'watch';
-export const describe = 'Check the workbook on every save and mark problems in it; keeps running';
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
@@ -20,14 +21,24 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
       void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(logLine(line)) });
     },
     note(message) {
-      console.log(logLine(message));
+      console.log(logLine(safeText(message)));
     },
   });
   await watcher.start();
-  console.log(logLine(`watching ${argv.workbook} (Ctrl-C stops)`));
+  // plan, check and charts typed meanwhile are answered here, where the workbook and the node connection stay loaded.
+  keepConnections();
+  const runner = commandRunner();
+  // Loaded now, so that the first command answered does not wait for @polkadot/api, exceljs' writer or Vega.
+  await runner.load();
+  const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(logLine(line)));
+  const serving = await commands.start().catch((error: Error) => {
+    console.log(logLine(`not answering commands (${error.message}); they run on their own`));
+    return false;
+  });
+  console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`));
   await new Promise<void>((resolve) => {
     const stop = () => {
-      void watcher.close().then(resolve);
+      void Promise.all([watcher.close(), commands.close()]).then(() => resolve());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

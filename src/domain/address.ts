@@ -1,9 +1,15 @@
 import { decodeSs58, encodeSs58 } from './ss58.js';
+import { excerpt } from './text.js';
 
 /** Bittensor (like Substrate's generic format) encodes addresses with SS58 prefix 42. */
 export const SS58_PREFIX = 42;
 /** A 32-byte account key with prefix 42 always encodes to 48 base58 characters. */
 export const ADDRESS_LENGTH = 48;
+/**
+ * Longer input is refused by its length alone, before anything decodes it (base58 decoding grows with the square of
+ * the length: a 256 kB cell would take minutes). Room for an address with a few stray spaces, which get a better message.
+ */
+export const MAX_ADDRESS_INPUT = 64;
 
 export type AddressCheck = { ok: true; address: string } | { ok: false; message: string; fix: string };
 
@@ -26,6 +32,13 @@ export function checkAddress(text: string): AddressCheck {
   if (text.length === 0) {
     return { ok: false, message: 'The address is empty.', fix: 'Paste the SS58 address (48 characters, starts with 5).' };
   }
+  if (text.length > MAX_ADDRESS_INPUT) {
+    return {
+      ok: false,
+      message: `"${excerpt(text)}" is ${text.length.toLocaleString('en-US')} characters long; a Bittensor address has ${ADDRESS_LENGTH}.`,
+      fix: 'Paste only the address (48 characters, starts with 5) into the cell.',
+    };
+  }
   if (INVISIBLE.test(text)) {
     const stripped = text.replace(new RegExp(INVISIBLE.source, 'gu'), '');
     const inner = checkAddress(stripped);
@@ -40,7 +53,7 @@ export function checkAddress(text: string): AddressCheck {
     const bad = [...text].find((c) => !BASE58.test(c));
     return {
       ok: false,
-      message: `"${text}" is not an SS58 address: the character "${bad}" never appears in one (no 0, O, I, l or punctuation).`,
+      message: `"${excerpt(text)}" is not an SS58 address: the character "${excerpt(bad!)}" never appears in one (no 0, O, I, l or punctuation).`,
       fix: 'Copy the address again from the wallet (btcli wallet overview shows it).',
     };
   }

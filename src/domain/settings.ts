@@ -21,6 +21,9 @@ export const NETWORKS: Readonly<Record<string, string>> = {
   archive: 'wss://archive.chain.opentensor.ai:443',
 };
 
+/** Longer text is not taken for a node's URL (nor parsed as one). */
+const MAX_URL_LENGTH = 512;
+
 /** A btcli network name in any case (`Finney`), trimmed: the one rule for Settings, `init` and `--network`. */
 export function knownNetwork(network: string): string | null {
   const name = network.trim().toLowerCase();
@@ -32,6 +35,7 @@ export function networkUrl(network: string): string | null {
   const known = knownNetwork(network);
   if (known) return NETWORKS[known]!;
   const text = network.trim();
+  if (text.length > MAX_URL_LENGTH) return null;
   if (!/^wss?:\/\/[^\s/]+/i.test(text)) return null;
   try {
     const url = new URL(text);

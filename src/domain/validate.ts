@@ -1,11 +1,13 @@
 import { a1 } from './a1.js';
 import { checkAddress } from './address.js';
+import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
 import { httpUrl, networkAdvice, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
 import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
+import { excerpt } from './text.js';
 import type { Problem, Referral, Settings, User } from './types.js';
 
 /** Where each setting's value sits; by default the Settings sheet's layout (title row, header row, then one row each). */
@@ -18,33 +20,50 @@ export function addressCell(user: User, index: number): string {
   return user.addressCells?.[index] ?? a1(index + 2, user.row);
 }
 
-export function validateUsers(users: User[]): Problem[] {
+/** An address that must never be a user's: the validator hotkey, with the Settings cell that names it. */
+export interface ReservedAddress {
+  address: string;
+  what: string;
+  cell: string;
+}
+
+export function validateUsers(users: User[], reserved: readonly ReservedAddress[] = []): Problem[] {
   const problems: Problem[] = [];
   const byName = new Map<string, User>();
+  const byLook = new Map<string, User>();
   const byAddress = new Map<string, { user: User; cell: string }>();
   for (const user of users) {
     const nameCell = a1(1, user.row);
+    const shown = excerpt(user.name);
     const nameProblem = checkName(user.name);
-    if (nameProblem) {
-      problems.push({ sheet: 'Users', cell: nameCell, ...nameProblem });
-    } else {
-      const other = byName.get(nameKey(user.name));
-      if (other) {
-        problems.push({
-          sheet: 'Users',
-          cell: nameCell,
-          message: `The name "${user.name}" is already used in row ${other.row} ("${other.name}"); names are compared ignoring case.`,
-          fix: `Put all of this person's addresses on row ${other.row}, or give this user another name.`,
-        });
-      } else {
-        byName.set(nameKey(user.name), user);
-      }
+    if (nameProblem) problems.push({ sheet: 'Users', cell: nameCell, ...nameProblem });
+    const other = user.name === '' ? undefined : byName.get(nameKey(user.name));
+    const lookalike = user.name === '' || other ? undefined : lookalikeKeys(user.name).map((key) => byLook.get(key)).find((u) => u !== undefined);
+    if (other && !nameProblem) {
+      problems.push({
+        sheet: 'Users',
+        cell: nameCell,
+        message: `The name "${shown}" is already used in row ${other.row} ("${excerpt(other.name)}"); names are compared ignoring case.`,
+        fix: `Put all of this person's addresses on row ${other.row}, or give this user another name.`,
+      });
+    } else if (lookalike) {
+      const differs = [...unusualCharacters(user.name), ...unusualCharacters(lookalike.name)];
+      problems.push({
+        sheet: 'Users',
+        cell: nameCell,
+        message: `The name "${shown}" looks like "${excerpt(lookalike.name)}" in row ${lookalike.row}${differs.length ? ` (they differ in: ${differs.slice(0, 4).join(', ')})` : ''}; one could be taken for the other.`,
+        fix: `Give this user a name that cannot be mistaken for "${excerpt(lookalike.name)}", typed in plain letters; or, if it is the same person, put the addresses on row ${lookalike.row}.`,
+      });
+    }
+    if (user.name !== '' && !other) {
+      byName.set(nameKey(user.name), user);
+      for (const key of lookalikeKeys(user.name)) if (!byLook.has(key)) byLook.set(key, user);
     }
     if (user.addresses.length === 0) {
       problems.push({
         sheet: 'Users',
         cell: nameCell,
-        message: `${user.name || `Row ${user.row}`} has no address.`,
+        message: `${user.name ? shown : `Row ${user.row}`} has no address.`,
         fix: 'Type at least one coldkey address (SS58) in column B; the first address receives payouts.',
       });
     }
@@ -55,19 +74,29 @@ export function validateUsers(users: User[]): Problem[] {
         problems.push({ sheet: 'Users', cell, message: check.message, fix: check.fix });
         return;
       }
+      const taken = reserved.find((r) => r.address === address);
+      if (taken) {
+        problems.push({
+          sheet: 'Users',
+          cell,
+          message: `The address ${address} is the ${taken.what} (Settings!${taken.cell}), not a person's coldkey.`,
+          fix: "Type this person's own coldkey (btcli wallet overview shows it); payouts never go to the validator's hotkey.",
+        });
+        return;
+      }
       const seen = byAddress.get(address);
       if (seen && seen.user === user) {
         problems.push({
           sheet: 'Users',
           cell,
-          message: `The address ${address} is listed twice for ${user.name} (also in ${seen.cell}).`,
+          message: `The address ${address} is listed twice for ${shown} (also in ${seen.cell}).`,
           fix: 'Delete one of the two cells.',
         });
       } else if (seen) {
         problems.push({
           sheet: 'Users',
           cell,
-          message: `The address ${address} also belongs to ${seen.user.name} (${seen.cell}); an address can belong to one user only.`,
+          message: `The address ${address} also belongs to ${excerpt(seen.user.name)} (${seen.cell}); an address can belong to one user only.`,
           fix: `Keep the address under the user who owns the key and delete it from the other.`,
         });
       } else {
@@ -82,16 +111,17 @@ export function validateReferrals(users: User[], referrals: Referral[]): Problem
   const problems: Problem[] = [];
   const exact = new Set(users.map((u) => u.name));
   const byKey = new Map(users.map((u) => [nameKey(u.name), u.name]));
+  const byLook = new Map(users.flatMap((u) => lookalikeKeys(u.name).map((key) => [key, u.name] as const)));
   const firstReferrer = new Map<string, Referral>();
   const unknown = (name: string, role: string, cell: string): Problem | null => {
     if (name === '') return { sheet: 'Referrals', cell, message: `The ${role} is empty.`, fix: `Choose the ${role} from the dropdown of user names.` };
     if (exact.has(name)) return null;
-    const close = byKey.get(nameKey(name.trim()));
+    const close = byKey.get(nameKey(name.trim())) ?? lookalikeKeys(name).map((key) => byLook.get(key)).find((n) => n !== undefined);
     return {
       sheet: 'Referrals',
       cell,
-      message: `The ${role} "${name}" is not a user in Users.`,
-      fix: close ? `Did you mean "${close}"? Pick the name from the dropdown.` : `Add ${name} to Users first, or correct the spelling.`,
+      message: `The ${role} "${excerpt(name)}" is not a user in Users.`,
+      fix: close ? `Did you mean "${excerpt(close)}"? Pick the name from the dropdown.` : `Add ${excerpt(name)} to Users first, or correct the spelling.`,
     };
   };
   for (const edge of [...referrals].sort((a, b) => a.row - b.row)) {
@@ -111,7 +141,7 @@ export function validateReferrals(users: User[], referrals: Referral[]): Problem
       problems.push({
         sheet: 'Referrals',
         cell: a1(2, edge.row),
-        message: `${edge.referee} refers themself.`,
+        message: `${excerpt(edge.referee)} refers themself.`,
         fix: 'Delete this row: a user cannot be their own referrer.',
       });
       continue;
@@ -122,7 +152,7 @@ export function validateReferrals(users: User[], referrals: Referral[]): Problem
       problems.push({
         sheet: 'Referrals',
         cell: a1(2, edge.row),
-        message: `${edge.referee} already has a referrer: ${first.referrer} (row ${first.row}); a user can have only one.`,
+        message: `${excerpt(edge.referee)} already has a referrer: ${excerpt(first.referrer)} (row ${first.row}); a user can have only one.`,
         fix: `Delete this row or row ${first.row}.`,
       });
     } else {
@@ -133,7 +163,7 @@ export function validateReferrals(users: User[], referrals: Referral[]): Problem
     problems.push({
       sheet: 'Referrals',
       cell: a1(2, cycle.row),
-      message: `These referrals form a cycle: ${[...cycle.names, cycle.names[0]].join(' → ')}.`,
+      message: `These referrals form a cycle: ${[...cycle.names, cycle.names[0]!].map((n) => excerpt(n)).join(' → ')}.`,
       fix: 'Delete one of the referrals in the cycle: somebody in it must have been referred by nobody in it.',
     });
   }
@@ -153,7 +183,7 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     problems.push({
       sheet: 'Settings',
       cell: cell('network'),
-      message: `The network "${settings.network}" is not a network name or a ws:// / wss:// URL.`,
+      message: `The network "${excerpt(settings.network)}" is not a network name or a ws:// / wss:// URL.`,
       fix: networkAdvice(settings.network),
     });
   }
@@ -167,7 +197,7 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
   }
   if (!TAX_MODES.includes(settings.taxMode)) {
     const near = closest(settings.taxMode, TAX_MODES);
-    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${settings.taxMode}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
+    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${excerpt(settings.taxMode)}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
   }
   problems.push(...validateOptionalServices(settings, cell));
   return problems;
@@ -204,6 +234,8 @@ function validateOptionalServices(settings: Settings, cell: (key: keyof Settings
 }
 
 /** Every problem in the sheets people edit; empty when ValTrac may plan and pay. */
-export function validateWorkbook(users: User[], referrals: Referral[], settings: Settings, settingsCells?: SettingsCells): Problem[] {
-  return [...validateUsers(users), ...validateReferrals(users, referrals), ...validateSettings(settings, settingsCells)];
+export function validateWorkbook(users: User[], referrals: Referral[], settings: Settings, settingsCells: SettingsCells = defaultSettingsCells): Problem[] {
+  const reserved: ReservedAddress[] =
+    settings.hotkey === null ? [] : [{ address: settings.hotkey, what: 'validator hotkey', cell: settingsCells.hotkey ?? defaultSettingsCells.hotkey! }];
+  return [...validateUsers(users, reserved), ...validateReferrals(users, referrals), ...validateSettings(settings, settingsCells)];
 }

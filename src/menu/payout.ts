@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { coldkeyFile } from '../chain/walletFiles.js';
 import { settingPlace } from '../domain/settings.js';
 import { parseTao } from '../domain/tao.js';
 import { UserError } from '../util/errors.js';
+import { packageRoot } from '../util/packageRoot.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { Prompter } from './prompter.js';
 
-const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+const CLI = path.join(packageRoot(), 'dist', 'cli.js');
 
 /** Runs a valtrac command as its own process on this terminal; `env` adds to this process's environment for it only. */
 function valtrac(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {

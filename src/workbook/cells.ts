@@ -57,7 +57,10 @@ export function readScaled9(cell: ExcelJS.Cell): bigint | null {
 export function readInteger(cell: ExcelJS.Cell): number | null {
   const value = cell.value;
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
-  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : null;
+  }
   return null;
 }
 

@@ -1,14 +1,15 @@
 import type ExcelJS from 'exceljs';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
-import { taxCell } from '../domain/tax.js';
+import { formatTaxPercent, taxCell } from '../domain/tax.js';
+import { excerpt } from '../domain/text.js';
 import type { UserEntry } from '../domain/users-csv.js';
-import type { PayoutRow, PayoutStatus, Problem, Settings, SnapshotSummary } from '../domain/types.js';
+import type { PayoutRow, PayoutStatus, Problem, Settings, SheetName, SnapshotSummary } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { cellText, readInteger, setCellStyle, writeScaled9 } from './cells.js';
+import { firstDataRow } from './header.js';
 import { sheet } from './read.js';
 import {
-  FIRST_DATA_ROW,
   PAYOUT_DELIVERED_COLUMN,
   PAYOUT_PAID_AT_COLUMN,
   PAYOUT_USD_COLUMN,
@@ -61,49 +62,55 @@ export type Change =
    */
   | { kind: 'archive'; dropPlans: string[]; dropSnapshotsThrough: number | null; restore: PayoutRow[] };
 
-/** `strict`: the person just asked for this change, so a change that finds nothing to act on is their mistake. */
-export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: boolean): void {
-  const refuse = (message: string) => {
+/**
+ * Applies `change` and returns null, or why it could not take effect (a removal or update that finds nothing to act on).
+ * `strict`: the person just asked for this change, so such a change is their mistake and is refused (UserError).
+ * Otherwise (a replay of a journalled or re-applied change) the reason is returned for the caller to report.
+ */
+export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: boolean): string | null {
+  const refuse = (message: string): string => {
     if (strict) throw new UserError(message);
+    return message;
   };
   switch (change.kind) {
     case 'addUsers':
       for (const user of change.users) addUser(sheet(workbook, 'Users'), user);
-      return;
+      return null;
     case 'replaceUsers': {
       const users = sheet(workbook, 'Users');
       clearDataRows(users);
       for (const user of change.users) addUser(users, user);
-      return;
+      return null;
     }
     case 'removeUser': {
       const users = sheet(workbook, 'Users');
       const row = findUserRow(users, change.name);
-      if (row === null) return refuse(`There is no user "${change.name}" in Users (valtrac check lists the users' sheet problems).`);
+      if (row === null) return refuse(`There is no user "${excerpt(change.name)}" in Users (valtrac check lists the users' sheet problems).`);
       users.spliceRows(row, 1);
-      return;
+      return null;
     }
     case 'removeAddress': {
       const users = sheet(workbook, 'Users');
       const row = findUserRow(users, change.name);
-      if (row === null) return refuse(`There is no user "${change.name}" in Users.`);
+      if (row === null) return refuse(`There is no user "${excerpt(change.name)}" in Users.`);
       const cells = users.getRow(row);
       let column = 0;
       for (let c = 2; c <= cells.cellCount; c++) if (cellText(cells.getCell(c)) === change.address) column = c;
-      if (column === 0) return refuse(`${change.name} has no address ${change.address} (row ${row} of Users).`);
+      if (column === 0) return refuse(`${excerpt(change.name)} has no address ${excerpt(change.address)} (row ${row} of Users).`);
       for (let c = column; c < cells.cellCount; c++) cells.getCell(c).value = cells.getCell(c + 1).value;
       cells.getCell(cells.cellCount).value = null;
-      return;
+      return null;
     }
     case 'addReferral':
     case 'setReferralTax': {
       const referrals = sheet(workbook, 'Referrals');
       let row = findReferralRow(referrals, change.referrer, change.referee);
       if (row === null && change.kind === 'setReferralTax') {
-        return refuse(`There is no referral from ${change.referrer} to ${change.referee} in Referrals (add it with valtrac referrals add).`);
+        return refuse(`There is no referral from ${excerpt(change.referrer)} to ${excerpt(change.referee)} in Referrals (add it with valtrac referrals add).`);
       }
-      if (row !== null && change.kind === 'addReferral') {
-        refuse(`${change.referrer} already refers ${change.referee} (row ${row} of Referrals); change its tax with valtrac referrals set-tax.`);
+      // Replayed, an addReferral that finds its row already there still sets the tax it asked for.
+      if (row !== null && change.kind === 'addReferral' && strict) {
+        refuse(`${excerpt(change.referrer)} already refers ${excerpt(change.referee)} (row ${row} of Referrals); change its tax with valtrac referrals set-tax.`);
       }
       if (row === null) {
         row = lastDataRow(referrals, REFERRALS_PEOPLE_COLUMNS) + 1;
@@ -114,14 +121,14 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
       const { value, percentFormat } = taxCell(BigInt(change.taxPpm));
       tax.value = value;
       setCellStyle(tax, { numFmt: percentFormat ? TAX_PERCENT_FORMAT : TAX_FORMAT });
-      return;
+      return null;
     }
     case 'removeReferral': {
       const referrals = sheet(workbook, 'Referrals');
       const row = findReferralRow(referrals, change.referrer, change.referee);
-      if (row === null) return refuse(`There is no referral from ${change.referrer} to ${change.referee} in Referrals.`);
+      if (row === null) return refuse(`There is no referral from ${excerpt(change.referrer)} to ${excerpt(change.referee)} in Referrals.`);
       referrals.spliceRows(row, 1);
-      return;
+      return null;
     }
     case 'setSettings': {
       const settings = sheet(workbook, 'Settings');
@@ -135,12 +142,12 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         }
         settings.getCell(row, 2).value = value ?? null;
       }
-      return;
+      return null;
     }
     case 'appendSnapshots': {
       const snapshots = sheet(workbook, 'Snapshots');
       const present = new Set<number>();
-      for (let r = FIRST_DATA_ROW; r <= snapshots.rowCount; r++) {
+      for (let r = firstDataRow(snapshots); r <= snapshots.rowCount; r++) {
         const block = readInteger(snapshots.getCell(r, 1));
         if (block !== null) present.add(block);
       }
@@ -150,24 +157,25 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         present.add(snapshot.block);
         writeSnapshotRow(snapshots.getRow(++row), snapshot);
       }
-      return;
+      return null;
     }
     case 'replacePlan': {
       const payouts = sheet(workbook, 'Payouts');
-      for (let r = payouts.rowCount; r >= FIRST_DATA_ROW; r--) {
+      for (let r = payouts.rowCount; r >= firstDataRow(payouts); r--) {
         const status = cellText(payouts.getCell(r, 2)).trim();
         if (status === 'planned' || status === 'carried') payouts.spliceRows(r, 1);
       }
       let row = lastDataRow(payouts, 16);
       for (const payout of change.rows) writePayoutRow(payouts.getRow(++row), payout);
-      return;
+      return null;
     }
     case 'updatePayouts': {
       const payouts = sheet(workbook, 'Payouts');
+      const missing: string[] = [];
       for (const update of change.updates) {
         const row = findRow(payouts, 1, (plan, r) => plan === change.planId && cellText(payouts.getCell(r, 6)) === update.user);
         if (row === null) {
-          refuse(`Plan ${change.planId} has no payout row for ${update.user} in Payouts.`);
+          missing.push(refuse(`Plan ${change.planId} has no payout row for ${excerpt(update.user)} in Payouts.`));
           continue;
         }
         const cells = payouts.getRow(row);
@@ -180,7 +188,7 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
         if (update.delivered === null) cells.getCell(PAYOUT_DELIVERED_COLUMN).value = null;
         else if (update.delivered !== undefined) writeScaled9(cells.getCell(PAYOUT_DELIVERED_COLUMN), BigInt(update.delivered));
       }
-      return;
+      return missing.length === 0 ? null : missing.join(' ');
     }
     case 'recordPayments': {
       const payouts = sheet(workbook, 'Payouts');
@@ -193,7 +201,7 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
           ...(cellText(cells.getCell(PAYOUT_USD_COLUMN)) === '' && payment.usdPrice !== undefined ? { usdPrice: payment.usdPrice } : {}),
         });
       }
-      return;
+      return null;
     }
     case 'archive': {
       const payouts = sheet(workbook, 'Payouts');
@@ -210,17 +218,81 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
       // The archive's rows replace whatever an older copy shows for that plan (unpaid rows, or none).
       const restored = new Set(change.restore.map((p) => p.planId));
       const paidInSheet = new Set<string>();
-      for (let r = FIRST_DATA_ROW; r <= payouts.rowCount; r++) {
+      for (let r = firstDataRow(payouts); r <= payouts.rowCount; r++) {
         if (restored.has(cellText(payouts.getCell(r, 1))) && cellText(payouts.getCell(r, 2)) === 'paid') paidInSheet.add(cellText(payouts.getCell(r, 1)));
       }
       const replace = new Set([...restored].filter((id) => !paidInSheet.has(id)));
       removeRows(payouts, (r) => replace.has(cellText(payouts.getCell(r, 1))));
       let row = lastDataRow(payouts, 16);
       for (const payout of change.restore) if (replace.has(payout.planId)) writePayoutRow(payouts.getRow(++row), payout);
-      return;
+      return null;
     }
     case 'feedback':
-      return;
+      return null;
+  }
+}
+
+/** The sheet a change writes. */
+export function changeSheet(change: Change): SheetName | null {
+  switch (change.kind) {
+    case 'addUsers':
+    case 'replaceUsers':
+    case 'removeUser':
+    case 'removeAddress':
+      return 'Users';
+    case 'addReferral':
+    case 'setReferralTax':
+    case 'removeReferral':
+      return 'Referrals';
+    case 'setSettings':
+      return 'Settings';
+    case 'appendSnapshots':
+      return 'Snapshots';
+    case 'replacePlan':
+    case 'updatePayouts':
+    case 'recordPayments':
+    case 'archive':
+      return 'Payouts';
+    case 'feedback':
+      return null;
+  }
+}
+
+/** A change as the command that made it, for messages: `users remove Bob`, `3 Snapshots rows (blocks 300-900)`. */
+export function describeChange(change: Change): string {
+  const n = (name: string) => excerpt(name, 32);
+  switch (change.kind) {
+    case 'addUsers':
+      return change.users.length === 1 ? `users add ${n(change.users[0]!.name)}` : `import-users (${change.users.length} users)`;
+    case 'replaceUsers':
+      return `import-users --replace (${change.users.length} users)`;
+    case 'removeUser':
+      return `users remove ${n(change.name)}`;
+    case 'removeAddress':
+      return `users remove-address ${n(change.name)} ${excerpt(change.address)}`;
+    case 'addReferral':
+      return `referrals add ${n(change.referrer)} ${n(change.referee)} ${formatTaxPercent(BigInt(change.taxPpm))}%`;
+    case 'setReferralTax':
+      return `referrals set-tax ${n(change.referrer)} ${n(change.referee)} ${formatTaxPercent(BigInt(change.taxPpm))}%`;
+    case 'removeReferral':
+      return `referrals remove ${n(change.referrer)} ${n(change.referee)}`;
+    case 'setSettings':
+      return `Settings ${Object.keys(change.settings).join(', ')}`;
+    case 'appendSnapshots': {
+      const blocks = change.rows.map((r) => r.block);
+      const range = blocks.length === 1 ? ` (block ${blocks[0]})` : blocks.length > 1 ? ` (blocks ${Math.min(...blocks)}-${Math.max(...blocks)})` : '';
+      return `${blocks.length} Snapshots row${blocks.length === 1 ? '' : 's'}${range}`;
+    }
+    case 'replacePlan':
+      return `plan ${[...new Set(change.rows.map((r) => r.planId))].join(', ') || '(empty)'} (${change.rows.length} Payouts rows)`;
+    case 'updatePayouts':
+      return `plan ${change.planId}: ${change.updates.length} row${change.updates.length === 1 ? '' : 's'} marked ${[...new Set(change.updates.map((u) => u.status))].join('/')}`;
+    case 'recordPayments':
+      return `plan ${change.planId}: paid time and TAO price on ${change.rows.length} row${change.rows.length === 1 ? '' : 's'}`;
+    case 'archive':
+      return `archive of plan${change.dropPlans.length === 1 ? '' : 's'} ${change.dropPlans.join(', ') || '(none)'}`;
+    case 'feedback':
+      return 'feedback';
   }
 }
 
@@ -230,13 +302,14 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
  */
 function removeRows(worksheet: ExcelJS.Worksheet, drop: (row: number) => boolean): void {
   const last = worksheet.rowCount;
-  for (let r = last; r >= FIRST_DATA_ROW; ) {
+  const first = firstDataRow(worksheet);
+  for (let r = last; r >= first; ) {
     if (!drop(r)) {
       r--;
       continue;
     }
     let start = r;
-    while (start - 1 >= FIRST_DATA_ROW && drop(start - 1)) start--;
+    while (start - 1 >= first && drop(start - 1)) start--;
     if (r === worksheet.rowCount) for (let x = r; x >= start; x--) worksheet.spliceRows(x, 1);
     else worksheet.spliceRows(start, r - start + 1);
     r = start - 1;
@@ -244,7 +317,7 @@ function removeRows(worksheet: ExcelJS.Worksheet, drop: (row: number) => boolean
 }
 
 function findRow(worksheet: ExcelJS.Worksheet, column: number, match: (text: string, row: number) => boolean): number | null {
-  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) if (match(cellText(worksheet.getCell(r, column)), r)) return r;
+  for (let r = firstDataRow(worksheet); r <= worksheet.rowCount; r++) if (match(cellText(worksheet.getCell(r, column)), r)) return r;
   return null;
 }
 
@@ -258,17 +331,19 @@ function findReferralRow(referrals: ExcelJS.Worksheet, referrer: string, referee
 
 /** The last row at or below the header with a value in the first `columns` columns. */
 function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
-  for (let r = worksheet.rowCount; r >= FIRST_DATA_ROW; r--) {
+  const first = firstDataRow(worksheet);
+  for (let r = worksheet.rowCount; r >= first; r--) {
     const row = worksheet.getRow(r);
     const limit = Math.min(columns, row.cellCount);
     for (let c = 1; c <= limit; c++) if (cellText(row.getCell(c)) !== '') return r;
   }
-  return FIRST_DATA_ROW - 1;
+  return first - 1;
 }
 
 /** Removes every data row; one at a time from the bottom, because exceljs leaves rows behind when a splice reaches the end. */
 export function clearDataRows(worksheet: ExcelJS.Worksheet): void {
-  for (let r = worksheet.rowCount; r >= FIRST_DATA_ROW; r--) worksheet.spliceRows(r, 1);
+  const first = firstDataRow(worksheet);
+  for (let r = worksheet.rowCount; r >= first; r--) worksheet.spliceRows(r, 1);
 }
 
 function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {

@@ -3,13 +3,14 @@ import { DEFAULT_SETTINGS, findSettingRow, settingAdvice } from '../domain/setti
 import { parseTax } from '../domain/tax.js';
 import { nameKey } from '../domain/names.js';
 import { closest } from '../domain/suggest.js';
+import { excerpt } from '../domain/text.js';
 import type { Settings, User } from '../domain/types.js';
 import { validateSettings } from '../domain/validate.js';
 import { formatCsvProblem, parseUsersCsv } from '../domain/users-csv.js';
 import { UserError } from '../util/errors.js';
 import { applyChange, type Change } from './changes.js';
 import { createWorkbook } from './layout.js';
-import { parseWorkbook } from './read.js';
+import { MAX_TAX_TEXT, parseWorkbook } from './read.js';
 import type { WorkbookStore } from './store.js';
 
 /**
@@ -59,6 +60,7 @@ export async function removeAddress(store: WorkbookStore, name: string, address:
 }
 
 function taxArgument(tax: string): string {
+  if (tax.length > MAX_TAX_TEXT) throw new UserError(`TAX argument: "${excerpt(tax)}" is ${tax.length.toLocaleString('en-US')} characters long; a tax is a number such as 15 or 15%.`);
   const parsed = parseTax({ kind: 'text', text: tax });
   if (!parsed.ok) throw new UserError(`TAX argument: ${parsed.message} ${parsed.fix}`);
   return parsed.ppm.toString();

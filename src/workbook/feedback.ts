@@ -1,8 +1,10 @@
 import type ExcelJS from 'exceljs';
 import { layers } from '../domain/referrals.js';
+import { fitCell, safeText } from '../domain/text.js';
 import type { Problem, Referral } from '../domain/types.js';
 import { cellText, setCellStyle } from './cells.js';
 import { clearDataRows } from './changes.js';
+import { firstDataRow } from './header.js';
 import { sheet } from './read.js';
 import { FEEDBACK_FILL_ARGB, FEEDBACK_NOTE_PREFIX, FIRST_DATA_ROW, PEOPLE_SHEETS, REFERRALS_LAYER_COLUMN, TITLE_ROW } from './schema.js';
 
@@ -27,8 +29,8 @@ export function isFeedbackNote(cell: ExcelJS.Cell): boolean {
 }
 
 function clearFeedback(worksheet: ExcelJS.Worksheet): void {
-  worksheet.eachRow({ includeEmpty: true }, (row, r) => {
-    if (r < FIRST_DATA_ROW) return;
+  // From row 1: a header pushed down leaves the marks of the rows it moved past above it.
+  worksheet.eachRow({ includeEmpty: true }, (row) => {
     row.eachCell({ includeEmpty: true }, (cell) => {
       if (isFeedbackNote(cell)) cell.note = undefined as unknown as string;
       if (isFeedbackFill(cell)) {
@@ -47,6 +49,8 @@ export function writeFeedback(workbook: ExcelJS.Workbook, problems: Problem[], r
   for (const name of PEOPLE_SHEETS) clearFeedback(sheet(workbook, name));
   const byCell = new Map<string, Problem[]>();
   for (const problem of problems) {
+    // A notice about a whole sheet (cell "") has no cell to mark; it is a row in Problems only.
+    if (problem.cell === '') continue;
     const key = `${problem.sheet}!${problem.cell}`;
     byCell.set(key, [...(byCell.get(key) ?? []), problem]);
   }
@@ -55,7 +59,7 @@ export function writeFeedback(workbook: ExcelJS.Workbook, problems: Problem[], r
     if (!(PEOPLE_SHEETS as readonly string[]).includes(sheetName)) continue;
     const cell = sheet(workbook, sheetName).getCell(address);
     setCellStyle(cell, { fill: FEEDBACK_FILL });
-    cell.note = FEEDBACK_NOTE_PREFIX + cellProblems.map((p) => `${p.message}\nFix: ${p.fix}`).join('\n\n');
+    cell.note = fitCell(safeText(FEEDBACK_NOTE_PREFIX + cellProblems.map((p) => `${p.message}\nFix: ${p.fix}`).join('\n\n')));
   }
   writeLayers(sheet(workbook, 'Referrals'), referrals, problems);
   writeProblemRows(sheet(workbook, 'Problems'), problems, checkedAt);
@@ -65,7 +69,7 @@ function writeLayers(worksheet: ExcelJS.Worksheet, referrals: Referral[], proble
   const layerOf = layers(referrals);
   const badRows = new Set(problems.filter((p) => p.sheet === 'Referrals').map((p) => Number(p.cell.replace(/^[A-Z]+/, ''))));
   const byRow = new Map(referrals.map((r) => [r.row, r]));
-  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) {
+  for (let r = firstDataRow(worksheet); r <= worksheet.rowCount; r++) {
     const edge = byRow.get(r);
     const layer = edge && !badRows.has(r) ? layerOf.get(edge.referrer) : undefined;
     const cell = worksheet.getCell(r, REFERRALS_LAYER_COLUMN);
@@ -78,14 +82,18 @@ function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], che
   clearDataRows(worksheet);
   problems.forEach((problem, i) => {
     const row = worksheet.getRow(FIRST_DATA_ROW + i);
-    row.values = [problem.sheet, problem.cell, problem.message, problem.fix];
+    row.values = [problem.sheet, problem.cell, fitCell(safeText(problem.message)), fitCell(safeText(problem.fix))];
     row.alignment = { wrapText: true, vertical: 'top' };
   });
   const stamp = checkedAt.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  // Rows without a cell are notices (what ValTrac did on its own), not problems to fix.
+  const toFix = problems.filter((p) => p.cell !== '').length;
+  const notices = problems.length - toFix;
+  const told = notices === 0 ? '' : ` ${notices} notice${notices === 1 ? '' : 's'} of what ValTrac did on its own (kept for a week).`;
   worksheet.getCell(TITLE_ROW, 1).value =
-    problems.length === 0
-      ? `VALTRAC'S SHEET: no problems (checked ${stamp}).`
-      : `VALTRAC'S SHEET: ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix (checked ${stamp}). Each cell is also marked red with a note.`;
+    toFix === 0
+      ? `VALTRAC'S SHEET: no problems (checked ${stamp}).${told}`
+      : `VALTRAC'S SHEET: ${toFix} problem${toFix === 1 ? '' : 's'} to fix (checked ${stamp}). Each cell is also marked red with a note.${told}`;
 }
 
 /** The problems currently listed in the Problems sheet. */

@@ -1,7 +1,7 @@
 import type { ColdkeyStakes } from '../domain/stakes.js';
 import { evenlySpaced } from '../domain/sample.js';
 import type { User } from '../domain/types.js';
-import { listRecords, readRecord, readStakes, recordsDir } from './records.js';
+import { listRecords, readRecord, readStakesAt, recordsDir } from './records.js';
 
 export interface StakeHistory {
   /** The registered users' coldkey stakes at the recorded snapshots read, ascending. */
@@ -25,11 +25,7 @@ export async function readStakeHistory(workbookPath: string, users: readonly Use
   const blocks = options.maxRecords === undefined ? inRange : evenlySpaced(inRange, options.maxRecords);
   const coldkeys = users.flatMap((u) => u.addresses);
   const records: ColdkeyStakes[] = [];
-  if (blocks.length === inRange.length && blocks.length > 0) {
-    for await (const r of readStakes(dir, { fromBlock: blocks[0]!, toBlock: blocks.at(-1)! }, coldkeys)) records.push(toStakes(r));
-  } else {
-    for (const block of blocks) for await (const r of readStakes(dir, { fromBlock: block, toBlock: block }, coldkeys)) records.push(toStakes(r));
-  }
+  for await (const r of readStakesAt(dir, blocks, coldkeys)) records.push(toStakes(r));
   const newest = all.at(-1);
   const takePpm = newest === undefined ? null : (await readRecord(dir, newest)).takePpm;
   return { records, takePpm };

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
 import type { SheetName } from '../domain/types.js';
 import { setCellStyle } from './cells.js';
+import { headerPlace } from './header.js';
 import {
   COLUMNS,
   FIRST_DATA_ROW,
@@ -50,30 +51,37 @@ export function applyLayout(workbook: ExcelJS.Workbook): void {
 function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   const people = isPeopleSheet(name);
   const columns = COLUMNS[name];
+  // A person's sheet keeps its header where they moved it, and gets none written over their data when it has none.
+  const place = headerPlace(worksheet);
   worksheet.properties.tabColor = { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB };
-  worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW, topLeftCell: `A${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }];
+  const frozen = place.firstData - 1;
+  worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: frozen, topLeftCell: `A${place.firstData}`, activeCell: `A${place.firstData}` }];
   // Printed or exported to PDF: landscape, all columns on one page width (as many pages down as needed), and the
-  // title and header rows on every page. Without it Payouts' 16 columns came out one column per page.
+  // rows frozen on screen (title and header) on every page. Without it Payouts' 16 columns came out one column per page.
   worksheet.pageSetup = {
     ...worksheet.pageSetup,
     orientation: 'landscape',
     fitToPage: true,
     fitToWidth: 1,
     fitToHeight: 0,
-    printTitlesRow: `${TITLE_ROW}:${HEADER_ROW}`,
+    ...(frozen >= TITLE_ROW ? { printTitlesRow: `${TITLE_ROW}:${frozen}` } : {}),
   };
-  const title = worksheet.getCell(TITLE_ROW, 1);
-  if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;
-  setCellStyle(title, { font: { bold: true, size: 12, color: { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB } } });
+  if (place.row === HEADER_ROW) {
+    const title = worksheet.getCell(TITLE_ROW, 1);
+    if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;
+    setCellStyle(title, { font: { bold: true, size: 12, color: { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB } } });
+  }
   columns.forEach((column, i) => {
     const sheetColumn = worksheet.getColumn(i + 1);
     sheetColumn.width = column.width;
-    const header = worksheet.getCell(HEADER_ROW, i + 1);
-    header.value = column.header;
-    header.note = column.note;
-    setCellStyle(header, { font: { bold: true }, fill: HEADER_FILL });
+    if (place.row !== null) {
+      const header = worksheet.getCell(place.row, i + 1);
+      header.value = column.header;
+      header.note = column.note;
+      setCellStyle(header, { font: { bold: true }, fill: HEADER_FILL });
+    }
     if (column.numFmt) {
-      for (let r = FIRST_DATA_ROW; r <= Math.max(worksheet.rowCount, FIRST_DATA_ROW); r++) {
+      for (let r = place.firstData; r <= Math.max(worksheet.rowCount, place.firstData); r++) {
         const cell = worksheet.getCell(r, i + 1);
         if (cell.numFmt !== column.numFmt && !(name === 'Referrals' && (cell.numFmt ?? '').includes('%'))) {
           setCellStyle(cell, { numFmt: column.numFmt });
@@ -81,12 +89,11 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
       }
     }
   });
-  applyValidations(worksheet, name);
+  applyValidations(worksheet, name, place.firstData);
 }
 
-const rows = (column: string) => `${column}${FIRST_DATA_ROW}:${column}${LAST_VALIDATED_ROW}`;
-
-function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName): void {
+function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName, firstData: number): void {
+  const rows = (column: string) => `${column}${firstData}:${column}${LAST_VALIDATED_ROW}`;
   // Replace whatever the editor's save left (LibreOffice adds a "0" formula to list validations) with ours.
   // exceljs keeps a sheet's validations in this (untyped) model keyed by cell or range address.
   const validations = (worksheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations;

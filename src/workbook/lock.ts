@@ -1,13 +1,46 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { excerpt } from '../domain/text.js';
 import { UserError } from '../util/errors.js';
+import { processStart } from '../util/processes.js';
 
 interface LockOwner {
   pid: number;
   time: string;
+  /** When the owner started, as /proc tells it (null where there is no /proc): tells a reused pid from the owner. */
+  start?: string | null;
 }
 
-function isAlive(pid: number): boolean {
+/** A lock file that holds no owner yet may be mid-write by its creator; after this long it never will be. */
+const UNWRITTEN_LOCK_MS = 5_000;
+
+interface FoundLock {
+  /** The file's content exactly as read, so clearing it can tell it from a newer lock. */
+  text: string;
+  owner: LockOwner | null;
+  mtimeMs: number;
+}
+
+function readLock(path: string): FoundLock | null {
+  try {
+    const text = fs.readFileSync(path, 'utf8');
+    const mtimeMs = fs.statSync(path).mtimeMs;
+    return { text, owner: parseOwner(text), mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function parseOwner(text: string): LockOwner | null {
+  try {
+    const value = JSON.parse(text.trim()) as Partial<LockOwner> | null;
+    return value && Number.isSafeInteger(value.pid) && value.pid! > 0 ? { pid: value.pid!, time: String(value.time ?? ''), start: value.start ?? null } : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -16,24 +49,20 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readOwner(path: string): { owner: LockOwner | null; ageMs: number } | null {
-  try {
-    const text = fs.readFileSync(path, 'utf8');
-    const ageMs = Date.now() - fs.statSync(path).mtimeMs;
-    try {
-      const owner = JSON.parse(text) as LockOwner;
-      return { owner: Number.isInteger(owner.pid) ? owner : null, ageMs };
-    } catch {
-      return { owner: null, ageMs };
-    }
-  } catch {
-    return null;
-  }
-}
-
-/** A lock whose owner died, or that was never completely written (a crash between create and write), is stale. */
-function isStale(found: { owner: LockOwner | null; ageMs: number }): boolean {
-  return found.owner ? !isAlive(found.owner.pid) : found.ageMs > 5_000;
+/**
+ * Why a lock no longer protects a writer, or null while its owner may still be writing. A dead owner, a pid now used
+ * by a process that started after the lock was taken (after a reboot, say), and a file that never got an owner
+ * written into it are all stale.
+ */
+function staleReason(found: FoundLock, now = Date.now()): string | null {
+  const { owner } = found;
+  if (!owner) return now - found.mtimeMs > UNWRITTEN_LOCK_MS ? `it holds no owner ("${excerpt(found.text, 32)}")` : null;
+  if (!isRunning(owner.pid)) return `process ${owner.pid} is not running`;
+  const start = processStart(owner.pid);
+  if (start === null) return null;
+  if (owner.start) return owner.start === start.ticks ? null : `process ${owner.pid} is another process than the one that took the lock`;
+  // A lock without the owner's start: a process that started after the lock was written cannot have written it.
+  return start.atMs !== null && start.atMs > found.mtimeMs + 2_000 ? `process ${owner.pid} started after the lock was taken` : null;
 }
 
 function tryCreate(path: string): boolean {
@@ -45,7 +74,8 @@ function tryCreate(path: string): boolean {
     throw error;
   }
   try {
-    fs.writeSync(fd, JSON.stringify({ pid: process.pid, time: new Date().toISOString() } satisfies LockOwner));
+    const owner: LockOwner = { pid: process.pid, time: new Date().toISOString(), start: processStart(process.pid)?.ticks ?? null };
+    fs.writeSync(fd, JSON.stringify(owner));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -53,16 +83,26 @@ function tryCreate(path: string): boolean {
   return true;
 }
 
+/** The name a process gives the stale lock it moves aside; a leftover one names a process that died meanwhile. */
+export function staleAsidePath(path: string, pid = process.pid): string {
+  return `${path}.stale-${pid}`;
+}
+
 /** Moves a stale lock aside atomically, so that two processes clearing it cannot remove a fresh lock by mistake. */
 function clearStale(path: string, seen: string): void {
-  const aside = `${path}.stale-${process.pid}`;
+  const aside = staleAsidePath(path);
   try {
     fs.renameSync(path, aside);
   } catch {
     return;
   }
-  const moved = fs.readFileSync(aside, 'utf8');
-  if (moved !== seen) {
+  let moved: string | null = null;
+  try {
+    moved = fs.readFileSync(aside, 'utf8');
+  } catch {
+    // Swept by the next lock holder as a leftover: it was the stale one.
+  }
+  if (moved !== null && moved !== seen) {
     // Another process cleared it and took the lock in between: give it back.
     try {
       fs.linkSync(aside, path);
@@ -73,18 +113,32 @@ function clearStale(path: string, seen: string): void {
   fs.rmSync(aside, { force: true });
 }
 
-/** Runs `fn` while holding the inter-process lock file at `path` (created with O_EXCL, holding pid and time). */
+/** Pid of the process that left `<lock>.stale-<pid>`, if the name is one. */
+function asidePid(lockPath: string, file: string): number | null {
+  const prefix = `${lockPath}.stale-`;
+  if (!file.startsWith(prefix)) return null;
+  const pid = Number(file.slice(prefix.length));
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** A moved-aside stale lock whose mover is gone: the mover died between moving and removing it. */
+export function isLeftoverAside(lockPath: string, file: string): boolean {
+  const pid = asidePid(lockPath, file);
+  return pid !== null && (pid === process.pid || !isRunning(pid));
+}
+
+/**
+ * Runs `fn` while holding the inter-process lock file at `path` (created with O_EXCL, holding pid, time and the
+ * owner's start). Every wait sleeps, whatever the lock holds, and the deadline is checked on every round.
+ */
 export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (!tryCreate(path)) {
-    const found = readOwner(path);
-    if (found && isStale(found)) {
-      clearStale(path, found.owner ? JSON.stringify(found.owner) : fs.readFileSync(path, 'utf8'));
-      continue;
-    }
+    const found = readLock(path);
+    const stale = found ? staleReason(found) : null;
+    if (stale !== null) clearStale(path, found!.text);
     if (Date.now() > deadline) {
-      const who = found?.owner ? `ValTrac process ${found.owner.pid} (since ${found.owner.time})` : 'another ValTrac process';
-      throw new UserError(`The workbook is being written by ${who}. If no ValTrac process is running, delete ${path} and try again.`);
+      throw new UserError(stale === null ? busyMessage(path, found) : `The lock file ${path} is left over (${stale}) but could not be removed: delete it and try again.`);
     }
     await sleep(20 + Math.random() * 40);
   }
@@ -93,4 +147,24 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs 
   } finally {
     fs.rmSync(path, { force: true });
   }
+}
+
+/** Runs `fn` under the lock if it is free now (or stale); null without waiting when another process holds it. */
+export async function withLockIfFree<T>(path: string, fn: () => Promise<T>): Promise<T | null> {
+  if (!tryCreate(path)) {
+    const found = readLock(path);
+    if (!found || staleReason(found) === null) return null;
+    clearStale(path, found.text);
+    if (!tryCreate(path)) return null;
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(path, { force: true });
+  }
+}
+
+function busyMessage(path: string, found: FoundLock | null): string {
+  const who = found?.owner ? `ValTrac process ${found.owner.pid} (since ${excerpt(found.owner.time, 32)})` : 'another ValTrac process';
+  return `The workbook is being written by ${who}. If no ValTrac process is running, delete ${path} and try again.`;
 }

@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import { a1 } from '../domain/a1.js';
 import { DEFAULT_SETTINGS, SETTING_ROWS } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
+import { excerpt } from '../domain/text.js';
 import type {
   PayoutSheetRow,
   PayoutStatus,
@@ -16,7 +17,11 @@ import type {
 } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
 import { cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
-import { FIRST_DATA_ROW, PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER } from './schema.js';
+import { headerPlace, headerProblems } from './header.js';
+import { PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, PEOPLE_SHEETS, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER, TITLE_ROW } from './schema.js';
+
+/** Longest tax text read: a tax is a short number such as "12.3456 %"; longer text is refused before it is parsed. */
+export const MAX_TAX_TEXT = 32;
 
 export interface WorkbookData {
   users: User[];
@@ -49,7 +54,7 @@ export function missingSheets(workbook: ExcelJS.Workbook): SheetName[] {
 
 function dataRows(worksheet: ExcelJS.Worksheet): number[] {
   const rows: number[] = [];
-  for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) rows.push(r);
+  for (let r = headerPlace(worksheet).firstData; r <= worksheet.rowCount; r++) rows.push(r);
   return rows;
 }
 
@@ -80,6 +85,16 @@ export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[])
     const referee = cellText(row.getCell(2));
     const taxCell = row.getCell(3);
     if (referrer === '' && referee === '' && cellText(taxCell) === '') continue;
+    const taxText = cellText(taxCell);
+    if (taxText.length > MAX_TAX_TEXT) {
+      problems.push({
+        sheet: 'Referrals',
+        cell: a1(3, r),
+        message: `The tax "${excerpt(taxText)}" is ${taxText.length.toLocaleString('en-US')} characters long; a tax is a number such as 15 or 15%.`,
+        fix: 'Type the tax as a percentage between 0 and 100, e.g. 15 or 15%.',
+      });
+      continue;
+    }
     const parsed =
       typeof taxCell.value === 'number'
         ? parseTax({ kind: 'number', value: taxCell.value, percentFormat: isPercentFormat(taxCell) })
@@ -123,7 +138,7 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
         problems.push({
           sheet: 'Settings',
           cell: a1(2, r),
-          message: `${label}: "${text}" is not a whole number.`,
+          message: `${label}: "${excerpt(text)}" is not a whole number.`,
           fix: key === 'snapshotInterval' ? 'Type a whole number of blocks, e.g. 300 (one hour).' : 'Type a whole number, e.g. 10.',
         });
       } else {
@@ -252,8 +267,10 @@ export function peopleHash(workbook: ExcelJS.Workbook): string {
   const add = (worksheet: ExcelJS.Worksheet | undefined, maxColumn: number) => {
     if (!worksheet) return;
     hash.update(`#${worksheet.name}\n`);
+    const place = headerPlace(worksheet);
     worksheet.eachRow({ includeEmpty: false }, (row, r) => {
-      if (r < FIRST_DATA_ROW) return;
+      // ValTrac writes the header and the title; rows a person pushed above the header still count.
+      if (r === place.row || (r === TITLE_ROW && place.firstData > TITLE_ROW)) return;
       row.eachCell({ includeEmpty: false }, (cell, c) => {
         if (c > maxColumn) return;
         hash.update(`${r},${c},${typeof cell.value},${isPercentFormat(cell) ? '%' : ''},${cellText(cell)}\n`);
@@ -268,6 +285,7 @@ export function peopleHash(workbook: ExcelJS.Workbook): string {
 
 export function parseWorkbook(workbook: ExcelJS.Workbook): ParsedWorkbook {
   const parseProblems: Problem[] = [];
+  for (const name of PEOPLE_SHEETS) parseProblems.push(...headerProblems(sheet(workbook, name)));
   const users = readUsers(sheet(workbook, 'Users'));
   const referrals = readReferrals(sheet(workbook, 'Referrals'), parseProblems);
   const { settings, cells } = readSettings(sheet(workbook, 'Settings'), parseProblems);

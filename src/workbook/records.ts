@@ -1,31 +1,41 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
+import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
 import { namesIn } from '../util/listDir.js';
+import { decodeFrame, encodeFrame, FrameError, priceGuess, readFrameHeader, type FrameState, type NominatorShape } from './recordFrame.js';
 import { scanRecord } from './recordScan.js';
 
 /**
  * Lossless per-nominator snapshot records, kept beside the workbook in `snapshots/`:
  * - `coldkeys.txt`: every coldkey ever seen, one per line, append-only (a record refers to a coldkey by line index,
  *   so 5,000 SS58 strings are not repeated in every snapshot);
- * - `<block>.json.gz`: one gzip'd JSON document per snapshot. Amounts are decimal strings (exact bigints).
- *   A stake entry is `[netuid, alpha]` when its TAO value is floor(alpha * price) at the record's price for that
- *   subnet, or `[netuid, alpha, tao]` otherwise, so the file holds exactly what was read and nothing twice.
+ * - `<block>.vtr` (format 2, recordFrame.ts): a JSON head (block, hash, time, take, totals, prices, the owner's own
+ *   stake) and every nominator's alpha and TAO value per subnet in binary, stored as exact corrections to a guess made
+ *   from the record before it, so a snapshot takes a few kB instead of 60. Every KEY_EVERY-th record (and the first,
+ *   and one after a gap in format 2) is a key frame that needs no other; a record is written once, atomically, and
+ *   never changed;
+ * - `<block>.json.gz` (format 1, written before format 2): one gzip'd JSON document per snapshot, still read. Amounts
+ *   are decimal strings; a stake entry is `[netuid, alpha]` when its TAO value is floor(alpha * price) at the
+ *   record's price for that subnet, or `[netuid, alpha, tao]` otherwise.
  */
 export const RECORD_FORMAT = 'valtrac-snapshot-record/1';
+export const FRAME_FORMAT = 'valtrac-snapshot-record/2';
 export const DICTIONARY_FILE = 'coldkeys.txt';
+/** A key frame at least every this many records: reading any one record decodes at most this many files. */
+export const KEY_EVERY = 64;
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
-const RECORD_NAME = /^(\d{10})\.json\.gz$/;
+const RECORD_NAME = /^(\d{10})\.(json\.gz|vtr)$/;
 
 type Entry = [number, string] | [number, string, string];
 
-interface RecordDoc {
+/** A record's JSON: format 1 holds the nominators too; format 2 keeps them in binary after it. */
+interface RecordHead {
   format: string;
   block: number;
   blockHash: string;
@@ -40,6 +50,9 @@ interface RecordDoc {
   coldkeys: number;
   prices: Array<[number, string, string]>;
   delegate: Entry[];
+}
+
+interface RecordDoc extends RecordHead {
   nominators: Array<[number, Entry[]]>;
 }
 
@@ -81,24 +94,44 @@ export function recordsDir(workbookPath: string): string {
   return path.join(path.dirname(workbookPath), 'snapshots');
 }
 
+/** Where the record of `block` is written (format 2). */
 export function recordPath(dir: string, block: number): string {
+  return path.join(dir, `${String(block).padStart(10, '0')}.vtr`);
+}
+
+/** Where a format-1 record of `block` was written. */
+export function legacyRecordPath(dir: string, block: number): string {
   return path.join(dir, `${String(block).padStart(10, '0')}.json.gz`);
 }
 
-/** Blocks that have a record, ascending. */
+/** Blocks that have a record (either format), ascending. */
 export async function listRecords(dir: string): Promise<number[]> {
-  return (await namesIn(dir))
-    .map((n) => RECORD_NAME.exec(n)?.[1])
-    .filter((b): b is string => b !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  return [...(await listing(dir)).keys()];
+}
+
+/** Each recorded block and whether its record is format 2, ascending by block. */
+async function listing(dir: string): Promise<Map<number, boolean>> {
+  const found: Array<[number, boolean]> = [];
+  for (const name of await namesIn(dir)) {
+    const match = RECORD_NAME.exec(name);
+    if (match) found.push([Number(match[1]), match[2] === 'vtr']);
+  }
+  return new Map(found.sort((a, b) => a[0] - b[0]));
 }
 
 export async function hasRecord(dir: string, block: number): Promise<boolean> {
-  return stat(recordPath(dir, block)).then(
-    () => true,
-    () => false,
-  );
+  const exists = (file: string) => stat(file).then(() => true, () => false);
+  return (await exists(recordPath(dir, block))) || (await exists(legacyRecordPath(dir, block)));
+}
+
+/**
+ * The state of the record a process wrote last in each folder: the next record's base, without reading it back. Used
+ * only while that file is still the one written (a folder restored from a backup is read again).
+ */
+const lastWritten = new Map<string, { block: number; depth: number; state: FrameState; file: string }>();
+
+async function fileIdentity(file: string): Promise<string | null> {
+  return stat(file).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => null);
 }
 
 /**
@@ -115,9 +148,10 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
     for (const k of added) index.set(k, index.size);
     await writeFileAtomic(path.join(dir, DICTIONARY_FILE), [...index.keys()].join('\n') + '\n');
   }
+  crashPoint('record-after-dictionary');
   const prices = new Map((snapshot.prices ?? []).map((p) => [p.netuid, p]));
-  const doc: RecordDoc = {
-    format: RECORD_FORMAT,
+  const head: RecordHead = {
+    format: FRAME_FORMAT,
     block: snapshot.block,
     blockHash: snapshot.blockHash,
     time: snapshot.time.toISOString(),
@@ -130,17 +164,50 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
     coldkeys: index.size,
     prices: [...prices.values()].map((p) => [p.netuid, p.num.toString(), p.den.toString()]),
     delegate: (snapshot.delegateSubnets ?? []).map((s) => entry(s, prices)),
-    nominators: snapshot.nominators.map((n) => [index.get(n.coldkey)!, n.subnets.map((s) => entry(s, prices))]),
   };
-  const bytes = await gzipAsync(JSON.stringify(doc), { level: 9 });
-  await writeFileAtomic(recordPath(dir, snapshot.block), bytes);
+  const shapes: NominatorShape[] = snapshot.nominators.map((n) => ({ index: index.get(n.coldkey)!, netuids: n.subnets.map((s) => s.netuid) }));
+  const alpha = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.alpha));
+  const tao = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.tao));
+  const frame = encodeFrame(JSON.stringify(head), snapshot.block, shapes, alpha, tao, priceGuess([...prices.values()]), await baseFor(dir, snapshot.block));
+  await writeFileAtomic(recordPath(dir, snapshot.block), frame.bytes);
+  const file = await fileIdentity(recordPath(dir, snapshot.block));
+  if (file) lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state, file });
   return true;
+}
+
+/** The record a new one at `block` edits: the newest format-2 record before it, unless a key frame is due. */
+async function baseFor(dir: string, block: number): Promise<{ block: number; depth: number; state: FrameState } | null> {
+  let previous: number | null = null;
+  let format2 = false;
+  for (const [b, isFrame] of await listing(dir)) {
+    if (b >= block) break;
+    previous = b;
+    format2 = isFrame;
+  }
+  if (previous === null || !format2) return null;
+  const last = lastWritten.get(dir);
+  const kept = last?.block === previous && last.file === (await fileIdentity(recordPath(dir, previous)));
+  const base = kept ? last! : { block: previous, ...(await new FrameStates(dir).load(previous)) };
+  return base.depth + 1 >= KEY_EVERY ? null : base;
 }
 
 /** The full snapshot recorded at `block`, exactly as it was read from the chain. */
 export async function readRecord(dir: string, block: number): Promise<ValidatorSnapshot> {
-  const [doc, dictionary] = await Promise.all([readDoc(dir, block), readDictionary(dir)]);
-  return toSnapshot(doc, dictionary, recordPath(dir, block));
+  const dictionary = await readDictionary(dir);
+  if (await hasLegacyRecord(dir, block)) return docToSnapshot(await readDoc(dir, block), dictionary, legacyRecordPath(dir, block));
+  const frame = await new FrameStates(dir).load(block);
+  return frameToSnapshot(frame, dictionary, recordPath(dir, block));
+}
+
+/** The full snapshots recorded at `blocks` (ascending), each record decoded once. */
+export async function* readRecordsAt(dir: string, blocks: readonly number[]): AsyncGenerator<ValidatorSnapshot> {
+  const dictionary = await readDictionary(dir);
+  const formats = await listing(dir);
+  const states = new FrameStates(dir);
+  for (const block of blocks) {
+    if (formats.get(block) === false) yield docToSnapshot(await readDoc(dir, block), dictionary, legacyRecordPath(dir, block));
+    else yield frameToSnapshot(await states.load(block), dictionary, recordPath(dir, block));
+  }
 }
 
 export interface RecordedStakes
@@ -159,44 +226,150 @@ export async function* readStakes(
   coldkeys?: Iterable<string>,
 ): AsyncGenerator<RecordedStakes> {
   const blocks = (await listRecords(dir)).filter((b) => b >= range.fromBlock && b <= range.toBlock);
+  yield* readStakesAt(dir, blocks, coldkeys);
+}
+
+/** readStakes for chosen blocks (ascending), e.g. a long history sampled for a chart. */
+export async function* readStakesAt(dir: string, blocks: readonly number[], coldkeys?: Iterable<string>): AsyncGenerator<RecordedStakes> {
   if (blocks.length === 0) return;
+  const formats = await listing(dir);
   const dictionary = await readDictionary(dir);
   const wanted = coldkeys ? new Set(coldkeys) : null;
   const keep = wanted ? Uint8Array.from(dictionary, (coldkey) => (wanted.has(coldkey) ? 1 : 0)) : null;
-  // Reading and gunzip run on libuv's threads: keep a few records in flight while this thread parses the current one.
+  const states = new FrameStates(dir);
+  // Files are read and format-1 records inflated on libuv's threads, a few ahead of the one being decoded.
   const AHEAD = 4;
-  const ahead: Promise<Buffer>[] = [];
+  const ahead: Promise<Loaded>[] = [];
   const prefetch = (i: number) => {
     if (i >= blocks.length) return;
-    const json = inflate(dir, blocks[i]!);
-    json.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
-    ahead.push(json);
+    const block = blocks[i]!;
+    const loaded: Promise<Loaded> = formats.get(block) === false
+      ? inflate(dir, block).then((json) => ({ legacy: json }))
+      : states.bytes(block).then((bytes) => ({ frame: bytes }));
+    loaded.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
+    ahead.push(loaded);
   };
   for (let i = 0; i < AHEAD; i++) prefetch(i);
   for (const [i, block] of blocks.entries()) {
     prefetch(i + AHEAD);
-    const file = recordPath(dir, block);
-    const doc = parseDoc(await ahead.shift()!, block, file, keep ? (index) => keep[index] === 1 : undefined);
-    checkDictionary(doc, dictionary, file);
-    const prices = priceMap(doc);
-    const stakes = new Map<string, Rao>();
-    for (const [i, entries] of doc.nominators) {
-      const coldkey = dictionary[i]!;
-      if (wanted && !wanted.has(coldkey)) continue;
-      stakes.set(coldkey, entries.reduce((sum, e) => sum + subnetStake(e, prices, file).tao, 0n));
+    const loaded = await ahead.shift()!;
+    if ('legacy' in loaded) {
+      yield legacyStakes(loaded.legacy, block, legacyRecordPath(dir, block), dictionary, wanted, keep);
+      continue;
     }
-    const totalStake = BigInt(doc.totalStake);
-    const delegateStake = BigInt(doc.delegateStake);
-    yield {
-      block: doc.block,
-      blockHash: doc.blockHash,
-      time: new Date(doc.time),
-      totalStake,
-      delegateStake,
-      nominatorStake: totalStake - delegateStake,
-      stakes,
-    };
+    const frame = await states.load(block, loaded.frame);
+    const file = recordPath(dir, block);
+    checkDictionary(frame.head, dictionary, file);
+    const stakes = new Map<string, Rao>();
+    let p = 0;
+    for (const n of frame.state.nominators) {
+      const count = n.netuids.length;
+      if (!keep || keep[n.index] === 1) stakes.set(dictionary[n.index]!, sumOf(frame.state.tao, p, count));
+      p += count;
+    }
+    yield { ...totalsOf(frame.head), stakes };
   }
+}
+
+type Loaded = { legacy: Buffer } | { frame: Buffer };
+
+function totalsOf(head: RecordHead): Omit<RecordedStakes, 'stakes'> {
+  const totalStake = BigInt(head.totalStake);
+  const delegateStake = BigInt(head.delegateStake);
+  return { block: head.block, blockHash: head.blockHash, time: new Date(head.time), totalStake, delegateStake, nominatorStake: totalStake - delegateStake };
+}
+
+/** Sum of `count` values from `start`: in numbers while that is exact, else in bigints. */
+function sumOf(values: Float64Array | bigint[], start: number, count: number): Rao {
+  let small = 0;
+  for (let k = 0; k < count; k++) {
+    const v = values[start + k]!;
+    if (typeof v !== 'number') break;
+    small += v;
+    if (k === count - 1 && Number.isSafeInteger(small)) return BigInt(small);
+  }
+  if (count === 0) return 0n;
+  let sum = 0n;
+  for (let k = 0; k < count; k++) sum += BigInt(values[start + k]!);
+  return sum;
+}
+
+function legacyStakes(
+  json: Buffer,
+  block: number,
+  file: string,
+  dictionary: string[],
+  wanted: Set<string> | null,
+  keep: Uint8Array | null,
+): RecordedStakes {
+  const doc = parseDoc(json, block, file, keep ? (index) => keep[index] === 1 : undefined);
+  checkDictionary(doc, dictionary, file);
+  const prices = priceMap(doc);
+  const stakes = new Map<string, Rao>();
+  for (const [i, entries] of doc.nominators) {
+    const coldkey = dictionary[i]!;
+    if (wanted && !wanted.has(coldkey)) continue;
+    stakes.set(coldkey, entries.reduce((sum, e) => sum + subnetStake(e, prices, file).tao, 0n));
+  }
+  return { ...totalsOf(doc), stakes };
+}
+
+interface DecodedFrame {
+  head: RecordHead;
+  depth: number;
+  state: FrameState;
+}
+
+/**
+ * Decodes format-2 records of one folder, keeping the last few decoded so that a run of records (each an edit of the
+ * one before) is decoded once each.
+ */
+class FrameStates {
+  private readonly decoded = new Map<number, DecodedFrame>();
+
+  constructor(private readonly dir: string) {}
+
+  async bytes(block: number): Promise<Buffer> {
+    const file = recordPath(this.dir, block);
+    try {
+      return await readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no snapshot record for block ${block} (${file}).`);
+      throw error;
+    }
+  }
+
+  /** The decoded record of `block`, and before it every record it edits back to a key frame. */
+  async load(block: number, bytes?: Buffer): Promise<DecodedFrame> {
+    const cached = this.decoded.get(block);
+    if (cached) return cached;
+    const file = recordPath(this.dir, block);
+    const data = bytes ?? (await this.bytes(block));
+    try {
+      const { header } = readFrameHeader(data, file);
+      const base = header.base === null ? null : await this.load(header.base);
+      const { head, state } = decodeFrame(data, file, headPrices, base?.state ?? null);
+      const parsed = JSON.parse(head) as RecordHead;
+      if (parsed.format !== FRAME_FORMAT || parsed.block !== block || header.block !== block) {
+        throw new FrameError(`${file} is not a ${FRAME_FORMAT} record of block ${block}`);
+      }
+      const frame = { head: parsed, depth: header.depth, state };
+      this.decoded.set(block, frame);
+      // Only the newest few are needed again: the next record edits the one just decoded.
+      if (this.decoded.size > 4) this.decoded.delete(this.decoded.keys().next().value!);
+      return frame;
+    } catch (error) {
+      if (error instanceof FrameError || error instanceof SyntaxError) {
+        throw new UserError(`${error.message}; restore the snapshots folder from a backup (a record needs the ones before it back to its key frame).`);
+      }
+      throw error;
+    }
+  }
+}
+
+function headPrices(head: string): ReturnType<typeof priceGuess> {
+  const { prices } = JSON.parse(head) as Pick<RecordHead, 'prices'>;
+  return priceGuess(prices.map(([netuid, num, den]) => ({ netuid, num: BigInt(num), den: BigInt(den) })));
 }
 
 function entry(s: SubnetStake, prices: Map<number, SubnetPrice>): Entry {
@@ -205,7 +378,7 @@ function entry(s: SubnetStake, prices: Map<number, SubnetPrice>): Entry {
   return derived === s.tao ? [s.netuid, s.alpha.toString()] : [s.netuid, s.alpha.toString(), s.tao.toString()];
 }
 
-function priceMap(doc: RecordDoc): Map<number, SubnetPrice> {
+function priceMap(doc: RecordHead): Map<number, SubnetPrice> {
   return new Map(doc.prices.map(([netuid, num, den]) => [netuid, { netuid, num: BigInt(num), den: BigInt(den) }]));
 }
 
@@ -217,36 +390,61 @@ function subnetStake(e: Entry, prices: Map<number, SubnetPrice>, file: string): 
   return { netuid: e[0], alpha, tao: (alpha * price.num) / price.den };
 }
 
-function toSnapshot(doc: RecordDoc, dictionary: string[], file: string): ValidatorSnapshot {
+/** The snapshot's fields kept in the JSON head (everything but the nominators). */
+function headToSnapshot(head: RecordHead, file: string): Omit<ValidatorSnapshot, 'nominators'> {
+  const prices = priceMap(head);
+  return {
+    block: head.block,
+    blockHash: head.blockHash,
+    time: new Date(head.time),
+    hotkey: head.hotkey,
+    owner: head.owner,
+    takePpm: BigInt(head.takePpm),
+    era: head.era,
+    totalStake: BigInt(head.totalStake),
+    delegateStake: BigInt(head.delegateStake),
+    delegateSubnets: head.delegate.map((e) => subnetStake(e, prices, file)),
+    prices: [...prices.values()],
+  };
+}
+
+function docToSnapshot(doc: RecordDoc, dictionary: string[], file: string): ValidatorSnapshot {
   checkDictionary(doc, dictionary, file);
   const prices = priceMap(doc);
   const nominators: NominatorStake[] = doc.nominators.map(([i, entries]) => {
     const subnets = entries.map((e) => subnetStake(e, prices, file));
     return { coldkey: dictionary[i]!, stake: subnets.reduce((sum, s) => sum + s.tao, 0n), subnets };
   });
-  return {
-    block: doc.block,
-    blockHash: doc.blockHash,
-    time: new Date(doc.time),
-    hotkey: doc.hotkey,
-    owner: doc.owner,
-    takePpm: BigInt(doc.takePpm),
-    era: doc.era,
-    totalStake: BigInt(doc.totalStake),
-    delegateStake: BigInt(doc.delegateStake),
-    nominators,
-    delegateSubnets: doc.delegate.map((e) => subnetStake(e, prices, file)),
-    prices: [...prices.values()],
-  };
+  const { nominators: _, ...head } = doc;
+  return { ...headToSnapshot(head, file), nominators };
+}
+
+function frameToSnapshot(frame: DecodedFrame, dictionary: string[], file: string): ValidatorSnapshot {
+  checkDictionary(frame.head, dictionary, file);
+  const { alpha, tao } = frame.state;
+  let p = 0;
+  const nominators: NominatorStake[] = frame.state.nominators.map((n) => {
+    const subnets = n.netuids.map((netuid) => {
+      const s = { netuid, alpha: BigInt(alpha[p]!), tao: BigInt(tao[p]!) };
+      p++;
+      return s;
+    });
+    return { coldkey: dictionary[n.index]!, stake: subnets.reduce((sum, s) => sum + s.tao, 0n), subnets };
+  });
+  return { ...headToSnapshot(frame.head, file), nominators };
+}
+
+async function hasLegacyRecord(dir: string, block: number): Promise<boolean> {
+  return stat(legacyRecordPath(dir, block)).then(() => true, () => false);
 }
 
 async function readDoc(dir: string, block: number): Promise<RecordDoc> {
-  return parseDoc(await inflate(dir, block), block, recordPath(dir, block));
+  return parseDoc(await inflate(dir, block), block, legacyRecordPath(dir, block));
 }
 
-/** The record's JSON text, still as bytes. */
+/** A format-1 record's JSON text, still as bytes. */
 async function inflate(dir: string, block: number): Promise<Buffer> {
-  const file = recordPath(dir, block);
+  const file = legacyRecordPath(dir, block);
   let raw: Buffer;
   try {
     raw = await readFile(file);
@@ -262,7 +460,7 @@ async function inflate(dir: string, block: number): Promise<Buffer> {
   }
 }
 
-/** The record; with `keep`, only the nominator entries whose dictionary index it keeps. */
+/** A format-1 record; with `keep`, only the nominator entries whose dictionary index it keeps. */
 function parseDoc(json: Buffer, block: number, file: string, keep?: (index: number) => boolean): RecordDoc {
   let doc: RecordDoc;
   try {
@@ -277,10 +475,10 @@ function parseDoc(json: Buffer, block: number, file: string, keep?: (index: numb
   return doc;
 }
 
-function checkDictionary(doc: RecordDoc, dictionary: string[], file: string): void {
-  if (dictionary.length < doc.coldkeys) {
+function checkDictionary(head: RecordHead, dictionary: string[], file: string): void {
+  if (dictionary.length < head.coldkeys) {
     throw new UserError(
-      `${file} refers to ${doc.coldkeys} coldkeys but ${DICTIONARY_FILE} beside it has ${dictionary.length}: ` +
+      `${file} refers to ${head.coldkeys} coldkeys but ${DICTIONARY_FILE} beside it has ${dictionary.length}: ` +
         `keep the snapshots folder together (restore ${DICTIONARY_FILE} from a backup).`,
     );
   }

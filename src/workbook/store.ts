@@ -1,29 +1,27 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import ExcelJS from 'exceljs';
+import { backupsToKeep } from '../domain/retention.js';
+import { fitCell, safeText } from '../domain/text.js';
 import type { Problem } from '../domain/types.js';
 import { validateWorkbook } from '../domain/validate.js';
 import { syncDir } from '../util/appendLog.js';
 import { UserError } from '../util/errors.js';
+import { catchUpNotices, catchUpOf, type CatchUp, type NotApplied } from './catchUp.js';
 import { applyChange, type Change } from './changes.js';
+import { describeEditorLocks, editorLockPaths, editorLocks } from './editorLock.js';
 import { readProblemRows, writeFeedback } from './feedback.js';
 import { Journal } from './journal.js';
 import { applyLayout } from './layout.js';
-import { withLock } from './lock.js';
+import { isLeftoverAside, withLock, withLockIfFree } from './lock.js';
+import { Notices } from './notices.js';
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
+import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
 
 export type { WorkbookData } from './read.js';
 export type { Change } from './changes.js';
-
-export const BACKUPS_KEPT = 20;
-
-/** The lock files editors leave beside a workbook they have open (LibreOffice; Excel, which may drop 2 characters). */
-export function editorLockPaths(workbookPath: string): string[] {
-  const dir = nodePath.dirname(workbookPath);
-  const base = nodePath.basename(workbookPath);
-  return [...new Set([`.~lock.${base}#`, `~$${base}`, `~$${base.slice(2)}`])].map((name) => nodePath.join(dir, name));
-}
+export type { CatchUp } from './catchUp.js';
 
 export interface ParsedWithProblems extends ParsedWorkbook {
   problems: Problem[];
@@ -38,14 +36,32 @@ function problemKey(p: Problem): string {
   return `${p.sheet}\u0000${p.message}`;
 }
 
+/** The workbook as read, with what ValTrac had written that it lacked and the waiting journal applied in memory. */
+interface Prepared {
+  workbook: ExcelJS.Workbook;
+  mark: VersionMark | null;
+  lag: Lag;
+  /** Journalled changes that applied (what the next write records as its own). */
+  applied: Change[];
+  /** Changes of ValTrac's older writes that the file lacked and that applied again. */
+  reapplied: Change[];
+  notApplied: NotApplied[];
+  upToDate: boolean;
+}
+
+const NO_CATCH_UP: CatchUp = { outcome: 'none', journal: [], olderCopy: null, unplaced: null, notApplied: [] };
+
 /**
  * The only way ValTrac writes the workbook: under an inter-process lock, from a fresh read, to a temporary file renamed
  * over the workbook, with the previous version kept in .backup/. While an editor has the workbook open, changes go to a
- * durable journal instead and are written once the editor closes it.
+ * durable journal instead and are written once the editor closes it. Every write stamps the file with a version and
+ * records what it changed, so a file that lacks ValTrac's later writes (an older copy saved over it) gets them back.
  */
 export class WorkbookStore {
   readonly dir: string;
   readonly journal: Journal;
+  readonly writes: WriteHistory;
+  readonly notices: Notices;
   readonly lockPath: string;
   readonly backupDir: string;
   /** Identity of the file this process last wrote, so a watcher can ignore the events of its own rename. */
@@ -56,12 +72,19 @@ export class WorkbookStore {
     this.dir = nodePath.dirname(this.path);
     this.stem = nodePath.basename(this.path, nodePath.extname(this.path));
     this.journal = new Journal(nodePath.join(this.dir, `.${this.stem}-journal.jsonl`));
+    this.writes = new WriteHistory(nodePath.join(this.dir, `.${this.stem}-writes.jsonl`));
+    this.notices = new Notices(nodePath.join(this.dir, `.${this.stem}-notices.jsonl`));
     this.lockPath = nodePath.join(this.dir, `.${this.stem}-write.lock`);
     this.backupDir = nodePath.join(this.dir, '.backup');
   }
 
   editorOpen(): boolean {
     return editorLockPaths(this.path).some((lock) => fs.existsSync(lock));
+  }
+
+  /** Which editor locks make ValTrac wait, how old they are, and how to clear them; '' when there are none. */
+  editorLockReport(): string {
+    return describeEditorLocks(editorLocks(this.path));
   }
 
   async read(): Promise<WorkbookData> {
@@ -73,11 +96,15 @@ export class WorkbookStore {
     return { data: parsed.data, problems: parsed.problems };
   }
 
-  /** The workbook as ValTrac will have written it: the file with pending journal entries applied in memory. */
+  /** The workbook as ValTrac will have written it: the file with its missing and pending changes applied in memory. */
   async readParsed(): Promise<ReadForFeedback> {
-    const workbook = await this.load();
-    for (const change of this.journal.pending()) applyChange(workbook, change, false);
+    const { workbook } = await this.prepare(true);
     return { ...withProblems(parseWorkbook(workbook)), shownProblems: readProblemRows(sheet(workbook, 'Problems')) };
+  }
+
+  /** The notices (re-applied older copies, changes not applied) that the Problems sheet lists this week. */
+  activeNotices(): Problem[] {
+    return this.notices.active();
   }
 
   /**
@@ -85,20 +112,18 @@ export class WorkbookStore {
    * add a problem to the people's sheets is refused (UserError listing the problems) and nothing is written.
    */
   async apply(change: Change, options: { refuseNewProblems?: boolean } = {}): Promise<'written' | 'deferred'> {
-    return withLock(this.lockPath, async () => {
+    return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
         const before = this.identity();
-        const workbook = await this.load();
-        const pending = this.journal.pending();
-        for (const earlier of pending) applyChange(workbook, earlier, false);
-        const previous = options.refuseNewProblems ? withProblems(parseWorkbook(workbook)).problems : [];
-        applyChange(workbook, change, true);
-        if (options.refuseNewProblems) refuseNew(previous, withProblems(parseWorkbook(workbook)).problems);
+        const prepared = await this.prepare();
+        const previous = options.refuseNewProblems ? withProblems(parseWorkbook(prepared.workbook)).problems : [];
+        applyChange(prepared.workbook, change, true);
+        if (options.refuseNewProblems) refuseNew(previous, withProblems(parseWorkbook(prepared.workbook)).problems);
         if (this.editorOpen()) {
           this.journal.append(change);
           return 'deferred';
         }
-        const outcome = await this.writeFinished(workbook, [...pending, change], before);
+        const outcome = await this.writeFinished(prepared, [...prepared.applied, change], before);
         if (outcome === 'deferred') this.journal.append(change);
         if (outcome !== 'retry') return outcome;
         if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
@@ -106,20 +131,26 @@ export class WorkbookStore {
     });
   }
 
-  /** Writes the journalled changes if no editor holds the workbook. Every command calls this when it starts. */
-  async applyPending(): Promise<'written' | 'deferred' | 'none'> {
-    if (this.journal.pending().length === 0) return 'none';
-    if (this.editorOpen()) return 'deferred';
-    return withLock(this.lockPath, async () => {
+  /**
+   * Brings the file up to what ValTrac has written: the changes an older copy saved over it lacks, then the journal.
+   * Every command calls this when it starts; the watcher on every save. Nothing is written while an editor holds the
+   * file ('deferred': the report says what waits).
+   */
+  async applyPending(): Promise<CatchUp> {
+    await this.sweepIfLeftovers();
+    if (this.journal.pending().length === 0) {
+      const mark = fs.existsSync(this.path) ? readFileMark(this.path) : null;
+      if (mark !== undefined && this.writes.lag(mark).kind === 'current') return NO_CATCH_UP;
+    }
+    return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
-        const pending = this.journal.pending();
-        if (pending.length === 0) return 'none';
-        if (this.editorOpen()) return 'deferred';
         const before = this.identity();
-        const workbook = await this.load();
-        for (const change of pending) applyChange(workbook, change, false);
-        const outcome = await this.writeFinished(workbook, pending, before);
-        if (outcome !== 'retry') return outcome;
+        const prepared = await this.prepare();
+        const report = catchUpOf(prepared.lag, prepared.applied, prepared.reapplied, prepared.notApplied);
+        if (prepared.upToDate) return { ...report, outcome: 'none' };
+        if (this.editorOpen()) return { ...report, outcome: 'deferred' };
+        const outcome = await this.writeFinished(prepared, prepared.applied, before);
+        if (outcome !== 'retry') return { ...report, outcome };
         if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
       }
     });
@@ -128,36 +159,40 @@ export class WorkbookStore {
   /** Creates the workbook file; an existing one is replaced only with `force`, and then kept in .backup/. */
   async create(workbook: ExcelJS.Workbook, force: boolean): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
-    await withLock(this.lockPath, async () => {
+    await this.locked(async () => {
       if (fs.existsSync(this.path) && !force) {
         throw new UserError(`${this.path} already exists. Use --force to replace it (the current one is kept in ${this.backupDir}).`);
       }
       if (this.editorOpen()) {
-        throw new UserError(`${this.path} is open in an editor (its lock file exists). Close it first.`);
+        throw new UserError(`${this.path} is open in an editor. ${this.editorLockReport()}`);
       }
+      // A new workbook starts its own line of versions: nothing the old one lacked is owed to it.
       this.journal.clear();
+      this.writes.reset();
+      this.notices.clear();
       applyLayout(workbook);
-      await this.replaceFile(workbook);
+      const mark = this.writes.next(null);
+      setMark(workbook, mark);
+      if ((await this.replaceFile(workbook)) === 'written') await this.writes.record(mark, new Date(), []);
     });
   }
 
   /**
    * Validates the people's sheets and writes the marks, in one fresh read under the lock. Writes nothing when the
-   * people's sheets hash to `unlessHash` and the Problems sheet already lists exactly the current problems.
+   * file is up to date, the people's sheets hash to `unlessHash` and the Problems sheet already lists exactly the
+   * current problems and notices.
    */
   async refreshFeedback(unlessHash: string | null): Promise<{ outcome: 'written' | 'deferred' | 'unchanged'; parsed: ReadForFeedback }> {
-    return withLock(this.lockPath, async () => {
+    return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
         const before = this.identity();
-        const workbook = await this.load();
-        const pending = this.journal.pending();
-        for (const change of pending) applyChange(workbook, change, false);
-        const parsed = { ...withProblems(parseWorkbook(workbook)), shownProblems: readProblemRows(sheet(workbook, 'Problems')) };
-        if (pending.length === 0 && parsed.peopleHash === unlessHash && sameProblems(parsed.shownProblems, parsed.problems)) {
+        const prepared = await this.prepare();
+        const parsed = { ...withProblems(parseWorkbook(prepared.workbook)), shownProblems: readProblemRows(sheet(prepared.workbook, 'Problems')) };
+        if (prepared.upToDate && parsed.peopleHash === unlessHash && sameProblems(parsed.shownProblems, [...parsed.problems, ...this.notices.active()])) {
           return { outcome: 'unchanged', parsed };
         }
         if (this.editorOpen()) return { outcome: 'deferred', parsed };
-        const outcome = await this.writeFinished(workbook, pending, before, parsed);
+        const outcome = await this.writeFinished(prepared, prepared.applied, before, parsed);
         if (outcome !== 'retry') return { outcome, parsed };
         if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
       }
@@ -178,7 +213,29 @@ export class WorkbookStore {
     }
   }
 
+  /**
+   * The workbook to change: the one a read of this file left unchanged in memory (this process, any store of the same
+   * path) when the file is still the one it read, else a fresh read. The copy in memory is handed over, not shared.
+   */
   async load(): Promise<ExcelJS.Workbook> {
+    const key = nodePath.resolve(this.path);
+    const kept = unchanged.get(key);
+    unchanged.delete(key);
+    return kept && kept.identity === this.identity() ? kept.workbook : this.loadFile();
+  }
+
+  /** For a read that changes nothing: the workbook is kept in memory afterwards, keyed by the file's identity. */
+  private async loadShared(): Promise<ExcelJS.Workbook> {
+    const key = nodePath.resolve(this.path);
+    const kept = unchanged.get(key);
+    const identity = this.identity();
+    if (kept && kept.identity === identity) return kept.workbook;
+    const workbook = await this.loadFile();
+    unchanged.set(key, { identity, workbook });
+    return workbook;
+  }
+
+  private async loadFile(): Promise<ExcelJS.Workbook> {
     if (!fs.existsSync(this.path)) {
       throw new UserError(`There is no workbook at ${this.path}: create it with "valtrac init" (or pass --workbook PATH).`);
     }
@@ -195,6 +252,44 @@ export class WorkbookStore {
     return workbook;
   }
 
+  /**
+   * Loads the file and replays, without the person's strictness, what it lacks of ValTrac's writes and the journal.
+   * `forRead`: nothing will be written, so a workbook with nothing to replay is the one kept in memory for the next
+   * read or write of the same file (see `unchanged`); one that needs replaying is a fresh copy.
+   */
+  private async prepare(forRead = false): Promise<Prepared> {
+    if (forRead) {
+      const shared = await this.loadShared();
+      const mark = readMark(shared);
+      const lag = this.writes.lag(mark);
+      if (lag.kind === 'current' && this.journal.pending().length === 0) {
+        return { workbook: shared, mark, lag, applied: [], reapplied: [], notApplied: [], upToDate: true };
+      }
+    }
+    const workbook = forRead ? await this.loadFile() : await this.load();
+    const mark = readMark(workbook);
+    const lag = this.writes.lag(mark);
+    const pending = this.journal.pending();
+    const applied: Change[] = [];
+    const reapplied: Change[] = [];
+    const notApplied: NotApplied[] = [];
+    const replay = (change: Change, source: NotApplied['source'], into: Change[]) => {
+      const why = applyChange(workbook, change, false);
+      if (why === null) into.push(change);
+      else notApplied.push({ change, why, source });
+    };
+    if (lag.kind === 'older') for (const written of lag.missing) for (const change of written.changes) replay(change, 'older copy', reapplied);
+    for (const change of pending) replay(change, 'journal', applied);
+    return { workbook, mark, lag, applied, reapplied, notApplied, upToDate: lag.kind === 'current' && pending.length === 0 };
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withLock(this.lockPath, async () => {
+      this.sweepLeftovers();
+      return fn();
+    });
+  }
+
   private identity(): string {
     try {
       const stat = fs.statSync(this.path);
@@ -205,21 +300,32 @@ export class WorkbookStore {
   }
 
   /**
-   * Feedback, layout, then the atomic replace, and the journal cleared. Nothing is written if the file changed since it
-   * was read ('retry') or an editor opened it meanwhile ('deferred': the caller journals its change).
+   * Feedback (with this week's notices and the new ones), layout, version mark, then the atomic replace; after it the
+   * write is recorded, its notices kept and the journal cleared. Nothing is written if the file changed since it was
+   * read ('retry') or an editor opened it meanwhile ('deferred': the caller journals its change).
    */
   private async writeFinished(
-    workbook: ExcelJS.Workbook,
+    prepared: Prepared,
     changes: Change[],
     readIdentity: string,
-    parsed: ParsedWithProblems = withProblems(parseWorkbook(workbook)),
+    parsed: ParsedWithProblems = withProblems(parseWorkbook(prepared.workbook)),
   ): Promise<'written' | 'deferred' | 'retry'> {
+    const { workbook } = prepared;
+    const now = new Date();
+    const fresh = catchUpNotices(catchUpOf(prepared.lag, prepared.applied, prepared.reapplied, prepared.notApplied));
     const lastFeedback = [...changes].reverse().find((c) => c.kind === 'feedback');
     // Problems of people's sheets are always recomputed from the data being written, never taken from a stale change.
     const extra = lastFeedback?.kind === 'feedback' ? lastFeedback.problems.filter((p) => !isPeopleSheet(p.sheet)) : [];
-    writeFeedback(workbook, [...parsed.problems, ...extra], parsed.data.referrals, new Date());
+    writeFeedback(workbook, [...parsed.problems, ...extra, ...this.notices.active(now), ...fresh], parsed.data.referrals, now);
     applyLayout(workbook);
-    return this.replaceFile(workbook, readIdentity);
+    const mark = this.writes.next(prepared.mark);
+    setMark(workbook, mark);
+    const outcome = await this.replaceFile(workbook, readIdentity);
+    if (outcome !== 'written') return outcome;
+    await this.writes.record(mark, now, changes);
+    await this.notices.add(fresh, now);
+    this.journal.clear();
+    return outcome;
   }
 
   private async replaceFile(workbook: ExcelJS.Workbook, readIdentity?: string): Promise<'written' | 'deferred' | 'retry'> {
@@ -242,32 +348,72 @@ export class WorkbookStore {
     syncDir(this.dir);
     const stat = fs.statSync(this.path);
     this.lastWritten = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
-    this.journal.clear();
     return 'written';
   }
 
+  /** Temp files of a write and moved-aside stale locks that a killed ValTrac process left in the folder. */
+  private leftovers(): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const temp = new RegExp(`^\\.${this.stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-write-.*\\.tmp$`);
+    return names.map((name) => nodePath.join(this.dir, name)).filter((full) => temp.test(nodePath.basename(full)) || isLeftoverAside(this.lockPath, full));
+  }
+
+  /** Only a lock holder writes temp files, so under the lock every one there is a leftover. */
+  private sweepLeftovers(): void {
+    for (const file of this.leftovers()) fs.rmSync(file, { force: true });
+  }
+
+  private async sweepIfLeftovers(): Promise<void> {
+    if (this.leftovers().length > 0) await withLockIfFree(this.lockPath, async () => this.sweepLeftovers());
+  }
+
+  /** Keeps the file about to be replaced, then thins the backups by age (every write for an hour, hourly, daily). */
   private backup(): void {
     if (!fs.existsSync(this.path)) return;
     fs.mkdirSync(this.backupDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     fs.copyFileSync(this.path, nodePath.join(this.backupDir, `${this.stem}-${stamp}-${process.pid}.xlsx`));
-    const backups = fs
-      .readdirSync(this.backupDir)
-      .filter((name) => name.startsWith(`${this.stem}-`) && name.endsWith('.xlsx'))
-      .sort();
-    for (const old of backups.slice(0, Math.max(0, backups.length - BACKUPS_KEPT))) fs.rmSync(nodePath.join(this.backupDir, old), { force: true });
+    const backups = fs.readdirSync(this.backupDir).flatMap((name) => {
+      const time = backupTime(this.stem, name);
+      return time === null ? [] : [{ name, time }];
+    });
+    const keep = backupsToKeep(backups.map((b) => b.time), Date.now());
+    backups.forEach((b, i) => {
+      if (!keep.has(i)) fs.rmSync(nodePath.join(this.backupDir, b.name), { force: true });
+    });
   }
 }
 
+/** When the backup `name` was made, from its name (`valtrac-2026-05-01T10-00-00-000Z-123.xlsx`); null for other files. */
+function backupTime(stem: string, name: string): number | null {
+  if (!name.startsWith(`${stem}-`)) return null;
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z-\d+\.xlsx$/.exec(name.slice(stem.length + 1));
+  if (!match) return null;
+  const time = Date.parse(`${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z`);
+  return Number.isNaN(time) ? null : time;
+}
+
+/**
+ * Workbooks read but not changed, by path: reading the same file twice in one command (or a resident process reading
+ * it again) costs nothing, and a write right after a read starts from it. The identity (inode, size, mtime) is that
+ * of the file before it was read, so a save in between is never missed.
+ */
+const unchanged = new Map<string, { identity: string; workbook: ExcelJS.Workbook }>();
 
 function withProblems(parsed: ParsedWorkbook): ParsedWithProblems {
   const { users, referrals, settings } = parsed.data;
   return { ...parsed, problems: [...parsed.parseProblems, ...validateWorkbook(users, referrals, settings, parsed.settingsCells)] };
 }
 
-export function sameProblems(a: Problem[], b: Problem[]): boolean {
-  const key = (p: Problem) => `${p.sheet}|${p.cell}|${p.message}|${p.fix}`;
-  return a.length === b.length && a.every((p, i) => key(p) === key(b[i]!));
+/** Whether the Problems sheet shows exactly `b` (as ValTrac writes it there: escaped, at most a cell long). */
+export function sameProblems(shown: Problem[], b: Problem[]): boolean {
+  const key = (p: Problem) => `${p.sheet}|${p.cell}|${fitCell(safeText(p.message))}|${fitCell(safeText(p.fix))}`;
+  return shown.length === b.length && shown.every((p, i) => key(p) === key(b[i]!));
 }
 
 function refuseNew(before: Problem[], after: Problem[]): void {

@@ -5,13 +5,13 @@
  */
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { generateScenario, positionsAt, delegateAt, poolsAt } from '../../src/bench/scenario.js';
+import { BIG_VALIDATOR, generateScenario, positionsAt, delegateAt, poolsAt } from '../../src/bench/scenario.js';
 import { TestChain, type MetadataName } from '../chain/testChain.js';
 
 type Command = { id: number; cmd: 'count' } | { id: number; cmd: 'produce'; n: number } | { id: number; cmd: 'fund'; address: string; rao: string } | { id: number; cmd: 'close' };
 
-const [seedText, metadata, snapshotIndex, blockMs] = process.argv.slice(2);
-const scenario = generateScenario(Number(seedText));
+const [seedText, metadata, snapshotIndex, blockMs, nominators] = process.argv.slice(2);
+const scenario = generateScenario(Number(seedText), { ...BIG_VALIDATOR, nominators: Number(nominators ?? BIG_VALIDATOR.nominators) });
 const index = Number(snapshotIndex ?? 0);
 await cryptoWaitReady();
 const chain = await TestChain.start({
@@ -53,4 +53,4 @@ process.on('message', async (message: Command) => {
       return;
   }
 });
-process.send!({ id: 0, result: { url: chain.url, genesis: chain.genesisHash, best: chain.bestNumber() } });
+process.send!({ id: 0, result: { url: chain.url, genesis: chain.genesisHash, best: chain.bestNumber(), hotkey: scenario.hotkey, nominators: scenario.nominators.length } });

@@ -170,6 +170,20 @@ describe('validateUsers', () => {
   it('flags whitespace around a name', () => {
     expect(validateUsers([user('Alice ', [sr[0]!], 3)])[0]!.message).toMatch(/spaces/);
   });
+
+  it('flags a look-alike of an earlier name at the later row, naming it and what differs', () => {
+    const problems = validateUsers([user('Alice', [sr[0]!], 3), user('Alic\u0435', [sr[1]!], 4), user('Alice\u200F', [sr[2]!], 5), user('Alicia', [sr[3]!], 6)]);
+    expect(problems.map((p) => [p.cell, p.message])).toEqual([
+      ['A4', 'The name "Alicе" looks like "Alice" in row 3 (they differ in: Cyrillic "е" U+0435 at position 5); one could be taken for the other.'],
+      ['A5', expect.stringMatching(/^The name "Alice<U\+200F>" contains U\+200F RIGHT-TO-LEFT MARK at position 6/)],
+      ['A5', 'The name "Alice<U+200F>" looks like "Alice" in row 3 (they differ in: U+200F at position 6); one could be taken for the other.'],
+    ]);
+  });
+
+  it('refuses an address reserved for the validator at its cell, naming the Settings cell', () => {
+    const problems = validateUsers([user('Alice', [sr[0]!, sr[1]!], 3)], [{ address: sr[1]!, what: 'validator hotkey', cell: 'B3' }]);
+    expect(problems).toEqual([expect.objectContaining({ cell: 'C3', message: `The address ${sr[1]} is the validator hotkey (Settings!B3), not a person's coldkey.` })]);
+  });
 });
 
 describe('referrals', () => {
@@ -224,6 +238,11 @@ describe('referrals', () => {
 });
 
 describe('validateWorkbook', () => {
+  it("refuses the Settings hotkey as a user's address, at the cell Settings has it in", () => {
+    const problems = validateWorkbook([user('Alice', [sr[0]!], 3)], [], { ...DEFAULT_SETTINGS, hotkey: sr[0]! }, { hotkey: 'B9' });
+    expect(problems.map((p) => [p.cell, p.message])).toEqual([['B3', expect.stringMatching(/is the validator hotkey \(Settings!B9\)/)]]);
+  });
+
   it('checks settings addresses and network', () => {
     const problems = validateWorkbook([], [], { ...DEFAULT_SETTINGS, hotkey: badChecksum(sr[0]!), network: 'mainnet', snapshotInterval: 0 });
     expect(problems.map((p) => p.cell)).toEqual(['B3', 'B4', 'B5']);

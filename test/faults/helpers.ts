@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
 import ExcelJS from 'exceljs';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
@@ -128,4 +129,26 @@ export function copyFolder(from: string): string {
   const to = tempDir();
   fs.cpSync(from, to, { recursive: true });
   return to;
+}
+
+/**
+ * For a test file whose tests each start from the base workbook: makes it once (beforeAll, then `prepare` on it), gives
+ * each call a fresh copy of its folder, and removes them all after the file's tests.
+ */
+export function baseWorkbookCopies(prepare?: (dir: string) => Promise<void>): () => { dir: string; workbook: string } {
+  let base = '';
+  const folders: string[] = [];
+  beforeAll(async () => {
+    base = tempDir();
+    await baseWorkbook(base);
+    await prepare?.(base);
+  }, 180_000);
+  afterAll(() => {
+    for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = copyFolder(base);
+    folders.push(dir);
+    return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
+  };
 }

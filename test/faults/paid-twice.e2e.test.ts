@@ -62,9 +62,13 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The folder as a copy without the send log would leave it, with the older workbook (P planned) saved over. */
+/**
+ * The folder as a copy without its dot-files would leave it (the send log and the store's record of its writes gone:
+ * with that record the store itself would put P's paid rows back), with the older workbook (P planned) saved over.
+ */
 function restoreOlderCopy(): void {
   fs.rmSync(SendLog.beside(workbook).path, { force: true });
+  fs.rmSync(new WorkbookStore(workbook).writes.path, { force: true });
   fs.writeFileSync(workbook, planned.workbook);
   fs.writeFileSync(planFilePath(workbook), planned.planFile);
 }

@@ -6,28 +6,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, baseWorkbook, copyFolder, editWorkbook, readSheet, tempDir, treeDigest, valtrac } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { address, baseWorkbookCopies, editWorkbook, readSheet, tempDir, treeDigest, valtrac } from './helpers.js';
 
-let base: string;
+/** Folders a test makes itself (not copies of the base workbook). */
 const folders: string[] = [];
-
-function folder(): { dir: string; workbook: string } {
-  const dir = copyFolder(base);
-  folders.push(dir);
-  return { dir, workbook: path.join(dir, 'valtrac.xlsx') };
-}
-
-beforeAll(async () => {
-  base = tempDir();
-  await baseWorkbook(base);
+const folder = baseWorkbookCopies(async (base) => {
   // One ValTrac write after init, so a backup exists to be named.
   const r = await valtrac(['users', 'add', 'Erin', address(6), '--workbook', path.join(base, 'valtrac.xlsx')], { cwd: base });
   if (r.code !== 0) throw new Error(r.stderr);
-}, 180_000);
+});
 
 afterAll(() => {
-  for (const dir of [base, ...folders]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const writers: string[][] = [['users', 'add', 'Frank', address(7)], ['referrals', 'add', 'Carol', 'Dave', '5'], ['check'], ['plan', '--pool', '1']];

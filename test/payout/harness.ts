@@ -150,7 +150,7 @@ export async function tearDown(setup: Setup | undefined): Promise<void> {
 }
 
 /** The rows of the latest plan, as the workbook has them now. */
-export async function planRows(setup: Setup): Promise<PayoutRow[]> {
+export async function planRows(setup: Pick<Setup, 'workbook' | 'store'>): Promise<PayoutRow[]> {
   const plan = await readPlanFile(setup.workbook);
   if (!plan) throw new Error('no plan file');
   return (await setup.store.read()).payouts.filter((r) => r.planId === plan.planId);

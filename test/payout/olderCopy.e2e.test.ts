@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PayoutRow } from '../../src/domain/types.js';
 import { archiveDir, listArchives } from '../../src/workbook/archive.js';
@@ -8,6 +9,16 @@ import { ok, planRows, setUpProgram, tearDown, valtrac, type Setup } from './har
 // elsewhere): whatever that copy lost, no period may be paid twice. One program, one chain, period after period.
 let s: Setup;
 const w = () => ['--workbook', s.workbook];
+
+/**
+ * Saves `copy` over the workbook. With the record of ValTrac's writes beside it the store itself puts back what the copy
+ * lacks (test/faults/older-copy.test.ts); `recordGone` takes that record away too (a copy older than its month, or
+ * the folder copied without its dot-files), so what is left to find the paid plan is the send log and the archive.
+ */
+function saveOlderCopy(copy: Buffer, recordGone: boolean): void {
+  fs.writeFileSync(s.workbook, copy);
+  if (recordGone) fs.rmSync(path.join(path.dirname(s.workbook), '.valtrac-writes.jsonl'), { force: true });
+}
 
 beforeAll(async () => {
   s = await setUpProgram('older-copy');
@@ -59,9 +70,17 @@ async function expectOnlyNextPeriodPaid(previous: PayoutRow[]): Promise<string> 
 }
 
 describe('an older copy saved over the workbook after a payout', () => {
+  it('with the record of its writes beside it: the store puts the paid rows back itself, and only the next period is paid', async () => {
+    const { paid, olderCopy } = await payPeriod('10');
+    saveOlderCopy(olderCopy, false);
+    const restored = (await s.store.read()).payouts.filter((r) => r.planId === paid[0]!.planId && r.status === 'paid');
+    expect(restored.map((r) => [r.user, r.extrinsicHash, r.blockNumber])).toEqual(paid.map((r) => [r.user, r.extrinsicHash, r.blockNumber]));
+    await expectOnlyNextPeriodPaid(paid);
+  }, 300_000);
+
   it('that still shows the plan as planned: plan marks the rows paid again from the archive, and pays only the next period', async () => {
     const { paid, olderCopy } = await payPeriod('10');
-    fs.writeFileSync(s.workbook, olderCopy);
+    saveOlderCopy(olderCopy, true);
     expect((await planRows(s)).every((r) => r.status !== 'paid')).toBe(true);
 
     await s.chain.produceBlocks(300);
@@ -83,7 +102,7 @@ describe('an older copy saved over the workbook after a payout', () => {
   it('that has no row of the paid plan at all: plan puts the rows back from workbook/archive/', async () => {
     const { paid, beforePlan } = await payPeriod('5');
     expect((await listArchives(s.workbook)).map((a) => a.planId)).toContain(paid[0]!.planId);
-    fs.writeFileSync(s.workbook, beforePlan);
+    saveOlderCopy(beforePlan, true);
     expect((await s.store.read()).payouts.some((r) => r.planId === paid[0]!.planId)).toBe(false);
 
     const planned = await expectOnlyNextPeriodPaid(paid);
@@ -92,7 +111,7 @@ describe('an older copy saved over the workbook after a payout', () => {
 
   it('with the archive gone too: plan refuses, names the send log and the backup folder, and writes nothing', async () => {
     const { paid, beforePlan } = await payPeriod('4');
-    fs.writeFileSync(s.workbook, beforePlan);
+    saveOlderCopy(beforePlan, true);
     fs.rmSync(archiveDir(s.workbook), { recursive: true });
     await s.chain.produceBlocks(300);
     await ok(['snapshot', '--once', ...w()]);

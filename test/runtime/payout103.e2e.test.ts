@@ -4,12 +4,10 @@ import type { EventRecord } from '@polkadot/types/interfaces';
 import type { Codec } from '@polkadot/types/types';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PayoutRow } from '../../src/domain/types.js';
-import { readPlanFile } from '../../src/workbook/planFile.js';
 import { SendLog } from '../../src/workbook/sendLog.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
-import { ok, valtrac } from '../payout/harness.js';
+import { ok, planRows, valtrac } from '../payout/harness.js';
 import { RuntimeChain } from '../support/runtimes/chain.js';
 import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
 import { runtimeKeys, tao } from '../support/runtimes/validator.js';
@@ -68,19 +66,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function planRows(): Promise<PayoutRow[]> {
-  const plan = (await readPlanFile(workbook))!;
-  return (await store.read()).payouts.filter((r) => r.planId === plan.planId);
-}
-
-/** Each extrinsic's own events, by hash, from the block it is in. */
-async function eventsOf(blockHash: string, extrinsicHash: string): Promise<EventRecord[]> {
-  const block = await chain.api.rpc.chain.getBlock(blockHash);
-  const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === extrinsicHash);
-  expect(index).toBeGreaterThan(0);
-  return (await chain.blockEvents(blockHash)).filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
-}
-
 const data = (e: EventRecord) => e.event.data as unknown as Codec[];
 
 describe('spec 103 (no utility.batch_all): one transfer per payment, never twice', { timeout: 900_000 }, () => {
@@ -93,7 +78,7 @@ describe('spec 103 (no utility.batch_all): one transfer per payment, never twice
 
   it('pays each user exactly with consecutive nonces after a plan-id remark; the payer falls by total + fees', async () => {
     await ok(['plan', ...w(), '--pool', '1']);
-    const rows = (await planRows()).filter((r) => r.status === 'planned');
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
     const before = new Map(await Promise.all([k.payer.address, ...rows.map((r) => r.address)].map(async (a) => [a, await chain.freeBalance(a)] as const)));
     const nonce = await chain.nonce(k.payer.address);
     const result = await ok(['confirm', ...w(), '--yes'], env());
@@ -108,7 +93,7 @@ describe('spec 103 (no utility.batch_all): one transfer per payment, never twice
       if (e.type !== 'sending') continue;
       const s = settled.find((x) => x.extrinsicHash === e.extrinsicHash)!;
       expect(s.type === 'settled' && s.outcome).toBe('paid');
-      const events = await eventsOf(s.type === 'settled' ? s.blockHash! : '', e.extrinsicHash);
+      const events = await chain.extrinsicEvents(s.type === 'settled' ? s.blockHash! : '', e.extrinsicHash);
       fees += BigInt(data(events.find((x) => x.event.method === 'TransactionFeePaid')!)[1]!.toString());
       if (e.users.length === 0) {
         expect(events.filter((x) => x.event.method === 'Remarked').map((x) => data(x)[1]!.toString())).toEqual([blake2AsHex(e.remark!)]);
@@ -117,7 +102,7 @@ describe('spec 103 (no utility.batch_all): one transfer per payment, never twice
         expect(events.filter((x) => x.event.method === 'Transfer').map((x) => [data(x)[1]!.toString(), BigInt(data(x)[2]!.toString())])).toEqual([[row.address, row.amount]]);
       }
     }
-    const paid = await planRows();
+    const paid = await planRows({ workbook, store });
     const total = rows.reduce((sum, r) => sum + r.amount, 0n);
     for (const r of rows) {
       expect((await chain.freeBalance(r.address)) - before.get(r.address)!).toBe(r.amount);
@@ -136,7 +121,7 @@ describe('spec 103 (no utility.batch_all): one transfer per payment, never twice
     await setStakes([[k.owner.address, tao(52)], [k.alice.address, tao(31)], [k.bob.address, tao(25)], [k.carol.address, tao(6)], [k.outsider.address, tao(10)]]);
     await ok(['snapshot', '--once', ...w()]);
     await ok(['plan', ...w(), '--pool', '1']);
-    const rows = (await planRows()).filter((r) => r.status === 'planned');
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
     const before = new Map(await Promise.all(rows.map(async (r) => [r.address, await chain.freeBalance(r.address)] as const)));
     const nonce = await chain.nonce(k.payer.address);
     const killed = await valtrac(['confirm', ...w(), '--yes'], { ...env(), VALTRAC_TEST_CRASH_AT: 'after-send' });
@@ -145,6 +130,6 @@ describe('spec 103 (no utility.batch_all): one transfer per payment, never twice
     expect(rerun.stdout).toContain('Reconciling batch');
     for (const r of rows) expect((await chain.freeBalance(r.address)) - before.get(r.address)!).toBe(r.amount);
     expect(await chain.nonce(k.payer.address)).toBe(nonce + 1 + rows.length);
-    expect((await planRows()).filter((r) => r.status === 'planned' || r.status === 'sent')).toEqual([]);
+    expect((await planRows({ workbook, store })).filter((r) => r.status === 'planned' || r.status === 'sent')).toEqual([]);
   });
 });

@@ -6,11 +6,10 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTao } from '../../src/domain/tao.js';
 import type { PayoutRow } from '../../src/domain/types.js';
-import { readPlanFile } from '../../src/workbook/planFile.js';
 import { SendLog } from '../../src/workbook/sendLog.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
-import { ok, valtrac } from '../payout/harness.js';
+import { ok, planRows, valtrac } from '../payout/harness.js';
 import { deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
 import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
 import { addStake, registerValidator, removeStake, runtimeKeys, tao } from '../support/runtimes/validator.js';
@@ -80,23 +79,12 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function planRows(): Promise<PayoutRow[]> {
-  const plan = (await readPlanFile(workbook))!;
-  return (await store.read()).payouts.filter((r) => r.planId === plan.planId);
-}
-
 async function balances(addresses: string[]): Promise<Map<string, bigint>> {
   return new Map(await Promise.all(addresses.map(async (a) => [a, await chain.freeBalance(a)] as const)));
 }
 
 /** The events of the extrinsic that paid `row`, read from its block by the test itself. */
-async function extrinsicEvents(row: PayoutRow): Promise<EventRecord[]> {
-  const block = await chain.api.rpc.chain.getBlock(row.blockHash!);
-  const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === row.extrinsicHash);
-  expect(index).toBeGreaterThan(0);
-  const events = await chain.blockEvents(row.blockHash!);
-  return events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
-}
+const extrinsicEvents = (row: PayoutRow) => chain.extrinsicEvents(row.blockHash!, row.extrinsicHash!);
 
 const named = (events: EventRecord[], section: string, method: string) => events.filter((e) => e.event.section === section && e.event.method === method);
 const fields = (e: EventRecord) => e.event.data as unknown as Codec[];
@@ -104,7 +92,7 @@ const fields = (e: EventRecord) => e.event.data as unknown as Codec[];
 describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_000 }, () => {
   it('a rehearsal on a chopsticks fork shows the payout and sends nothing to the node', async () => {
     await ok(['plan', ...w(), '--pool', '2']);
-    const rows = (await planRows()).filter((r) => r.status === 'planned');
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
     expect(rows.map((r) => r.user).sort()).toEqual(['alice', 'bob', 'carol', 'dust']);
     const before = await balances([k.payer.address, ...rows.map((r) => r.address)]);
     const nonce = await chain.nonce(k.payer.address);
@@ -115,16 +103,16 @@ describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_0
     expect(await balances([k.payer.address, ...rows.map((r) => r.address)])).toEqual(before);
     expect(await chain.nonce(k.payer.address)).toBe(nonce);
     expect(SendLog.beside(workbook).entries()).toEqual([]);
-    expect((await planRows()).every((r) => r.status !== 'paid' && r.status !== 'sent')).toBe(true);
+    expect((await planRows({ workbook, store })).every((r) => r.status !== 'paid' && r.status !== 'sent')).toBe(true);
     figures.push(`rehearsal: ${/fee [\d.]+ TAO \(estimated [\d.]+\)/.exec(result.stdout)![0]}`);
   });
 
   it('TAO: each recipient rises by exactly the planned RAO, the payer falls by total + fee, BatchCompleted and the plan id are on chain', async () => {
-    const rows = (await planRows()).filter((r) => r.status === 'planned');
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
     const before = await balances([k.payer.address, ...rows.map((r) => r.address)]);
     const nonce = await chain.nonce(k.payer.address);
     const result = await ok(['confirm', ...w(), '--yes'], { VALTRAC_PAYOUT_MNEMONIC: k.payer.uri });
-    const paid = await planRows();
+    const paid = await planRows({ workbook, store });
     const row0 = paid.find((r) => r.status === 'paid')!;
     const events = await extrinsicEvents(row0);
     const fee = BigInt(fields(named(events, 'transactionPayment', 'TransactionFeePaid')[0]!)[1]!.toString());
@@ -161,7 +149,7 @@ describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_0
     await addStake(chain, hotkey, [{ coldkey: k.bob, netuid: 1, amount: tao(1) }]);
     await ok(['snapshot', '--once', ...w()]);
     await ok(['plan', ...w(), '--pool', '1']);
-    const rows = (await planRows()).filter((r) => r.status === 'planned');
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
     const dust = rows.find((r) => r.user === 'dust')!;
     expect(dust.amount).toBeLessThan(2_000_000n);
     const dustBefore = await chain.freeBalance(k.dust.address);
@@ -180,7 +168,7 @@ describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_0
     figures.push(`stake minimum: ${/refuses stake moves worth less than about [\d.]+ TAO/.exec(result.stdout)![0]}`);
     figures.push(...result.stdout.split('\n').filter((l) => /^  (alice|dust): /.test(l)).map((l) => `stake plan line:${l}`));
 
-    const paid = await planRows();
+    const paid = await planRows({ workbook, store });
     const row0 = paid.find((r) => r.user === 'alice')!;
     const events = await extrinsicEvents(row0);
     expect(named(events, 'utility', 'BatchCompleted')).toHaveLength(1);
@@ -213,9 +201,21 @@ describe('spec 300: plan and confirm pay what the chain shows', { timeout: 900_0
     // The next plan pays each shortfall on top of the new period's amount.
     await ok(['snapshot', '--once', ...w()]);
     await ok(['plan', ...w(), '--pool', '1']);
-    const next = await planRows();
+    const next = await planRows({ workbook, store });
     for (const r of paid.filter((x) => x.delivered !== null && x.delivered < x.amount)) {
       expect(next.find((n) => n.user === r.user)!.note).toContain(`includes ${formatTao(r.amount - r.delivered!)} TAO carried from plan ${r.planId}`);
     }
+  });
+
+  it('--as-stake leaves out a subnet whose stake transfers the runtime has switched off (TransferToggle)', async () => {
+    await chain.setRaw([[chain.subtensor.transferToggle!.key(1), '0x00']]);
+    await chain.newBlocks(1);
+    const result = await ok(['confirm', ...w(), '--as-stake', '--dry-run'], { VALTRAC_PAYOUT_MNEMONIC: k.owner.uri });
+    expect(result.stdout).toContain('not from subnet 1 (stake transfers are disabled there (TransferToggle))');
+    const lines = result.stdout.split('\n').filter((l) => / α on subnet /.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toContain('on subnet 1');
+    expect(result.stdout).toContain("The runtime's dry run accepts the extrinsic.");
+    await chain.setRaw([[chain.subtensor.transferToggle!.key(1), '0x01']]);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPlanFile } from '../../src/workbook/planFile.js';
-import { editorLockPaths } from '../../src/workbook/store.js';
+import { editorLockPaths } from '../../src/workbook/editorLock.js';
 import { ok, setUpProgram, tearDown, valtrac, type Setup } from '../payout/harness.js';
 
 // Issue 12, case 7 (the validator setup, checked) and the status / doctor screens, against the test chain: emission

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PayoutRow, SnapshotSummary } from '../../src/domain/types.js';
 import { addUser } from '../../src/workbook/edits.js';
 import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../../src/workbook/feedback.js';
@@ -149,7 +149,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     expect(await addUser(store, 'Dave', [sr[10]!])).toBe('deferred');
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect((await store.read()).users.map((u) => u.name)).toEqual(['Dave']);
-    expect(await new WorkbookStore(file).applyPending()).toBe('deferred');
+    expect((await new WorkbookStore(file).applyPending()).outcome).toBe('deferred');
     fs.rmSync(lock);
     const result = await valtrac(['check', '--workbook', 'workbook/valtrac.xlsx'], dir);
     expect(result.code).toBe(0);
@@ -173,6 +173,37 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     const badTax = await valtrac(['referrals', 'add', 'Eve', 'Eve', 'lots', '--workbook', 'workbook/valtrac.xlsx'], dir);
     expect(badTax.stderr).toMatch(/TAX argument: The tax "lots" is not a number/);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('one read per command', { timeout: 180_000 }, () => {
+  const reads = (file: string, spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.filter(([name]) => name === file).length;
+
+  it('a write right after a read of the unchanged file starts from that read instead of reading the file again', async () => {
+    const { file } = await freshWorkbook();
+    const spy = vi.spyOn(fs, 'createReadStream');
+    try {
+      const store = new WorkbookStore(file);
+      await store.readWithProblems();
+      await new WorkbookStore(file).read();
+      expect(await store.apply({ kind: 'setSettings', settings: { snapshotInterval: 600 } })).toBe('written');
+      expect(reads(file, spy)).toBe(1);
+      expect((await store.read()).settings.snapshotInterval).toBe(600);
+      expect(reads(file, spy)).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a save between the read and the write is read, and kept', async () => {
+    const { file } = await freshWorkbook();
+    const store = new WorkbookStore(file);
+    await store.read();
+    await editWith(file, (wb) => wb.getWorksheet('Users')!.addRow(['alice', sr[0]]));
+    await store.apply({ kind: 'setSettings', settings: { snapshotInterval: 600 } });
+    const data = await new WorkbookStore(file).read();
+    expect(data.users.map((u) => u.name)).toEqual(['alice']);
+    expect(data.settings.snapshotInterval).toBe(600);
   });
 });
 

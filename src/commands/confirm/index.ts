@@ -5,7 +5,7 @@ import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
 import { payerFor, payerOptions, type Payer, type PayerArgs } from '../../chain/payer.js';
 import { declaredMinimumStake } from '../../chain/stakeRules.js';
-import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type StakeTransfer, type Transfer } from '../../chain/transfer.js';
+import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type Transfer } from '../../chain/transfer.js';
 import { settingPlace } from '../../domain/settings.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
@@ -36,9 +36,6 @@ interface ConfirmArgs extends PayerArgs, NetworkArgs {
   yes: boolean;
   'as-stake': boolean;
 }
-
-export const command = 'confirm';
-export const describe = 'Pay the planned rows in signed batch transfers from the payout coldkey, never twice';
 
 export function builder(yargs: Argv<{ workbook: string }>) {
   return payerOptions(networkOption(yargs))
@@ -185,7 +182,7 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
       payment = await stakePayment(ctx.api, validator, due, minimum);
     }
   }
-  await pay(ctx, payment as Payment<StakeTransfer>);
+  await pay(ctx, payment);
 }
 
 /** Everything after choosing how to pay: batches, fees, the balance check, the runtime's dry run, the question, sending. */

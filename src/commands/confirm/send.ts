@@ -86,14 +86,7 @@ export async function sendAll<T extends Transfer>(ctx: SendContext<T>, batches: 
   for (const e of entries) {
     console.log(`Batch ${e.batch}: sending ${e.extrinsicHash} (nonce ${e.nonce}, valid through block ${e.eraBirth + e.eraPeriod})...`);
   }
-  const outcomes = await Promise.allSettled(
-    entries.map((e) =>
-      submitAndFollow(api, e.hex, {
-        onSubmitted: () => crashPoint('after-send'),
-        onInBlock: () => crashPoint('after-inclusion'),
-      }),
-    ),
-  );
+  const outcomes = await Promise.allSettled(await submitInOrder(api, entries));
   let failure: UserError | null = null;
   for (const [i, outcome] of outcomes.entries()) {
     const entry = entries[i]!;
@@ -109,6 +102,30 @@ export async function sendAll<T extends Transfer>(ctx: SendContext<T>, batches: 
     failure ??= notTaken(outcome.reason, entry, log);
   }
   if (failure) throw failure;
+}
+
+/**
+ * Submits each extrinsic once the node has taken the one before into its pool, so they arrive in nonce order (a node
+ * that builds a block per transaction, as chopsticks does, would find a later nonce invalid otherwise), and follows
+ * them all together. After one the node refuses, the rest are not submitted: they stay recorded, and reconcile
+ * submits them (or proves them expired) on the next run.
+ */
+async function submitInOrder(api: ApiPromise, entries: readonly SendingEntry[]): Promise<Array<Promise<Inclusion>>> {
+  const followed: Array<Promise<Inclusion>> = [];
+  for (const entry of entries) {
+    let taken = () => {};
+    const inPool = new Promise<boolean>((resolve) => (taken = () => resolve(true)));
+    const outcome = submitAndFollow(api, entry.hex, {
+      onSubmitted: () => {
+        crashPoint('after-send');
+        taken();
+      },
+      onInBlock: () => crashPoint('after-inclusion'),
+    });
+    followed.push(outcome);
+    if (!(await Promise.race([inPool, outcome.then(() => true, () => false)]))) break;
+  }
+  return followed;
 }
 
 function notTaken(error: unknown, entry: SendingEntry, log: SendLog): UserError {

@@ -94,6 +94,14 @@ export class RuntimeChain {
   async blockEvents(blockHash: string): Promise<EventRecord[]> {
     return (await (await this.api.at(blockHash)).query.system!.events!()) as unknown as EventRecord[];
   }
+
+  /** The events of one extrinsic, found by its hash in the block it is in. */
+  async extrinsicEvents(blockHash: string, extrinsicHash: string): Promise<EventRecord[]> {
+    const block = await this.api.rpc.chain.getBlock(blockHash);
+    const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === extrinsicHash);
+    if (index < 1) throw new Error(`block ${blockHash} has no signed extrinsic ${extrinsicHash}`);
+    return (await this.blockEvents(blockHash)).filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === index);
+  }
 }
 
 /** Reads a U64F64 `{ bits }` (spec 300) or a plain u64 (spec 218's early maps) as a fraction `bits / 2^64`. */
