@@ -49,7 +49,7 @@ export function userNamed(users: readonly User[], typed: string, argument: strin
   if (exact) return exact.name;
   const near = closest(typed, users.map((u) => u.name));
   throw new UserError(
-    `${argument}: there is no user "${typed}" in Users. ${near ? `Did you mean ${near}? ` : ''}` +
+    `${argument}: there is no user "${excerpt(typed)}" in Users. ${near ? `Did you mean ${near}? ` : ''}` +
       `(valtrac users list shows them; add a new one with valtrac users add NAME ADDRESS)`,
   );
 }
@@ -100,7 +100,7 @@ export function settingsChange(values: ReadonlyArray<readonly [string, string]>)
   const settings: Partial<Record<keyof Settings, string | number | null>> = {};
   for (const [name, text] of values) {
     const row = findSettingRow(name);
-    if (!row) throw new UserError(`SETTING argument: "${name}" is not a setting. ${settingAdvice(name)}`);
+    if (!row) throw new UserError(`SETTING argument: "${excerpt(name)}" is not a setting. ${settingAdvice(name)}`);
     settings[row.key] = text === '' ? null : /^\d{1,15}$/.test(text) ? Number(text) : text;
   }
   return { kind: 'setSettings', settings };
