@@ -4,7 +4,7 @@ import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
-import { httpUrl, networkAdvice, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { httpUrl, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
 import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import { excerpt } from './text.js';
@@ -183,7 +183,7 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     problems.push({
       sheet: 'Settings',
       cell: cell('network'),
-      message: `The network "${excerpt(settings.network)}" is not a network name or a ws:// / wss:// URL.`,
+      message: `The network "${excerpt(settings.network)}" is not ${Object.keys(NETWORKS).join(', ')} or a ws:// / wss:// URL.`,
       fix: networkAdvice(settings.network),
     });
   }

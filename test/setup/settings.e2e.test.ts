@@ -38,7 +38,7 @@ describe('case 1: init works on the workbook npm start made, and Settings are se
     for (const [args, message] of [
       [['snapshot-interval', '0'], /nothing was written:\n {2}Settings!B5: The snapshot interval 0 is not a whole number of blocks of at least 1\. Fix: Type a whole number/],
       [['payout-coldkey', mistyped(address(2))], /Settings!B6: .*fails the SS58 checksum/],
-      [['network', 'finny'], /Settings!B4: The network "finny" is not a network name or a ws:\/\/ \/ wss:\/\/ URL\. Fix: Did you mean finney\?/],
+      [['network', 'finny'], /Settings!B4: The network "finny" is not local, finney, test, archive or a ws:\/\/ \/ wss:\/\/ URL\. Fix: Did you mean finney\?/],
       [['tax-mode', 'compund'], /Settings!B7: The tax mode "compund" is unknown\. Fix: Did you mean compound\?/],
       [['intervall', '5'], /SETTING argument: "intervall" is not a setting\. Did you mean snapshot-interval\?/],
     ] as const) {
@@ -66,7 +66,7 @@ describe('case 1: init works on the workbook npm start made, and Settings are se
     const w = ['--workbook', path.join(dir, 'valtrac.xlsx')];
     const bad = await run(['init', ...w, '--network', 'finny'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('valtrac: --network (Settings!B4): The network "finny" is not a network name or a ws:// / wss:// URL. Did you mean finney?');
+    expect(bad.stderr).toContain('valtrac: --network (Settings!B4): The network "finny" is not local, finney, test, archive or a ws:// / wss:// URL. Did you mean finney?');
     expect(treeDigest(dir)).toEqual({});
     const made = await run(['init', ...w, '--hotkey', address(1), '--payout-coldkey', address(2), '--interval', '10', '--tax-mode', 'compound'], dir);
     expect(made.code, made.stderr).toBe(0);
