@@ -11,11 +11,10 @@ import { evenlySpaced } from '../src/domain/sample.js';
 import { seededChartData } from './fixtures/chart-data.js';
 import { programChartData } from './fixtures/chart-program.js';
 import { inspectPage } from './helpers/chromium.js';
+import { CHART_NAMES } from './helpers/charts.js';
 import { readSvg } from './helpers/svg.js';
 
-const NAMES = [
-  'payable-pool', 'next-payout', 'validator-stake', 'nominators', 'returns', 'payouts', 'cumulative-paid', 'user-apr', 'user-stakes', 'shares', 'referrals',
-];
+const NAMES = CHART_NAMES;
 
 async function renderInto(data: ChartData) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'valtrac-charts-'));

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { refreshCharts } from '../src/commands/charts.js';
 import { WorkbookStore } from '../src/workbook/store.js';
+import { CHART_NAMES } from './helpers/charts.js';
 import { readSvg } from './helpers/svg.js';
 import { seedWorkbook } from './fixtures/workbook.js';
 import * as seed from './fixtures/seed.js';
@@ -32,7 +33,7 @@ describe('a seeded workbook through the store', () => {
   test('refreshCharts renders every chart from the workbook and the records', async () => {
     const index = await refreshCharts(workbook);
     const dir = path.dirname(index);
-    expect((await readdir(dir)).filter((f) => f.endsWith('.png'))).toHaveLength(5);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.png')).sort()).toEqual(CHART_NAMES.map((n) => `${n}.png`).sort());
     const stakes = readSvg(await readFile(path.join(dir, 'user-stakes.svg'), 'utf8'));
     expect(stakes.count('symbol', 'mark')).toBe(24);
     // The shares chart shows the estimate of the current period (see test/domain/stats.test.ts for the numbers):

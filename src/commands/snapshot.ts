@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
-import { notifyAfterSnapshots, notifySnapshotGap, watchNodeReach } from '../notify/notify.js';
+import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, watchNodeReach } from '../notify/notify.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { settingPlace } from '../domain/settings.js';
@@ -57,19 +57,23 @@ export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<v
       process.once('SIGINT', () => resolve('stopped'));
     }));
   if (!argv.once) await waitForHotkey(argv);
-  // Following ends when stopped, or starts over (connection, hotkey, grid) when Settings changed what it follows.
-  for (;;) {
-    const snapshotter = await Snapshotter.open(argv);
-    try {
-      if (argv.once) return await snapshotter.once();
-      if ((await snapshotter.follow(stopped())) === 'stopped') return;
-    } catch (error) {
-      // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
-      if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
-      throw error;
-    } finally {
-      await snapshotter.close();
+  try {
+    // Following ends when stopped, or starts over (connection, hotkey, grid) when Settings changed what it follows.
+    for (;;) {
+      const snapshotter = await Snapshotter.open(argv);
+      try {
+        if (argv.once) return await snapshotter.once();
+        if ((await snapshotter.follow(stopped())) === 'stopped') return;
+      } catch (error) {
+        // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
+        if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
+        throw error;
+      } finally {
+        await snapshotter.close();
+      }
     }
+  } finally {
+    await settleDeliveries(EXIT_GRACE_MS);
   }
 }
 

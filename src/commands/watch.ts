@@ -6,7 +6,7 @@ import { safeText } from '../domain/text.js';
 import { logLine } from '../util/logLine.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
-import { notifyNewProblems } from '../notify/notify.js';
+import { EXIT_GRACE_MS, notifyNewProblems, settleDeliveries } from '../notify/notify.js';
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
@@ -38,7 +38,9 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`));
   await new Promise<void>((resolve) => {
     const stop = () => {
-      void Promise.all([watcher.close(), commands.close()]).then(() => resolve());
+      void Promise.all([watcher.close(), commands.close()])
+        .then(() => settleDeliveries(EXIT_GRACE_MS, (line) => console.log(logLine(line))))
+        .then(() => resolve());
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -44,6 +44,18 @@ function webhookFor(settings: Pick<Settings, 'webhookUrl'>, options: NotifyOptio
   return hook;
 }
 
+/**
+ * For a process about to end: waits (at most `limitMs`) for what its webhooks are still delivering in the background,
+ * since the CLI ends the process as soon as the command returns.
+ */
+export async function settleDeliveries(limitMs: number, log: (line: string) => void = console.error): Promise<void> {
+  await Promise.all(
+    [...hooks.values()].map(async (hook) => {
+      if (!(await hook.settled(limitMs))) log(`webhook ${hook.host}: still not delivered after ${limitMs / 1000} s; giving up as the command ends`);
+    }),
+  );
+}
+
 /** Sends the notices (nothing without a webhook URL); never throws, never waits longer than `waitMs`. */
 export async function tell(settings: Pick<Settings, 'webhookUrl'>, notices: readonly Notice[], options: NotifyOptions = {}): Promise<void> {
   const hook = webhookFor(settings, options);

@@ -182,18 +182,20 @@ export class WorkbookStore {
    * file is up to date, the people's sheets hash to `unlessHash` and the Problems sheet already lists exactly the
    * current problems and notices.
    */
-  async refreshFeedback(unlessHash: string | null): Promise<{ outcome: 'written' | 'deferred' | 'unchanged'; parsed: ReadForFeedback }> {
+  async refreshFeedback(unlessHash: string | null): Promise<{ outcome: 'written' | 'deferred' | 'unchanged'; parsed: ReadForFeedback; catchUp: CatchUp }> {
     return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
         const before = this.identity();
         const prepared = await this.prepare();
         const parsed = { ...withProblems(parseWorkbook(prepared.workbook)), shownProblems: readProblemRows(sheet(prepared.workbook, 'Problems')) };
+        const report = catchUpOf(prepared.lag, prepared.applied, prepared.reapplied, prepared.notApplied);
         if (prepared.upToDate && parsed.peopleHash === unlessHash && sameProblems(parsed.shownProblems, [...parsed.problems, ...this.notices.active()])) {
-          return { outcome: 'unchanged', parsed };
+          return { outcome: 'unchanged', parsed, catchUp: NO_CATCH_UP };
         }
-        if (this.editorOpen()) return { outcome: 'deferred', parsed };
+        if (this.editorOpen()) return { outcome: 'deferred', parsed, catchUp: { ...report, outcome: prepared.upToDate ? 'none' : 'deferred' } };
         const outcome = await this.writeFinished(prepared, prepared.applied, before, parsed);
-        if (outcome !== 'retry') return { outcome, parsed };
+        // An older copy saved over the file while this check ran is caught up here, and the caller says so.
+        if (outcome !== 'retry') return { outcome, parsed, catchUp: { ...report, outcome: prepared.upToDate ? 'none' : outcome } };
         if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
       }
     });

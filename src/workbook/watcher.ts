@@ -199,7 +199,9 @@ export class WorkbookWatcher {
       this.pendingMarks = true;
       return true;
     }
-    const { outcome, parsed } = await this.store.refreshFeedback(this.pendingMarks ? null : this.lastHash);
+    const { outcome, parsed, catchUp } = await this.store.refreshFeedback(this.pendingMarks ? null : this.lastHash);
+    for (const line of describeCatchUp(catchUp)) this.log.note(line);
+    this.tellNotices(false);
     this.pendingMarks = outcome === 'deferred';
     if (outcome !== 'unchanged' || parsed.peopleHash !== this.lastHash) this.log.checked(parsed.problems, outcome === 'unchanged' ? 'written' : outcome);
     this.lastHash = parsed.peopleHash;

@@ -33,7 +33,7 @@ const sheetCases: SheetCase[] = [
   { name: 'a name filling a whole cell', sheet: 'Users', cell: 'A6', value: `Dave${'\u200F'.repeat(EXCEL_CELL_LIMIT - 4)}`, message: /Users!A6: The name "Dave<U\+200F>.*" is 32,767 characters long/ },
   { name: 'a tax of 300 kB', sheet: 'Referrals', cell: 'C3', value: '1'.repeat(300_000), message: /Referrals!C3: The tax "111.*" is 300,000 characters long/ },
   { name: 'a network filling a whole cell', sheet: 'Settings', cell: 'B4', value: `ws://${'x'.repeat(EXCEL_CELL_LIMIT - 5)}`, message: /Settings!B4: The network "ws:\/\/xxx.*\(32,767 characters\)" is not local/ },
-  { name: 'an interval filling a whole cell', sheet: 'Settings', cell: 'B5', value: '9'.repeat(EXCEL_CELL_LIMIT), message: /Settings!B5: The snapshot interval "999.*" is not a whole number/ },
+  { name: 'an interval filling a whole cell', sheet: 'Settings', cell: 'B5', value: '9'.repeat(EXCEL_CELL_LIMIT), message: /Settings!B5: Snapshot interval \(blocks\): "999.*\(32,767 characters\)" is not a whole number/ },
 ];
 
 describe('oversized cells a person saved', () => {

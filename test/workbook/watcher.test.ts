@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
@@ -39,5 +40,27 @@ describe('WorkbookWatcher', () => {
     await watcher.idle();
     expect(lines.filter((l) => /older copy/.test(l))).toEqual(['Users: An older copy of the workbook was saved over it; re-applied: users add Erin.']);
     expect(lines.filter((l) => /Told before/.test(l))).toEqual([]);
+  });
+});
+
+describe('WorkbookStore.refreshFeedback', () => {
+  // The watcher checks with refreshFeedback; an older copy saved over the file while that check runs is caught up by
+  // it (not by applyPending), and the watcher can only say so when refreshFeedback reports it.
+  it('reports the catch-up of an older copy it re-applied while writing the marks', { timeout: 60_000 }, async () => {
+    const file = path.join(tempDir('watcher'), 'valtrac.xlsx');
+    const store = new WorkbookStore(file);
+    await store.create(createWorkbook({}), false);
+    const older = readFileSync(file);
+    await store.apply({ kind: 'setSettings', settings: { snapshotInterval: 360 } });
+    writeFileSync(file, older);
+
+    const first = await store.refreshFeedback(null);
+    expect(first.outcome).toBe('written');
+    expect(first.catchUp.outcome).toBe('written');
+    expect(first.catchUp.olderCopy?.reapplied.map((c) => c.kind)).toEqual(['setSettings']);
+    expect((await store.read()).settings.snapshotInterval).toBe(360);
+
+    const again = await store.refreshFeedback(null);
+    expect(again.catchUp.outcome).toBe('none');
   });
 });
