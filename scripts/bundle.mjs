@@ -25,3 +25,6 @@ await build({
   // CommonJS dependencies call require() for Node's built-ins, which an ES module has to provide itself.
   banner: { js: "import { createRequire as valtracRequire } from 'node:module'; const require = valtracRequire(import.meta.url);" },
 });
+
+// The package's bin: `npx valtrac` right after `npm ci` (whose prepare step runs this build) runs it directly.
+fs.chmodSync('dist/cli.js', 0o755);

@@ -24,10 +24,11 @@ interface Command {
 // The command table reads like the README's command list: one line per command. Only the command being run is
 // loaded (most commands never need exceljs' writer, @polkadot/api, pm2 or Vega); the others are only listed.
 const COMMANDS: Command[] = [
-  { command: 'init', describe: 'Create the workbook with its sheets (refuses to replace an existing one without --force)', load: () => import('./commands/init.js') },
+  { command: 'init', describe: 'Create the workbook with its sheets, or fill in Settings of the one there (--force replaces it)', load: () => import('./commands/init.js') },
   { command: 'import-users <file>', describe: 'Import users from a CSV file Name,Address1,Address2,... (adds and merges, or --replace)', load: () => import('./commands/import-users.js') },
-  { command: 'users <action>', describe: 'Edit the Users sheet: add, remove, remove-address', load: () => import('./commands/users.js') },
-  { command: 'referrals <action>', describe: 'Edit the Referrals sheet: add, set-tax, remove', load: () => import('./commands/referrals.js') },
+  { command: 'users <action>', describe: 'Edit the Users sheet: add, remove, remove-address; or list it', load: () => import('./commands/users.js') },
+  { command: 'referrals <action>', describe: 'Edit the Referrals sheet: add, set-tax, remove; or list it with layers', load: () => import('./commands/referrals.js') },
+  { command: 'settings [action]', describe: 'Show the Settings sheet, or set values in it: settings set NAME VALUE [NAME VALUE ...]', load: () => import('./commands/settings.js') },
   { command: 'check', describe: "Check the people's sheets once and list every problem (exit code 1 if there is any)", load: () => import('./commands/check.js'), resident: true },
   { command: 'watch', describe: 'Check the workbook on every save and mark problems in it; keeps running', load: () => import('./commands/watch.js') },
   { command: 'snapshot', describe: "Record the validator's stake every N finalized blocks (run by pm2), or once with --once", load: () => import('./commands/snapshot.js') },
@@ -38,7 +39,9 @@ const COMMANDS: Command[] = [
   { command: 'statements', describe: 'Write per-user payout statements (HTML per period, CSV per year for tax tools) beside the workbook', load: () => import('./commands/statements.js') },
   { command: 'stats [user]', describe: 'Validator summary, or one user’s stake, shares, referrals, estimate and payouts (from the workbook and records)', load: () => import('./commands/stats.js') },
   { command: ['menu', '$0'], describe: 'The interactive main menu (also what `valtrac` alone opens in a terminal)', load: () => import('./commands/menu.js') },
-  { command: 'start', describe: 'Start watch and snapshot under pm2 (creates the workbook first if there is none)', load: () => import('./commands/start.js') },
+  { command: 'start', describe: 'Start watch and snapshot under pm2 (creates the workbook first if there is none) and report how they run', load: () => import('./commands/start.js') },
+  { command: 'status', describe: 'One screen: processes, node, snapshots, problems, journal, the open plan and the payout balance', load: () => import('./commands/status.js') },
+  { command: 'doctor', describe: 'Everything status knows as checks, each with its fix (exit code 1 if any check fails)', load: () => import('./commands/doctor.js') },
 ];
 
 function withGlobals(y: Argv): Argv<{ workbook: string }> {

@@ -7,6 +7,8 @@ Reads one JSON command per line on stdin and answers one JSON line on stdout:
                                                      "15" is a number and "15%" a number in a percent format
   {"op": "get", "sheet": S, "cell": C}  -> {"text": ...}
   {"op": "validation", "sheet": S, "cell": C} -> {"type": ..., "formula1": ...}
+  {"op": "print"} -> {SHEET: {"titleRows": [first, last] or null, "landscape": ..., "pagesWide": ..., "pagesTall": ...}}
+  {"op": "pdf", "path": P}             export the whole workbook as PDF, as File > Export as PDF does
   {"op": "save"}                       save as xlsx over the same file
   {"op": "close"}                      close the document (the lock file goes away)
   {"op": "crash"}                      kill LibreOffice with SIGKILL, as a crash would (the lock file stays)
@@ -111,6 +113,23 @@ def main():
                 elif op == "validation":
                     v = doc.Sheets.getByName(cmd["sheet"]).getCellRangeByName(cmd["cell"]).getPropertyValue("Validation")
                     reply({"type": v.Type.value, "formula1": v.getFormula1()})
+                elif op == "print":
+                    styles = doc.StyleFamilies.getByName("PageStyles")
+                    out = {}
+                    for name in doc.Sheets.ElementNames:
+                        sheet = doc.Sheets.getByName(name)
+                        style = styles.getByName(sheet.PageStyle)
+                        rows = sheet.getTitleRows()
+                        out[name] = {
+                            "titleRows": [rows.StartRow + 1, rows.EndRow + 1] if sheet.getPrintTitleRows() else None,
+                            "landscape": bool(style.IsLandscape),
+                            "pagesWide": style.ScaleToPagesX,
+                            "pagesTall": style.ScaleToPagesY,
+                        }
+                    reply(out)
+                elif op == "pdf":
+                    doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(cmd["path"])), (prop("FilterName", "calc_pdf_Export"),))
+                    reply({"ok": True})
                 elif op == "save":
                     doc.storeToURL(url, (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
                     reply({"ok": True})

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords, recordsDir } from '../src/workbook/records.js';
-import { WorkbookStore } from '../src/workbook/store.js';
 import { TestChain } from './chain/testChain.js';
 import { runCli } from './cliProcess.js';
 import { addresses, repoRoot, tempDir } from './helpers.js';
+import { freePort } from '../src/chain/chopsticks.js';
 
 const pm2Bin = path.join(repoRoot, 'node_modules', 'pm2', 'bin', 'pm2');
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ interface Pm2Process {
 describe('npm start (valtrac start) under pm2', () => {
   let chain: TestChain;
   let env: NodeJS.ProcessEnv;
-  let workbook: string;
+  let dir: string;
   const secret = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
 
   const pm2 = async (...args: string[]) => (await run(process.execPath, [pm2Bin, ...args], { env })).stdout;
@@ -31,8 +31,7 @@ describe('npm start (valtrac start) under pm2', () => {
 
   beforeAll(async () => {
     chain = await TestChain.start({ metadata: 'devnet-381', blockIntervalMs: 50 });
-    const dir = tempDir('start');
-    workbook = path.join(dir, 'workbook', 'valtrac.xlsx');
+    dir = tempDir('start');
     // A private pm2 home so the test neither sees nor disturbs anyone's pm2; a secret in the environment must not
     // travel into pm2's process list.
     env = { ...process.env, PM2_HOME: path.join(dir, 'pm2'), VALTRAC_MNEMONIC: secret };
@@ -43,13 +42,19 @@ describe('npm start (valtrac start) under pm2', () => {
     await chain?.close();
   });
 
-  it('creates the workbook, starts watch until a hotkey is set, then both processes', async () => {
+  it('creates the workbook and starts both; the snapshotter waits for the hotkey, then records without a restart', async () => {
+    const workbook = path.join(dir, 'workbook', 'valtrac.xlsx');
     const first = await runCli(['start', '--workbook', workbook, '--network', chain.url], env);
     expect(first.code, first.output).toBe(0);
     expect(fs.existsSync(workbook)).toBe(true);
-    expect(first.output).toMatch(/Started under pm2: valtrac-watch \(network ws:\/\/127\.0\.0\.1:\d+\)/);
-    expect(first.output).toMatch(/validator hotkey in Settings is empty[\s\S]*fill in Settings/);
-    expect((await processes()).map((p) => p.name)).toEqual(['valtrac-watch']);
+    expect(first.output).toMatch(/Started under pm2 \(network ws:\/\/127\.0\.0\.1:\d+\):/);
+    expect(first.output).toMatch(/ {2}valtrac-watch +online: (watching|no problems)/);
+    // Each process's real state, from what it wrote since this start.
+    expect(first.output).toMatch(/ {2}valtrac-snapshot +online: waiting for the validator hotkey: Settings!B3 \(Validator hotkey\) is empty/);
+    expect(first.output).toContain('Next: fill in Settings!B3 (Validator hotkey) (snapshot (and so plan) needs it): valtrac settings set hotkey');
+    const list = await processes();
+    expect(list.map((p) => p.name).sort()).toEqual(['valtrac-snapshot', 'valtrac-watch']);
+    expect(JSON.stringify(list)).not.toContain(secret);
 
     const [hotkey, owner] = await addresses(2);
     chain.seedValidator({
@@ -60,23 +65,34 @@ describe('npm start (valtrac start) under pm2', () => {
       stakes: [{ coldkey: owner!, netuid: 0, alpha: 5_000_000_000n }],
       emissionPerBlock: 1_000_000n,
     });
-    await new WorkbookStore(workbook).apply({ kind: 'setSettings', settings: { hotkey: hotkey!, snapshotInterval: 5 } });
+    const set = await runCli(['settings', 'set', '--workbook', workbook, 'hotkey', hotkey!, 'snapshot-interval', '5'], env);
+    expect(set.code, set.output).toBe(0);
 
-    const second = await runCli(['start', '--workbook', workbook, '--network', chain.url], env);
-    expect(second.code, second.output).toBe(0);
-    expect(second.output).toMatch(/Started under pm2: valtrac-watch, valtrac-snapshot/);
-    const list = await processes();
-    expect(list.map((p) => p.name).sort()).toEqual(['valtrac-snapshot', 'valtrac-watch']);
-    expect(JSON.stringify(list)).not.toContain(secret);
-
-    // The snapshotter under pm2 records on its grid and logs beside the workbook.
+    // The running snapshotter picks the hotkey up: a first snapshot at once, then the grid, logged beside the workbook.
     const log = path.join(path.dirname(workbook), 'logs', 'snapshot.log');
-    const deadline = Date.now() + 60_000;
-    while ((await listRecords(recordsDir(workbook))).length < 2) {
+    const deadline = Date.now() + 90_000;
+    while ((await listRecords(recordsDir(workbook))).length < 3) {
       if (Date.now() > deadline) throw new Error(`no snapshots under pm2; log:\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '(none)'}`);
       await sleep(250);
     }
-    for (const block of await listRecords(recordsDir(workbook))) expect(block % 5).toBe(0);
-    expect(fs.readFileSync(log, 'utf8')).toMatch(/following finalized blocks of/);
+    const [, ...grid] = await listRecords(recordsDir(workbook));
+    for (const block of grid) expect(block % 5).toBe(0);
+    const text = fs.readFileSync(log, 'utf8');
+    expect(text).toMatch(/following finalized blocks of/);
+    // One timestamp per line: pm2's (time: true), none of ValTrac's own under pm2.
+    const snapshotLine = text.split('\n').find((l) => / snapshot block \d+ /.test(l))!;
+    expect(snapshotLine.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g)!.length, snapshotLine).toBe(2); // pm2's stamp and the block's time
+    expect(snapshotLine).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\S*: snapshot block/);
+  }, 180_000);
+
+  it('with no node running, says so for the snapshotter instead of reporting it started', async () => {
+    const port = await freePort();
+    const workbook = path.join(dir, 'nonode', 'valtrac.xlsx');
+    const [hotkey] = await addresses(1);
+    expect((await runCli(['init', '--workbook', workbook, '--hotkey', hotkey!, '--network', `ws://127.0.0.1:${port}`], env)).code).toBe(0);
+    const started = await runCli(['start', '--workbook', workbook], env);
+    expect(started.output).toMatch(new RegExp(` {2}valtrac-snapshot +\\S+.*: node ws://127\\.0\\.0\\.1:${port} not reachable`));
+    expect(started.output).toContain('Next: fill in Settings!B6 (Payout coldkey) (confirm needs it): valtrac settings set payout-coldkey');
+    await pm2('delete', 'all');
   }, 120_000);
 });

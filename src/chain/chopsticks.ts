@@ -32,7 +32,7 @@ export interface ChopsticksNode {
 }
 
 /** A port nobody listens on now; chopsticks cannot pick its own (`--port 0` is not supported). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, knownNetwork, NETWORKS, networkUrl } from '../domain/settings.js';
+import { DEFAULT_SETTINGS, knownNetwork, networkAdvice, networkUrl } from '../domain/settings.js';
 import { UserError } from '../util/errors.js';
 
 export interface Network {
@@ -15,8 +15,5 @@ export function resolveNetwork(value: string | null | undefined, argument = '--n
   const name = (value ?? '').trim() || DEFAULT_SETTINGS.network;
   const url = networkUrl(name);
   if (url) return { name: knownNetwork(name) ?? name, url };
-  throw new UserError(
-    `${argument}: "${name}" is not a network. Use ${Object.keys(NETWORKS).join(', ')} ` +
-      `or a node URL such as ws://127.0.0.1:9944 or wss://host:443.`,
-  );
+  throw new UserError(`${argument}: "${name}" is not a network. ${networkAdvice(name)}`);
 }

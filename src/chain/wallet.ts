@@ -1,17 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { hexToU8a, isHex, u8aToString } from '@polkadot/util';
 import { cryptoWaitReady, naclDecrypt } from '@polkadot/util-crypto';
 import { argon2i } from 'hash-wasm';
 import { UserError } from '../util/errors.js';
+import { readSecret } from '../util/secretPrompt.js';
+import { coldkeyFile, MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
 
-/** Environment variable holding a mnemonic or secret URI (e.g. `//Alice`) for the payout coldkey. */
-export const MNEMONIC_ENV = 'VALTRAC_PAYOUT_MNEMONIC';
-/** Environment variable holding the password of an encrypted wallet coldkey file. */
-export const PASSWORD_ENV = 'VALTRAC_WALLET_PASSWORD';
+export { MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
 
 /**
  * bittensor-wallet's `$NACL` format (btwallet `keyfile.rs`): "$NACL" ‖ 24-byte nonce ‖ secretbox(JSON), the key being
@@ -29,12 +26,7 @@ export type KeySource =
 
 /** Where the payout key comes from: `--wallet NAME` (or a path to a coldkey file), else the mnemonic environment variable. */
 export function keySource(wallet: string | undefined, walletsDir: string | undefined, env: NodeJS.ProcessEnv): KeySource {
-  if (wallet) {
-    const file = wallet.includes('/')
-      ? path.resolve(wallet)
-      : path.join(walletsDir ?? path.join(os.homedir(), '.bittensor', 'wallets'), wallet, 'coldkey');
-    return { kind: 'wallet', file };
-  }
+  if (wallet) return { kind: 'wallet', file: coldkeyFile(wallet, walletsDir) };
   if (env[MNEMONIC_ENV]) return { kind: 'env' };
   throw new UserError(
     `no payout key: pass --wallet NAME (a Bittensor wallet under ~/.bittensor/wallets) or set ${MNEMONIC_ENV}`,
@@ -137,35 +129,8 @@ function keypairFromKeyfile(keyring: Keyring, json: Uint8Array, file: string): K
 
 /** Reads a password from the terminal without echoing it. */
 export async function promptPassword(question: string): Promise<string> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) {
+  if (!process.stdin.isTTY) {
     throw new UserError(`the wallet is encrypted: set ${PASSWORD_ENV} or run in a terminal to type the password`);
   }
-  process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  return new Promise<string>((resolve, reject) => {
-    let typed = '';
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') {
-          finish();
-          return resolve(typed);
-        }
-        if (ch === '\u0003') {
-          finish();
-          return reject(new UserError('cancelled'));
-        }
-        typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
-      }
-    };
-    const finish = () => {
-      stdin.off('data', onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stderr.write('\n');
-    };
-    stdin.on('data', onData);
-  });
+  return readSecret(question);
 }

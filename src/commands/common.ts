@@ -1,5 +1,8 @@
+import type { Argv } from 'yargs';
+import { settingPlace } from '../domain/settings.js';
 import { safeText } from '../domain/text.js';
-import type { Problem } from '../domain/types.js';
+import type { Problem, Settings } from '../domain/types.js';
+import type { SettingsCells } from '../domain/validate.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
 import { describeEditorLocks, editorLocks } from '../workbook/editorLock.js';
 import { WorkbookStore } from '../workbook/store.js';
@@ -32,4 +35,26 @@ export function reportOutcome(outcome: 'written' | 'deferred', what: string, wor
 
 export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.sheet}${p.cell === '' ? '' : `!${p.cell}`}: ${safeText(p.message)}\n    Fix: ${safeText(p.fix)}`).join('\n');
+}
+
+export interface NetworkArgs {
+  network?: string;
+}
+
+/**
+ * `--network`, also as btcli spells it (`--subtensor.network`): dot notation is switched off for the command so that
+ * the dotted name is an option of its own.
+ */
+export function networkOption<T>(yargs: Argv<T>): Argv<T & NetworkArgs> {
+  return yargs.parserConfiguration({ 'dot-notation': false }).option('network', {
+    type: 'string',
+    alias: 'subtensor.network',
+    describe: 'local, finney, test, archive or a ws(s):// URL (default: Settings network)',
+  });
+}
+
+/** The node to use: `--network` when given, else Settings; `argument` names where it came from, for messages. */
+export function chosenNetwork(args: NetworkArgs, settings: Settings, cells: SettingsCells): { network: string; argument: string } {
+  if (args.network !== undefined) return { network: args.network, argument: '--network' };
+  return { network: settings.network, argument: settingPlace('network', cells.network) };
 }

@@ -6,31 +6,39 @@ import { computePayouts } from '../domain/payout.js';
 import { PeriodShares } from '../domain/periodShares.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
 import { formatTao, parseTao } from '../domain/tao.js';
+import { describeSetup, estimateValidatorSetup } from '../domain/validatorSetup.js';
 import { RAO_PER_TAO, type PayoutRow, type Rao, type User } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
-import { listRecords, readStakes, recordsDir } from '../workbook/records.js';
+import { listRecords, readRecord, readStakes, recordsDir } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
+import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
 import { notifyPlanReady } from '../notify/notify.js';
 
-interface PlanArgs {
+interface PlanArgs extends NetworkArgs {
   workbook: string;
   pool: string;
   toBlock?: number;
+  'include-owner-rewards': boolean;
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return yargs
+  return networkOption(yargs)
     .option('pool', {
       type: 'string',
       default: 'accrued',
       describe: 'TAO to pay out (e.g. 12.5), or "accrued": the growth of the delegate stake over the period',
     })
     .option('to-block', { type: 'number', describe: 'End the period at the last snapshot at or before this block' })
+    .option('include-owner-rewards', {
+      type: 'boolean',
+      default: false,
+      describe: "With --pool accrued: pay it even though the owner holds stake of their own on the hotkey (its rewards go out too)",
+    })
     .example('valtrac plan', 'pay out what the delegate stake earned since the last payout')
     .example('valtrac plan --pool 12.5 --to-block 4200000', 'pay 12.5 TAO for the snapshots up to block 4200000');
 }
@@ -46,18 +54,20 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
   }
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
-  const first = await store.readWithProblems();
+  const first = await store.readParsed();
   refuseProblems(first.problems, 'plan');
   const data = await recoverPayouts(store, SendLog.beside(args.workbook), first.data);
   const history = payoutHistory(data.payouts);
 
   // The node only tells the existential deposit and which payout accounts exist: connect while the records are read.
-  const connecting = connect(data.settings.network, { argument: 'Settings network' });
+  const { network, argument } = chosenNetwork(args, data.settings, first.settingsCells);
+  const connecting = connect(network, { argument });
   connecting.catch(() => undefined); // a failure is reported where it is awaited
   let api: ApiPromise | null = null;
   try {
     const period = await loadPeriod(args.workbook, data.users, history.closedThrough, args.toBlock);
     const pool = choosePool(args.pool, period.accrued);
+    const setup = args.pool.trim() === 'accrued' ? await checkSetup(args.workbook, period, args['include-owner-rewards']) : [];
     api = await connecting;
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const exists = await existingAccounts(api, data.users.map((u) => u.addresses[0]!));
@@ -101,6 +111,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       `tax mode ${data.settings.taxMode}.`);
     console.log(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
       `${formatTao(period.accrued)} TAO over the period).`);
+    for (const line of setup) console.log(line);
     console.log('');
     console.log(payoutTable(rows));
     console.log('');
@@ -119,7 +130,24 @@ interface Period {
   snapshots: PeriodShares;
   fromBlock: number;
   toBlock: number;
+  /** The snapshot the accrued pool is measured from: the end of the last paid period, or the period's first. */
+  baseline: number;
   accrued: Rao;
+}
+
+/**
+ * The validator-setup check before an accrued pool is paid: refused while the owner holds stake of their own on the
+ * hotkey (its staking rewards are in the accrued pool), unless the person says to pay them out anyway.
+ */
+async function checkSetup(workbook: string, period: Period, includeOwnerRewards: boolean): Promise<string[]> {
+  const dir = recordsDir(workbook);
+  const estimate = estimateValidatorSetup(await readRecord(dir, period.baseline), await readRecord(dir, period.toBlock));
+  const lines = describeSetup(estimate);
+  if (estimate.verdict !== 'own-stake' || includeOwnerRewards) return lines;
+  throw new UserError(
+    `plan --pool accrued refused, nothing was written:\n${lines.join('\n')}\n` +
+      'To pay the accrued pool anyway, owner rewards included: valtrac plan --pool accrued --include-owner-rewards',
+  );
 }
 
 /** The snapshots after the last closed period up to the newest (or --to-block), with the delegate stake's growth. */
@@ -153,7 +181,7 @@ async function loadPeriod(
   const last = blocks[blocks.length - 1]!;
   // the baseline is the last snapshot of the previous period when it is still on record
   const baseline = closedThrough !== null && delegate.has(closedThrough) ? closedThrough : first;
-  return { snapshots, fromBlock: first, toBlock: last, accrued: delegate.get(last)! - delegate.get(baseline)! };
+  return { snapshots, fromBlock: first, toBlock: last, baseline, accrued: delegate.get(last)! - delegate.get(baseline)! };
 }
 
 function choosePool(text: string, accrued: Rao): Rao {

@@ -1,5 +1,9 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { addReferral, removeReferral, setReferralTax } from '../workbook/edits.js';
+import { layers } from '../domain/referrals.js';
+import { formatTaxPercent } from '../domain/tax.js';
+import type { Referral } from '../domain/types.js';
+import { addReferral, removeReferral, setReferralTax, userNamed } from '../workbook/edits.js';
+import type { WorkbookStore } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
 interface EdgeArgs extends WorkbookArgs {
@@ -10,16 +14,40 @@ interface EdgeArgs extends WorkbookArgs {
 const edge = (y: Argv<WorkbookArgs>) =>
   y.positional('referrer', { type: 'string', demandOption: true }).positional('referee', { type: 'string', demandOption: true });
 
+/**
+ * The two names as Users spells them (names compare ignoring case, as in the sheet), saying so when the spelling
+ * typed differs; an unknown name is refused with the closest user's name.
+ */
+async function edgeNames(store: WorkbookStore, argv: EdgeArgs): Promise<{ referrer: string; referee: string }> {
+  const { users } = await store.read();
+  const referrer = userNamed(users, String(argv.referrer), 'REFERRER argument');
+  const referee = userNamed(users, String(argv.referee), 'REFEREE argument');
+  for (const [typed, name] of [[String(argv.referrer), referrer], [String(argv.referee), referee]] as const) {
+    if (typed !== name) console.log(`"${typed}" is the user ${name} in Users (names compare ignoring case).`);
+  }
+  return { referrer, referee };
+}
+
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs
+    .command(
+      'list',
+      'List every referral with its tax and the referrer\'s layer (1 = referred by nobody)',
+      (y) => y,
+      async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
+        const store = await openStore(argv.workbook);
+        console.log(referralsList((await store.read()).referrals));
+      },
+    )
     .command(
       'add <referrer> <referee> <tax>',
       'Record that REFERRER referred REFEREE, taking TAX percent (15 or 15%) of their base reward',
       (y) => edge(y).positional('tax', { type: 'string', demandOption: true }),
       async (argv: ArgumentsCamelCase<EdgeArgs & { tax: string }>) => {
         const store = await openStore(argv.workbook);
-        const outcome = await addReferral(store, String(argv.referrer), String(argv.referee), String(argv.tax));
-        reportOutcome(outcome, `${argv.referrer} now refers ${argv.referee} at ${argv.tax}`, argv.workbook);
+        const { referrer, referee } = await edgeNames(store, argv);
+        const outcome = await addReferral(store, referrer, referee, String(argv.tax));
+        reportOutcome(outcome, `${referrer} now refers ${referee} at ${argv.tax}`, argv.workbook);
       },
     )
     .command(
@@ -28,8 +56,9 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
       (y) => edge(y).positional('tax', { type: 'string', demandOption: true }),
       async (argv: ArgumentsCamelCase<EdgeArgs & { tax: string }>) => {
         const store = await openStore(argv.workbook);
-        const outcome = await setReferralTax(store, String(argv.referrer), String(argv.referee), String(argv.tax));
-        reportOutcome(outcome, `Set the tax of ${argv.referrer} → ${argv.referee} to ${argv.tax}`, argv.workbook);
+        const { referrer, referee } = await edgeNames(store, argv);
+        const outcome = await setReferralTax(store, referrer, referee, String(argv.tax));
+        reportOutcome(outcome, `Set the tax of ${referrer} → ${referee} to ${argv.tax}`, argv.workbook);
       },
     )
     .command(
@@ -38,11 +67,30 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
       (y) => edge(y),
       async (argv: ArgumentsCamelCase<EdgeArgs>) => {
         const store = await openStore(argv.workbook);
-        reportOutcome(await removeReferral(store, String(argv.referrer), String(argv.referee)), `Removed ${argv.referrer} → ${argv.referee}`, argv.workbook);
+        const { referrer, referee } = await edgeNames(store, argv);
+        reportOutcome(await removeReferral(store, referrer, referee), `Removed ${referrer} → ${referee}`, argv.workbook);
       },
     )
-    .demandCommand(1, 'Name an action: add, set-tax or remove.')
-    .example('valtrac referrals add Alice Bob 15%', '');
+    .demandCommand(1, 'Name an action: list, add, set-tax or remove.')
+    .example('valtrac referrals add Alice Bob 15%', '')
+    .example('valtrac referrals list', '');
 }
 
 export function handler(): void {}
+
+/** One line per referral in sheet order: the referrer's layer, the edge, its tax and its row. */
+export function referralsList(referrals: readonly Referral[]): string {
+  if (referrals.length === 0) return 'No referrals yet (valtrac referrals add REFERRER REFEREE TAX).';
+  const layer = layers([...referrals]);
+  const rows = [...referrals].sort((a, b) => a.row - b.row).map((r) => [
+    layer.has(r.referrer) ? `layer ${layer.get(r.referrer)}` : 'layer –',
+    `${r.referrer} → ${r.referee}`,
+    `${formatTaxPercent(r.taxPpm)}%`,
+    `Referrals!A${r.row}`,
+  ]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  return [
+    `Referrals (${referrals.length}; the layer is the referrer's: 1 = referred by nobody, – = on a cycle, see valtrac check):`,
+    ...rows.map((row) => `  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`),
+  ].join('\n');
+}

@@ -7,38 +7,39 @@ import { refreshChartsQuietly } from './charts.js';
 import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, watchNodeReach } from '../notify/notify.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
-import { countUnavailable, dueBlocks, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
+import { settingPlace } from '../domain/settings.js';
+import { countUnavailable, dueBlocks, lastGridBlock, nextGridBlock as nextDue } from '../domain/snapshotGrid.js';
 import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
-import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
+import type { Settings, SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { logLine } from '../util/logLine.js';
 import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
+import { networkOption, type NetworkArgs } from './common.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
 const TIMESTAMP_NOW = '0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb';
 
-interface SnapshotArgs {
+interface SnapshotArgs extends NetworkArgs {
   workbook: string;
   once: boolean;
   backfill: boolean;
-  network?: string;
   hotkey?: string;
   interval?: number;
   connectTimeout: number;
 }
 
 export function builder(y: Argv): Argv<SnapshotArgs> {
-  return y
+  return networkOption(y)
     .option('once', { type: 'boolean', default: false, describe: 'Record the newest finalized block now and exit' })
     .option('backfill', {
       type: 'boolean',
       default: false,
       describe: 'Fill every missing grid block since the last snapshot (needs an archive node for old blocks)',
     })
-    .option('network', { type: 'string', describe: 'local, finney, test or a ws(s):// URL (default: Settings network)' })
     .option('hotkey', { type: 'string', describe: 'Validator hotkey (default: Settings hotkey)' })
     .option('interval', { type: 'number', describe: 'Blocks between snapshots (default: Settings snapshot interval)' })
     .option('connect-timeout', { type: 'number', default: 60, describe: 'Seconds to keep retrying an unreachable node' })
@@ -48,18 +49,66 @@ export function builder(y: Argv): Argv<SnapshotArgs> {
 }
 
 export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<void> {
-  const snapshotter = await Snapshotter.open(argv);
+  // Caught only once following starts: until then a signal ends the process as usual (e.g. while connecting).
+  let stop: Promise<'stopped'> | null = null;
+  const stopped = () =>
+    (stop ??= new Promise<'stopped'>((resolve) => {
+      process.once('SIGTERM', () => resolve('stopped'));
+      process.once('SIGINT', () => resolve('stopped'));
+    }));
+  if (!argv.once) await waitForHotkey(argv);
   try {
-    if (argv.once) await snapshotter.once();
-    else await snapshotter.follow();
-  } catch (error) {
-    // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
-    if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
-    throw error;
+    // Following ends when stopped, or starts over (connection, hotkey, grid) when Settings changed what it follows.
+    for (;;) {
+      const snapshotter = await Snapshotter.open(argv);
+      try {
+        if (argv.once) return await snapshotter.once();
+        if ((await snapshotter.follow(stopped())) === 'stopped') return;
+      } catch (error) {
+        // A request cut off by the node going away fails with @polkadot's own error: say what happened instead.
+        if (!(error instanceof UserError) && snapshotter.lostNode()) throw new UserError(LOST_NODE);
+        throw error;
+      } finally {
+        await snapshotter.close();
+      }
+    }
   } finally {
-    await snapshotter.close();
     await settleDeliveries(EXIT_GRACE_MS);
   }
+}
+
+/** How often the follower looks at the workbook for changed Settings (a stat; the sheet is read only when it changed). */
+const SETTINGS_POLL_MS = 2_000;
+
+/**
+ * `npm start` starts the snapshotter before the owner has typed the hotkey: it waits for one in Settings (the usual
+ * first edit) instead of failing and being restarted by pm2 over and over.
+ */
+async function waitForHotkey(args: SnapshotArgs): Promise<void> {
+  if (args.hotkey !== undefined || !fs.existsSync(args.workbook)) return;
+  const store = new WorkbookStore(args.workbook);
+  let seen = '';
+  for (let told = false; ; ) {
+    const now = fileIdentity(store.path);
+    if (now !== seen) {
+      seen = now;
+      const parsed = await store.readParsed();
+      if (parsed.data.settings.hotkey !== null) return;
+      if (!told) {
+        log(`waiting for the validator hotkey: ${settingPlace('hotkey', parsed.settingsCells.hotkey)} is empty ` +
+          '(type it there, or valtrac settings set hotkey 5F...); snapshots start once it is set');
+      }
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, SETTINGS_POLL_MS));
+  }
+}
+
+/** What the snapshotter follows, from the options or else Settings. */
+interface Followed {
+  hotkey: string;
+  interval: number;
+  network: string;
 }
 
 const LOST_NODE = 'lost the connection to the node; exiting so pm2 restarts the snapshotter (it fills the gap).';
@@ -67,15 +116,24 @@ const LOST_NODE = 'lost the connection to the node; exiting so pm2 restarts the 
 /** Records snapshots: record file first (lossless), then the Snapshots row, so a crash in between is repaired. */
 class Snapshotter {
   private last: number | null = null;
+  /** The newest block actually recorded (`last` also moves past a gap that could not be recorded). */
+  private recorded: number | null = null;
 
   private constructor(
     private readonly store: WorkbookStore,
     private readonly dir: string,
     private readonly api: ApiPromise,
-    private readonly hotkey: string,
-    private readonly interval: number,
+    private readonly followed: Followed,
     private readonly args: SnapshotArgs,
   ) {}
+
+  private get hotkey(): string {
+    return this.followed.hotkey;
+  }
+
+  private get interval(): number {
+    return this.followed.interval;
+  }
 
   static async open(args: SnapshotArgs): Promise<Snapshotter> {
     const store = new WorkbookStore(args.workbook);
@@ -83,30 +141,20 @@ class Snapshotter {
       throw new UserError(`There is no workbook at ${args.workbook}: create it with "valtrac init" (or pass --workbook PATH).`);
     }
     for (const line of describeCatchUp(await store.applyPending())) log(line);
-    const { settings } = await store.read();
-    const hotkey = args.hotkey ?? settings.hotkey;
-    if (!hotkey) {
-      throw new UserError('Settings: the validator hotkey is empty. Type it in the Settings sheet (or pass --hotkey).');
-    }
-    const interval = args.interval ?? settings.snapshotInterval;
-    if (!Number.isInteger(interval) || interval < 1) {
-      throw new UserError(
-        `${args.interval !== undefined ? '--interval' : 'Settings: snapshot interval'} must be a whole number of blocks ` +
-          `of at least 1 (300 blocks is about an hour), not ${interval}.`,
-      );
-    }
+    const parsed = await store.readParsed();
+    const followed = followedFrom(args, parsed);
     const dir = recordsDir(args.workbook);
-    const api = await watchNodeReach(args.workbook, settings, args.network ?? settings.network, connect(args.network ?? settings.network, {
-      argument: args.network !== undefined ? '--network' : 'Settings: network',
+    const api = await watchNodeReach(args.workbook, parsed.data.settings, followed.network, connect(followed.network, {
+      argument: args.network !== undefined ? '--network' : settingPlace('network', parsed.settingsCells.network),
       giveUpAfterMs: args.connectTimeout * 1000,
     }));
     try {
-      await checkChain(dir, api.genesisHash.toHex(), args.network ?? settings.network);
+      await checkChain(dir, api.genesisHash.toHex(), followed.network);
     } catch (error) {
       await api.disconnect().catch(() => undefined);
       throw error;
     }
-    const snapshotter = new Snapshotter(store, dir, api, hotkey, interval, args);
+    const snapshotter = new Snapshotter(store, dir, api, followed, args);
     await snapshotter.repair();
     return snapshotter;
   }
@@ -140,6 +188,7 @@ class Snapshotter {
     }
     const all = [...blocks, ...inSheet];
     this.last = all.length ? Math.max(...all) : null;
+    this.recorded = this.last;
   }
 
   async once(): Promise<void> {
@@ -151,7 +200,8 @@ class Snapshotter {
     await this.recordBlocks([head.number]);
   }
 
-  async follow(): Promise<void> {
+  /** Follows finalized blocks until stopped, or until Settings change what is followed ('reload'). */
+  async follow(stop: Promise<'stopped'>): Promise<'stopped' | 'reload'> {
     const head = await finalizedHead(this.api);
     log(
       `following finalized blocks of ${this.hotkey}: a snapshot every ${this.interval} blocks` +
@@ -159,6 +209,7 @@ class Snapshotter {
         `, finalized head ${head.number}`,
     );
     await this.catchUp(head.number, true);
+    await this.fillCurrentSlot(head.number);
 
     // Heads arrive faster than a backlog is written: remember the newest and drain up to it in one pass.
     let newest = head.number;
@@ -178,19 +229,67 @@ class Snapshotter {
         .catch(failed)
         .finally(() => (draining = null));
     });
-    const stop = new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
     const lost = disconnected(this.api).then(() => {
       throw new UserError(LOST_NODE);
     });
+    const watching = this.watchSettings();
     try {
-      await Promise.race([stop, lost, failure]);
+      return await Promise.race([stop, watching.changed, lost, failure]);
     } finally {
+      watching.stop();
       unsubscribe();
       await draining;
     }
+  }
+
+  /**
+   * With no snapshot in the current grid slot (a first start, or a start after the node had pruned the slot's block),
+   * the finalized head is recorded at once instead of waiting for the next grid block (an hour on finney); the grid
+   * resumes after it, as after `--once`.
+   */
+  private async fillCurrentSlot(head: number): Promise<void> {
+    const slot = lastGridBlock(head, this.interval);
+    if (head === 0 || (this.recorded !== null && this.recorded >= slot)) return;
+    log(`no snapshot since block ${slot}: recording the finalized head ${head} now; the grid continues at block ${nextDue(head, this.interval)}`);
+    await this.recordBlocks([head]);
+  }
+
+  /**
+   * Resolves `changed` with 'reload' once the workbook's Settings change the hotkey, interval or network this process
+   * follows (options given on the command line win over Settings). Settings with a problem are logged and ignored
+   * until fixed, so a half-typed value never stops the snapshotter.
+   */
+  private watchSettings(): { changed: Promise<'reload'>; stop: () => void } {
+    let seen = fileIdentity(this.store.path);
+    let reading = false;
+    let reported = '';
+    let timer: NodeJS.Timeout | undefined;
+    const changed = new Promise<'reload'>((resolve) => {
+      timer = setInterval(() => {
+        const now = fileIdentity(this.store.path);
+        if (reading || now === seen) return;
+        reading = true;
+        this.store
+          .readParsed()
+          .then((parsed) => {
+            seen = now;
+            const next = followedFrom(this.args, parsed);
+            const what = describeChange(this.followed, next);
+            if (what) {
+              log(`Settings changed (${what}): following with the new settings`);
+              resolve('reload');
+            }
+          })
+          .catch((error: unknown) => {
+            const message = error instanceof UserError ? error.message : String(error);
+            if (message !== reported) log(`Settings not applied: ${message}`);
+            reported = message;
+            seen = now;
+          })
+          .finally(() => (reading = false));
+      }, SETTINGS_POLL_MS);
+    });
+    return { changed, stop: () => clearInterval(timer) };
   }
 
   /** Records every grid block due at finalized head `finalized`; without --backfill, reports what was pruned. */
@@ -245,6 +344,7 @@ class Snapshotter {
           const row = summarize(snapshot, coldkeys);
           rows.push(row);
           this.last = Math.max(this.last ?? 0, block);
+          this.recorded = Math.max(this.recorded ?? 0, block);
           const position = progress ? ` [${start + i + 1}/${blocks.length}]` : '';
           log(`snapshot${position} ${describeRow(row)}`);
         }
@@ -274,6 +374,54 @@ class Snapshotter {
   }
 }
 
+/**
+ * The hotkey, interval and network to follow: the options, else Settings. A Settings value with a problem (the
+ * watcher marks it in the sheet) stops here with that problem, naming its cell.
+ */
+function followedFrom(args: SnapshotArgs, parsed: ReadForFeedback): Followed {
+  const { settings } = parsed.data;
+  const cells = parsed.settingsCells;
+  const used: Array<keyof Settings> = [
+    ...(args.hotkey === undefined ? (['hotkey'] as const) : []),
+    ...(args.interval === undefined ? (['snapshotInterval'] as const) : []),
+    ...(args.network === undefined ? (['network'] as const) : []),
+  ];
+  const problem = parsed.problems.find((p) => p.sheet === 'Settings' && used.some((key) => cells[key] === p.cell));
+  if (problem) throw new UserError(`Settings!${problem.cell}: ${problem.message} Fix: ${problem.fix}`);
+  const hotkey = args.hotkey ?? settings.hotkey;
+  if (!hotkey) {
+    throw new UserError(
+      `${settingPlace('hotkey', cells.hotkey)} is empty: type the validator's hotkey there ` +
+        '(or valtrac settings set hotkey 5F...), or pass --hotkey.',
+    );
+  }
+  const interval = args.interval ?? settings.snapshotInterval;
+  if (!Number.isInteger(interval) || interval < 1) {
+    throw new UserError(
+      `${args.interval !== undefined ? '--interval' : settingPlace('snapshotInterval', cells.snapshotInterval)} must be a whole ` +
+        `number of blocks of at least 1 (300 blocks is about an hour), not ${interval}.`,
+    );
+  }
+  return { hotkey, interval, network: args.network ?? settings.network };
+}
+
+function describeChange(from: Followed, to: Followed): string {
+  const changes: string[] = [];
+  if (from.hotkey !== to.hotkey) changes.push(`hotkey ${from.hotkey} -> ${to.hotkey}`);
+  if (from.interval !== to.interval) changes.push(`interval ${from.interval} -> ${to.interval} blocks`);
+  if (from.network.trim() !== to.network.trim()) changes.push(`network ${from.network} -> ${to.network}`);
+  return changes.join(', ');
+}
+
+function fileIdentity(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 function registeredColdkeys(users: Array<{ addresses: string[] }>): Set<string> {
   return new Set(users.flatMap((u) => u.addresses));
 }
@@ -287,5 +435,5 @@ function describeRow(row: SnapshotSummary): string {
 }
 
 function log(line: string): void {
-  console.log(`${new Date().toISOString()} ${line}`);
+  console.log(logLine(line));
 }

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { nameKey } from '../domain/names.js';
+import { closest } from '../domain/suggest.js';
 import { currentPeriod, estimatePeriod, userStats, validatorStats, type StatsInput } from '../domain/stats.js';
 import { toJson, userReport, validatorReport } from '../domain/stats-report.js';
 import { UserError } from '../util/errors.js';
@@ -38,7 +39,8 @@ export async function statsText(workbookPath: string, user: string | undefined, 
   const found = input.users.find((u) => nameKey(u.name) === nameKey(user));
   if (!found) {
     const known = input.users.map((u) => u.name).join(', ') || 'none yet';
-    throw new UserError(`USER argument: there is no user "${user}" in the Users sheet (users: ${known}).`);
+    const near = closest(user, input.users.map((u) => u.name));
+    throw new UserError(`USER argument: there is no user "${user}" in the Users sheet${near ? `. Did you mean ${near}?` : ''} (users: ${known}).`);
   }
   const period = currentPeriod(input.snapshots, input.payouts);
   const estimate = period && estimatePeriod(input, period);

@@ -1,4 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { nameKey } from '../domain/names.js';
+import type { User } from '../domain/types.js';
+import { addressCell } from '../domain/validate.js';
 import { addUser, removeAddress, removeUser } from '../workbook/edits.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
@@ -9,12 +12,29 @@ interface NameArgs extends WorkbookArgs {
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs
     .command(
+      'list',
+      'List every user with their addresses (the first receives payouts)',
+      (y) => y,
+      async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
+        const store = await openStore(argv.workbook);
+        console.log(usersList((await store.read()).users));
+      },
+    )
+    .command(
       'add <name> <addresses..>',
       'Add a user with one or more coldkeys, or add coldkeys to an existing user',
       (y) => y.positional('name', { type: 'string', demandOption: true }).positional('addresses', { type: 'string', array: true, demandOption: true }),
       async (argv: ArgumentsCamelCase<NameArgs & { addresses: string[] }>) => {
         const store = await openStore(argv.workbook);
-        reportOutcome(await addUser(store, String(argv.name), argv.addresses.map(String)), `Added ${argv.name}`, argv.workbook);
+        const typed = String(argv.name);
+        // Names compare ignoring case, so "Erin" adds to an existing "erin": say so instead of merging silently.
+        const existing = (await store.read()).users.find((u) => nameKey(u.name) === nameKey(typed));
+        const outcome = await addUser(store, typed, argv.addresses.map(String));
+        const what = existing
+          ? `${typed === existing.name ? '' : `"${typed}" is the existing user ${existing.name} (names compare ignoring case): `}` +
+            `added the address(es) to ${existing.name} (Users row ${existing.row})`
+          : `Added ${typed}`;
+        reportOutcome(outcome, what, argv.workbook);
       },
     )
     .command(
@@ -35,8 +55,21 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
         reportOutcome(await removeAddress(store, String(argv.name), String(argv.address)), `Removed ${argv.address} from ${argv.name}`, argv.workbook);
       },
     )
-    .demandCommand(1, 'Name an action: add, remove or remove-address.')
-    .example('valtrac users add Alice 5Grw...utQY', '');
+    .demandCommand(1, 'Name an action: list, add, remove or remove-address.')
+    .example('valtrac users add Alice 5Grw...utQY', '')
+    .example('valtrac users list', '');
 }
 
 export function handler(): void {}
+
+/** One line per address in sheet order: the user's name on their first, each address with its cell. */
+export function usersList(users: readonly User[]): string {
+  if (users.length === 0) return 'No users yet (valtrac users add NAME ADDRESS, or valtrac import-users FILE.csv).';
+  const width = Math.max(...users.map((u) => u.name.length));
+  const lines = users.flatMap((u) =>
+    u.addresses.length === 0
+      ? [`  ${u.name.padEnd(width)}  Users!A${u.row}  (no address)`]
+      : u.addresses.map((a, i) => `  ${(i === 0 ? u.name : '').padEnd(width)}  ${`Users!${addressCell(u, i)}`.padEnd(9)}  ${a}${i === 0 ? ' (receives payouts)' : ''}`),
+  );
+  return [`Users (${users.length}):`, ...lines].join('\n');
+}

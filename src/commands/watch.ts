@@ -3,6 +3,7 @@ import { keepConnections } from '../chain/connect.js';
 import { CommandServer, commandRunner } from '../resident/server.js';
 import { socketPath } from '../resident/socket.js';
 import { safeText } from '../domain/text.js';
+import { logLine } from '../util/logLine.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 import { EXIT_GRACE_MS, notifyNewProblems, settleDeliveries } from '../notify/notify.js';
@@ -11,18 +12,16 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
 }
 
-const stamp = () => new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-
 export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<void> {
   const store = await openStore(argv.workbook);
   const watcher = new WorkbookWatcher(store, {
     checked(problems, outcome) {
       const where = outcome === 'deferred' ? ' (marks wait until the editor closes the workbook)' : '';
-      console.log(`${stamp()} ${problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`}`);
-      void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(`${stamp()} ${line}`) });
+      console.log(logLine(problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`));
+      void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(logLine(line)) });
     },
     note(message) {
-      console.log(`${stamp()} ${safeText(message)}`);
+      console.log(logLine(safeText(message)));
     },
   });
   await watcher.start();
@@ -31,16 +30,16 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   const runner = commandRunner();
   // Loaded now, so that the first command answered does not wait for @polkadot/api, exceljs' writer or Vega.
   await runner.load();
-  const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(`${stamp()} ${line}`));
+  const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(logLine(line)));
   const serving = await commands.start().catch((error: Error) => {
-    console.log(`${stamp()} not answering commands (${error.message}); they run on their own`);
+    console.log(logLine(`not answering commands (${error.message}); they run on their own`));
     return false;
   });
-  console.log(`${stamp()} watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`);
+  console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`));
   await new Promise<void>((resolve) => {
     const stop = () => {
       void Promise.all([watcher.close(), commands.close()])
-        .then(() => settleDeliveries(EXIT_GRACE_MS, (line) => console.log(`${stamp()} ${line}`)))
+        .then(() => settleDeliveries(EXIT_GRACE_MS, (line) => console.log(logLine(line))))
         .then(() => resolve());
     };
     process.once('SIGINT', stop);

@@ -1,3 +1,4 @@
+import { closest } from './suggest.js';
 import type { Settings, TaxMode } from './types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -17,6 +18,7 @@ export const NETWORKS: Readonly<Record<string, string>> = {
   local: 'ws://127.0.0.1:9944',
   finney: 'wss://entrypoint-finney.opentensor.ai:443',
   test: 'wss://test.finney.opentensor.ai:443',
+  archive: 'wss://archive.chain.opentensor.ai:443',
 };
 
 /** Longer text is not taken for a node's URL (nor parsed as one). */
@@ -41,6 +43,13 @@ export function networkUrl(network: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** What to say about a network that is neither a name nor a URL: the names, and the one it looks like a slip of. */
+export function networkAdvice(network: string): string {
+  const near = closest(network, Object.keys(NETWORKS));
+  const names = `${Object.keys(NETWORKS).join(', ')} or a node URL such as ws://127.0.0.1:9944 or wss://host:443`;
+  return near ? `Did you mean ${near}? Use ${names}.` : `Use ${names}.`;
 }
 
 export const TAX_MODES: readonly TaxMode[] = ['base', 'compound'];
@@ -96,6 +105,57 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     note: 'The webhook is told once the node has been unreachable this many minutes (default 10).',
   },
 ];
+
+/** A setting's name on the command line: its key in kebab case (`payoutColdkey` -> `payout-coldkey`). */
+export function settingOption(key: keyof Settings): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** The names a setting answers to: its option name, its key, its label, and its option's last word when no other has it. */
+function settingNames(row: (typeof SETTING_ROWS)[number]): string[] {
+  const option = settingOption(row.key);
+  const last = option.split('-').at(-1)!;
+  const unique = SETTING_ROWS.filter((other) => settingOption(other.key).split('-').at(-1) === last).length === 1;
+  return [option, row.key.toLowerCase(), row.label.toLowerCase(), ...(unique ? [last] : [])];
+}
+
+/** The Settings row a typed name means (`payout-coldkey`, `payoutColdkey`, `Payout coldkey` or `coldkey`), any case. */
+export function findSettingRow(name: string): (typeof SETTING_ROWS)[number] | null {
+  const typed = name.trim().toLowerCase();
+  return SETTING_ROWS.find((row) => settingNames(row).includes(typed)) ?? null;
+}
+
+/** The setting names `settings set` takes, and the one `name` looks like a slip of. */
+export function settingAdvice(name: string): string {
+  const near = closest(name, SETTING_ROWS.flatMap(settingNames));
+  const meant = near === null ? null : findSettingRow(near);
+  return `${meant ? `Did you mean ${settingOption(meant.key)}? ` : ''}The settings are ${SETTING_ROWS.map((row) => settingOption(row.key)).join(', ')}.`;
+}
+
+/** Where a setting is, for messages that ask the person to change it: `Settings!B6 (Payout coldkey)`. */
+export function settingPlace(key: keyof Settings, cell: string | undefined): string {
+  const label = SETTING_ROWS.find((row) => row.key === key)?.label ?? key;
+  return cell ? `Settings!${cell} (${label})` : `Settings (${label}, no row yet)`;
+}
+
+/** The settings that may stay empty while the program is set up, and which step cannot run until they are filled in. */
+export const NEEDED_SETTINGS: ReadonlyArray<{ key: keyof Settings; neededBy: string; example: string }> = [
+  { key: 'hotkey', neededBy: 'snapshot (and so plan)', example: '5F...your-validator-hotkey' },
+  { key: 'payoutColdkey', neededBy: 'confirm', example: '5F...the-coldkey-that-pays' },
+];
+
+/** The needed settings still empty, each with where it is and the command that fills it in. */
+export function missingSettings(
+  settings: Settings,
+  cells: Partial<Record<keyof Settings, string>>,
+): Array<{ key: keyof Settings; place: string; neededBy: string; command: string }> {
+  return NEEDED_SETTINGS.filter(({ key }) => settings[key] === null).map(({ key, neededBy, example }) => ({
+    key,
+    place: settingPlace(key, cells[key]),
+    neededBy,
+    command: `valtrac settings set ${settingOption(key)} ${example}`,
+  }));
+}
 
 /** An http:// or https:// URL with a host, as the price source and the webhook need; null if the text is not one. */
 export function httpUrl(text: string): URL | null {

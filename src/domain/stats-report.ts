@@ -1,4 +1,4 @@
-import type { UserStats, ValidatorStats } from './stats.js';
+import type { PayoutSummary, UserStats, ValidatorStats } from './stats.js';
 import { formatTao } from './tao.js';
 import { formatTaxPercent } from './tax.js';
 
@@ -20,6 +20,11 @@ function table(rows: [string, string][]): string {
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
 }
 
+function describePlan(p: PayoutSummary): string {
+  return `${p.planId}: blocks ${p.fromBlock}–${p.toBlock}, ${p.status}, ${tao(p.total)} to ${p.users} users` +
+    (p.blockNumber === null ? '' : ` in block ${p.blockNumber}`);
+}
+
 export function validatorReport(v: ValidatorStats): string {
   const n = v.newest;
   const last = v.lastPayout;
@@ -39,13 +44,8 @@ export function validatorReport(v: ValidatorStats): string {
         : (v.periodProblem ?? '– (no snapshot since the last payout)'),
     ],
     ['Next snapshot block', v.nextSnapshotBlock === null ? '–' : String(v.nextSnapshotBlock)],
-    [
-      'Last payout',
-      last
-        ? `${last.planId}: blocks ${last.fromBlock}–${last.toBlock}, ${last.status}, ${tao(last.total)} to ${last.users} users` +
-          (last.blockNumber === null ? '' : ` in block ${last.blockNumber}`)
-        : 'none yet',
-    ],
+    ['Last payout', last ? describePlan(last) : 'none yet'],
+    ...(v.openPlan ? [['Open plan (not paid yet)', describePlan(v.openPlan)] as [string, string]] : []),
   ];
   return `Validator\n${table(lines)}`;
 }

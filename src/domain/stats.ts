@@ -1,5 +1,5 @@
 import { computePayouts, type PayoutPlan, type UserPayout } from './payout.js';
-import { payoutHistory } from './period.js';
+import { closedPlans, payoutHistory } from './period.js';
 import { annualise } from './returns.js';
 import type { ColdkeyStakes } from './stakes.js';
 import { UserError } from '../util/errors.js';
@@ -53,7 +53,10 @@ export interface ValidatorStats {
   /** Why there is no current period although there are snapshots (e.g. a plan is partly paid). */
   periodProblem: string | null;
   nextSnapshotBlock: number | null;
+  /** The newest paid plan. */
   lastPayout: PayoutSummary | null;
+  /** The newest plan not paid yet (planned, being sent, or partly paid): never called a payout. */
+  openPlan: PayoutSummary | null;
 }
 
 export interface Relation {
@@ -138,7 +141,9 @@ export function currentPeriod(snapshots: readonly SnapshotSummary[], payouts: re
 export function validatorStats(input: StatsInput): ValidatorStats {
   const newest = byBlock(input.snapshots).at(-1) ?? null;
   const planIds = [...new Set(byBlock(input.payouts.map((r) => ({ ...r, block: r.toBlock }))).map((r) => r.planId))];
-  const lastPlan = planIds.at(-1);
+  const closed = new Set(closedPlans(input.payouts).map((p) => p.planId));
+  const lastPaid = planIds.filter((id) => closed.has(id)).at(-1);
+  const lastOpen = planIds.filter((id) => !closed.has(id)).at(-1);
   let period: CurrentPeriod | null = null;
   let periodProblem: string | null = null;
   try {
@@ -156,7 +161,8 @@ export function validatorStats(input: StatsInput): ValidatorStats {
     period,
     periodProblem,
     nextSnapshotBlock: newest ? newest.block + input.settings.snapshotInterval : null,
-    lastPayout: lastPlan === undefined ? null : summarisePayout(input.payouts, lastPlan),
+    lastPayout: lastPaid === undefined ? null : summarisePayout(input.payouts, lastPaid),
+    openPlan: lastOpen === undefined ? null : summarisePayout(input.payouts, lastOpen),
   };
 }
 

@@ -4,7 +4,8 @@ import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
-import { httpUrl, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { httpUrl, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import { excerpt } from './text.js';
 import type { Problem, Referral, Settings, User } from './types.js';
@@ -182,8 +183,8 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     problems.push({
       sheet: 'Settings',
       cell: cell('network'),
-      message: `The network "${excerpt(settings.network)}" is not local, finney, test or a ws:// / wss:// URL.`,
-      fix: 'Type local, finney, test, or the node URL such as ws://127.0.0.1:9944.',
+      message: `The network "${excerpt(settings.network)}" is not ${Object.keys(NETWORKS).join(', ')} or a ws:// / wss:// URL.`,
+      fix: networkAdvice(settings.network),
     });
   }
   if (!Number.isSafeInteger(settings.snapshotInterval) || settings.snapshotInterval < 1) {
@@ -195,7 +196,8 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
     });
   }
   if (!TAX_MODES.includes(settings.taxMode)) {
-    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${excerpt(settings.taxMode)}" is unknown.`, fix: 'Choose base or compound.' });
+    const near = closest(settings.taxMode, TAX_MODES);
+    problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${excerpt(settings.taxMode)}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
   }
   problems.push(...validateOptionalServices(settings, cell));
   return problems;

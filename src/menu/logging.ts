@@ -1,13 +1,10 @@
 import path from 'node:path';
-import type pm2 from 'pm2';
-import { call, handler as startHandler, withPm2 } from '../commands/start.js';
+import { handler as startHandler } from '../commands/start.js';
+import { call, processStates, SNAPSHOTTER, withPm2 } from '../util/pm2.js';
 import type { Prompter } from './prompter.js';
 
-const SNAPSHOTTER = 'valtrac-snapshot';
-
 async function snapshotterStatus(): Promise<string | null> {
-  const list = (await withPm2((client) => call<pm2.ProcessDescription[]>((cb) => client.describe(SNAPSHOTTER, cb)))) ?? [];
-  return list[0]?.pm2_env?.status ?? null;
+  return (await withPm2((client) => processStates(client, [SNAPSHOTTER])))[0]!.status;
 }
 
 /** 1: start logging (`valtrac start`: the snapshotter and the watcher under pm2) or stop the snapshotter. */

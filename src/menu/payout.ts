@@ -1,30 +1,108 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { coldkeyFile } from '../chain/walletFiles.js';
+import { settingPlace } from '../domain/settings.js';
+import { parseTao } from '../domain/tao.js';
+import { UserError } from '../util/errors.js';
 import { packageRoot } from '../util/packageRoot.js';
+import { WorkbookStore } from '../workbook/store.js';
 import type { Prompter } from './prompter.js';
 
 const CLI = path.join(packageRoot(), 'dist', 'cli.js');
 
-/** Runs a valtrac command as its own process on this terminal (confirm may ask for the wallet password). */
-function valtrac(args: string[]): Promise<number> {
+/** Runs a valtrac command as its own process on this terminal; `env` adds to this process's environment for it only. */
+function valtrac(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-/** 2: `valtrac plan` (which prints the plan), then, if the person agrees, `valtrac confirm`. */
+/** How confirm is to get the payout key: its options, and what only its own environment carries (the password). */
+interface KeyChoice {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * 2: `valtrac plan` (which prints the plan), then the payout key (a wallet and its password, or the mnemonic variable),
+ * `valtrac confirm --dry-run` (batches, fees, balance), and, once agreed, `valtrac confirm --yes` with that key.
+ */
 export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
-  const planned = await p.handOver(() => valtrac(['plan', '--workbook', workbook]));
+  const pool = await p.askValid('Pool in TAO (Enter: what the delegate stake accrued since the last payout): ', (answer) => {
+    if (answer === '' || answer === 'accrued') return { ok: true, value: 'accrued' };
+    const rao = parseTao(answer);
+    return rao !== null && rao > 0n ? { ok: true, value: answer } : { ok: false, message: 'Type an amount of TAO such as 12.5 (at most 9 decimals), or press Enter.' };
+  });
+  const planned = await p.handOver(() => valtrac(['plan', '--workbook', workbook, '--pool', pool]));
   if (planned !== 0) {
     p.print('No payout planned (see above).');
     return;
   }
-  if (!(await p.confirm('Go on to send it? (confirm shows the fees and asks once more before signing)'))) {
+  if (!(await p.confirm('Pay this plan? (next: the payout key, then a dry run with the fees)'))) {
     p.print('The plan stays in Payouts as planned; send it later with 2 or valtrac confirm.');
     return;
   }
-  const confirmed = await p.handOver(() => valtrac(['confirm', '--workbook', workbook]));
-  p.print(confirmed === 0 ? 'Payout sent.' : `confirm stopped (exit code ${confirmed}); see above.`);
+  const key = await askKey(p, workbook);
+  if (!key) return;
+  const dryRun = await p.handOver(() => valtrac(['confirm', '--dry-run', '--workbook', workbook, ...key.args], key.env));
+  if (dryRun !== 0) {
+    p.print(`The dry run stopped (exit code ${dryRun}); see above. Nothing was sent.`);
+    return;
+  }
+  if (!(await p.confirm('Send these payments now, as shown above?'))) {
+    p.print('Nothing was sent; the plan stays in Payouts as planned.');
+    return;
+  }
+  const sent = await p.handOver(() => valtrac(['confirm', '--yes', '--workbook', workbook, ...key.args], key.env));
+  p.print(sent === 0 ? 'Payout sent.' : `confirm stopped (exit code ${sent}); see above. Run 2 again (or valtrac confirm) once it is fixed.`);
+}
+
+/**
+ * Asks how to sign and checks the key before anything runs: the wallet's coldkey file must exist, its password open it
+ * (typed without echo, asked again when wrong), and the key must be Settings' payout coldkey. Null: the person went back.
+ */
+async function askKey(p: Prompter, workbook: string): Promise<KeyChoice | null> {
+  const { data, settingsCells } = await new WorkbookStore(workbook).readParsed();
+  const payoutColdkey = data.settings.payoutColdkey;
+  const place = settingPlace('payoutColdkey', settingsCells.payoutColdkey);
+  if (!payoutColdkey) {
+    throw new UserError(`${place} is empty: type the address that pays there (or valtrac settings set payout-coldkey ADDRESS), then choose 2 again`);
+  }
+  // The wallet code (keyring, WASM crypto, argon2) loads only now that a key is wanted.
+  const { keySource, loadPayoutKey, MNEMONIC_ENV, PASSWORD_ENV } = await import('../chain/wallet.js');
+  const mnemonic = process.env[MNEMONIC_ENV] ? `The mnemonic in ${MNEMONIC_ENV}` : `The mnemonic in ${MNEMONIC_ENV} (not set in this shell)`;
+  const how = await p.choose(`Pay from ${payoutColdkey} with`, ['A Bittensor wallet (its name, or the path of its coldkey file)', mnemonic, 'Back']);
+  if (how === 2) return null;
+  if (how === 1) {
+    if (!process.env[MNEMONIC_ENV]) {
+      p.print(`${MNEMONIC_ENV} is not set: leave the menu, export it in this shell (not in a file), and open the menu again.`);
+      return null;
+    }
+    const pair = await loadPayoutKey(keySource(undefined, undefined, process.env), process.env, () => Promise.reject(new Error('unused')));
+    if (pair.address !== payoutColdkey) throw new UserError(`${MNEMONIC_ENV} is the key of ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
+    return { args: [], env: {} };
+  }
+  const name = await p.askValid('Wallet name or coldkey path: ', (answer) =>
+    answer === '' ? { ok: false, message: 'Type the wallet name (as btcli knows it) or the path of its coldkey file.' } : { ok: true, value: answer },
+  );
+  const dir = name.includes('/') ? undefined : (await p.ask('Wallets folder (Enter: ~/.bittensor/wallets): ')) || undefined;
+  const file = coldkeyFile(name, dir);
+  if (!fs.existsSync(file)) throw new UserError(`there is no coldkey file ${file}: check the wallet name and folder`);
+  const args = name.includes('/') ? ['--wallet', name] : ['--wallet.name', name, ...(dir ? ['--wallet.path', dir] : [])];
+  for (let attempt = 1; ; attempt++) {
+    let typed: string | null = null;
+    try {
+      // A password already in this shell's environment is used as confirm would use it; else it is asked here.
+      const env = process.env[PASSWORD_ENV] === undefined ? {} : { [PASSWORD_ENV]: process.env[PASSWORD_ENV] };
+      const pair = await loadPayoutKey(keySource(name, dir, {}), env, async () => (typed = await p.askSecret('Password of the wallet (not shown): ')));
+      if (pair.address !== payoutColdkey) throw new UserError(`the wallet ${name} holds ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
+      return { args, env: typed === null ? {} : { [PASSWORD_ENV]: typed } };
+    } catch (error) {
+      if (!(error instanceof UserError) || !/wrong password/.test(error.message) || attempt === 3) throw error;
+      p.print('Wrong password; try again.');
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { createInterface, type Interface } from 'node:readline/promises';
+import { readSecret } from '../util/secretPrompt.js';
 
 /** The person closed the input (Ctrl-D) or the terminal went away: the menu ends quietly. */
 export class InputClosed extends Error {}
@@ -12,6 +13,7 @@ export type Parse<T> = { ok: true; value: T } | { ok: false; message: string };
 export class Prompter {
   private rl: Interface | null = null;
   private closed: Promise<never> | null = null;
+  private onClose: (() => void) | null = null;
 
   constructor(
     private readonly input: NodeJS.ReadableStream = process.stdin,
@@ -22,7 +24,10 @@ export class Prompter {
     if (!this.rl) {
       const rl = createInterface({ input: this.input, output: this.output });
       this.rl = rl;
-      this.closed = new Promise<never>((_, reject) => rl.once('close', () => reject(new InputClosed())));
+      this.closed = new Promise<never>((_, reject) => {
+        this.onClose = () => reject(new InputClosed());
+        rl.once('close', this.onClose);
+      });
       this.closed.catch(() => undefined);
     }
     return { rl: this.rl, closed: this.closed! };
@@ -35,6 +40,12 @@ export class Prompter {
   async ask(question: string): Promise<string> {
     const { rl, closed } = this.open();
     return (await Promise.race([rl.question(question), closed])).trim();
+  }
+
+  /** A line typed without echo (a password): the line interface is closed meanwhile, so nothing shows the keys. */
+  async askSecret(question: string): Promise<string> {
+    this.close();
+    return readSecret(question, this.input as NodeJS.ReadStream, this.output);
   }
 
   /** Asks until `parse` accepts the answer, printing its message before asking again. */
@@ -67,16 +78,29 @@ export class Prompter {
     return answer ?? byDefault;
   }
 
+  /** Runs `work` (a sub-process on this terminal) with the interface closed, and leaves the terminal in line mode. */
   async handOver<T>(work: () => Promise<T>): Promise<T> {
     this.close();
-    return work();
+    try {
+      return await work();
+    } finally {
+      // A sub-process killed while it read a password leaves the terminal raw; the next question starts from line mode.
+      const input = this.input as NodeJS.ReadStream;
+      if (input.isTTY) input.setRawMode(false);
+    }
   }
 
+  /**
+   * Closes the interface without rejecting a pending question. Only this class's own 'close' listener is removed:
+   * readline's own one detaches its keypress handler from the terminal, and without it every closed interface kept
+   * echoing each key (after one sub-process `Choose [1-8]: 33`, after two `333`).
+   */
   close(): void {
     const rl = this.rl;
+    if (rl && this.onClose) rl.off('close', this.onClose);
     this.rl = null;
     this.closed = null;
-    rl?.removeAllListeners('close');
+    this.onClose = null;
     rl?.close();
   }
 }

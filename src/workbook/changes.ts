@@ -43,7 +43,8 @@ export type Change =
   | { kind: 'updatePayouts'; planId: string; updates: PayoutUpdate[] }
   /** The paying block's time and the USD price on paid rows; a row that already has them keeps them. */
   | { kind: 'recordPayments'; planId: string; rows: Array<{ user: string } & Pick<PayoutRow, 'paidAt' | 'usdPrice'>> }
-  | { kind: 'setSettings'; settings: Partial<Settings> }
+  /** Each value goes into the setting's Value cell as it is (reading parses it, as it parses what a person typed). */
+  | { kind: 'setSettings'; settings: Partial<Record<keyof Settings, string | number | null>> }
   /** Refreshes the feedback; every write recomputes it from the people's sheets, these problems are added to it. */
   | { kind: 'feedback'; problems: Problem[] }
   /** Adds users, or merges the addresses into a user of the same name (ignoring case) without duplicates. */

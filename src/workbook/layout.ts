@@ -56,6 +56,16 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   worksheet.properties.tabColor = { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB };
   const frozen = place.firstData - 1;
   worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: frozen, topLeftCell: `A${place.firstData}`, activeCell: `A${place.firstData}` }];
+  // Printed or exported to PDF: landscape, all columns on one page width (as many pages down as needed), and the
+  // rows frozen on screen (title and header) on every page. Without it Payouts' 16 columns came out one column per page.
+  worksheet.pageSetup = {
+    ...worksheet.pageSetup,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    ...(frozen >= TITLE_ROW ? { printTitlesRow: `${TITLE_ROW}:${frozen}` } : {}),
+  };
   if (place.row === HEADER_ROW) {
     const title = worksheet.getCell(TITLE_ROW, 1);
     if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;

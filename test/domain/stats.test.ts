@@ -14,7 +14,7 @@ const input: StatsInput = {
 const user = (name: string) => seed.users.find((u) => u.name === name)!;
 
 describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () => {
-  it('summarises the newest snapshot, the period since the last paid payout and the last payout', () => {
+  it('summarises the newest snapshot, the period since the last paid payout, the last payout and the open plan', () => {
     const v = validatorStats(input);
     expect(v.newest?.block).toBe(3100);
     expect(v.newest?.totalStake).toBe(214_080_000_000n);
@@ -23,8 +23,10 @@ describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () 
     expect(v.usersStake).toBe(194n * seed.TAO);
     expect(v.usersSharePpb).toBe(906_542_056n);
     expect(v.nextSnapshotBlock).toBe(3400);
-    // last plan by period: p2 (planned), 3 rows totalling 7.875 + 4.5 + 1.125 = 13.5 mTAO
-    expect(v.lastPayout).toMatchObject({ planId: 'p2', status: 'planned', users: 3, total: 13_500_000n, blockNumber: null });
+    // the last payout is the last paid plan: p1, 25.2 + 10.8 + 0 = 36 mTAO in block 2050
+    expect(v.lastPayout).toMatchObject({ planId: 'p1', status: 'paid', users: 3, total: 36_000_000n, blockNumber: 2050 });
+    // p2 is only planned (7.875 + 4.5 + 1.125 = 13.5 mTAO): an open plan, not a payout
+    expect(v.openPlan).toMatchObject({ planId: 'p2', status: 'planned', users: 3, total: 13_500_000n, blockNumber: null });
   });
 
   it('the period starts at the paid period end and its pool sums the increases after it', () => {

@@ -118,7 +118,7 @@ describe('plan and confirm against the test chain', { timeout: 400_000 }, () => 
     const nonce = s.chain.nonce(s.keys.payer);
     const result = await valtrac(['confirm', ...w(), '--yes'], { VALTRAC_PAYOUT_MNEMONIC: '//someone-else' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`is not the payout coldkey in Settings (${s.keys.payer})`);
+    expect(result.stderr).toContain(`is not the payout coldkey ${s.keys.payer} in Settings!B6 (Payout coldkey)`);
     expect(result.stderr + result.stdout).not.toContain('someone-else');
     expectNothingSent(before, nonce);
   });

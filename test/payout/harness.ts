@@ -89,6 +89,8 @@ export interface ProgramOptions {
   payerFree?: bigint;
   /** Default 10_000_000 RAO per block; 0 keeps every stake fixed between blocks. */
   emissionPerBlock?: bigint;
+  /** The owner's own root stake on the hotkey at the start; default 100 TAO (0: the validator setup done). */
+  ownerRootStake?: bigint;
   /** More subnets, each with the owner's alpha on the hotkey (the users stay on root). */
   ownerSubnets?: Array<{ netuid: number; subnetTao: bigint; subnetAlphaIn: bigint; ownerAlpha: bigint }>;
 }
@@ -108,7 +110,7 @@ export async function setUpProgram(tag: string, opts: ProgramOptions = {}): Prom
     ],
     stakes: [
       ...(opts.ownerSubnets ?? []).map(({ netuid, ownerAlpha }) => ({ coldkey: keys.owner, netuid, alpha: ownerAlpha })),
-      { coldkey: keys.owner, netuid: 0, alpha: 100n * TAO },
+      ...((opts.ownerRootStake ?? 100n * TAO) > 0n ? [{ coldkey: keys.owner, netuid: 0, alpha: opts.ownerRootStake ?? 100n * TAO }] : []),
       { coldkey: keys.alice1, netuid: 0, alpha: 300n * TAO },
       { coldkey: keys.alice2, netuid: 0, alpha: 50n * TAO },
       { coldkey: keys.bob, netuid: 0, alpha: 200n * TAO },

@@ -1,11 +1,12 @@
 import type { ApiPromise } from '@polkadot/api';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
+import { payerFor, payerOptions, type Payer, type PayerArgs } from '../../chain/payer.js';
 import { declaredMinimumStake } from '../../chain/stakeRules.js';
 import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type Transfer } from '../../chain/transfer.js';
+import { settingPlace } from '../../domain/settings.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
 import { UserError } from '../../util/errors.js';
@@ -17,6 +18,7 @@ import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 import { recordPaidRows } from '../../prices/record.js';
 import { priceAtConfirm } from '../../prices/source.js';
 import { refreshChartsQuietly } from '../charts.js';
+import { chosenNetwork, networkOption, type NetworkArgs } from '../common.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from '../planCheck.js';
 import { refuseProblems } from '../payoutChecks.js';
 import { restorePaidRows } from '../payoutRecovery.js';
@@ -27,52 +29,50 @@ import { reconcile } from './reconcile.js';
 import { rehearse } from './rehearse.js';
 import { sendAll } from './send.js';
 
-interface ConfirmArgs {
+interface ConfirmArgs extends PayerArgs, NetworkArgs {
   workbook: string;
   'dry-run': boolean;
   rehearse: boolean;
   yes: boolean;
-  wallet: string | undefined;
-  'wallet-path': string | undefined;
   'as-stake': boolean;
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return yargs
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing' })
+  return payerOptions(networkOption(yargs))
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing (without a key: read-only, no runtime verdict)' })
     .option('rehearse', {
       type: 'boolean',
       default: false,
       describe: 'Send the exact signed batches to a chopsticks fork of the node and show what the chain would do; nothing reaches the real node',
     })
     .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for "yes" before sending' })
-    .option('wallet', {
-      type: 'string',
-      describe: 'Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else VALTRAC_PAYOUT_MNEMONIC',
-    })
-    .option('wallet-path', { type: 'string', describe: 'Folder of Bittensor wallets (default ~/.bittensor/wallets)' })
     .option('as-stake', {
       type: 'boolean',
       default: false,
       describe: "Pay with the owner's alpha on the validator hotkey (transfer_stake, same subnet) instead of TAO",
     })
-    .example('valtrac confirm --dry-run --wallet payout', 'show the batches, fees and the runtime\'s verdict without sending')
-    .example('valtrac confirm --rehearse --wallet payout', 'run the real signed batches on a fork of the node first')
-    .example('valtrac confirm --as-stake --wallet owner', "pay in each subnet's alpha from the owner's stake")
-    .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet payout --yes', 'pay without questions');
+    .example('valtrac confirm --dry-run', 'show the batches, fees and balance without sending (no key needed)')
+    .example('valtrac confirm --dry-run --wallet.name payout', 'the same, with the runtime\'s verdict on the signed batches')
+    .example('valtrac confirm --rehearse --wallet.name payout', 'run the real signed batches on a fork of the node first')
+    .example('valtrac confirm --as-stake --wallet.name owner', "pay in each subnet's alpha from the owner's stake")
+    .example('VALTRAC_WALLET_PASSWORD=... valtrac confirm --wallet.name payout --yes', 'pay without questions');
 }
 
 export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<void> {
   if (args.dryRun && args.rehearse) throw new UserError('--dry-run and --rehearse: choose one (a rehearsal already sends nothing to the node)', 2);
   const store = new WorkbookStore(args.workbook);
   await store.applyPending();
-  const first = await store.readWithProblems();
+  const first = await store.readParsed();
   refuseProblems(first.problems, 'confirm');
   const payoutColdkey = first.data.settings.payoutColdkey;
-  if (!payoutColdkey) throw new UserError('Settings has no payout coldkey: enter the SS58 address that pays, then run confirm again');
+  const payoutPlace = settingPlace('payoutColdkey', first.settingsCells.payoutColdkey);
+  if (!payoutColdkey) {
+    throw new UserError(`${payoutPlace} is empty: type the SS58 address that pays there (or valtrac settings set payout-coldkey ADDRESS), then run confirm again`);
+  }
   const log = SendLog.beside(args.workbook);
 
-  const api = await connect(first.data.settings.network, { argument: 'Settings network' });
+  const { network, argument } = chosenNetwork(args, first.data.settings, first.settingsCells);
+  const api = await connect(network, { argument });
   try {
     if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
@@ -95,31 +95,21 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
       return;
     }
 
-    // The wallet code (keyring, WASM crypto, argon2) loads only once there is something to sign.
-    const { keySource, loadPayoutKey, promptPassword } = await import('../../chain/wallet.js');
-    const pair = await loadPayoutKey(keySource(args.wallet, args.walletPath, process.env), process.env, () =>
-      promptPassword('Password of the payout coldkey: '),
-    );
-    if (pair.address !== payoutColdkey) {
-      throw new UserError(
-        `the key loaded (${pair.address}) is not the payout coldkey in Settings (${payoutColdkey}): ` +
-          'use that wallet, or correct Settings',
-      );
-    }
-    await refuseUnknownNonce(api, log, pair.address);
+    const payer = await payerFor(args, args.dryRun, payoutColdkey, payoutPlace);
+    await refuseUnknownNonce(api, log, payer.address);
 
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const ctx: PayContext = {
       api,
       store,
       log,
-      pair,
+      payer,
       plan,
       existentialDeposit,
       carried: carried.length,
       mode: args.dryRun ? 'dry-run' : args.rehearse ? 'rehearse' : 'send',
       yes: args.yes,
-      nodeUrl: resolveNetwork(data.settings.network, 'Settings network').url,
+      nodeUrl: resolveNetwork(network, argument).url,
     };
     if (args.asStake) await payAsStake(ctx, data.settings.hotkey, due);
     else await pay(ctx, await taoPayment(api, due, existentialDeposit));
@@ -166,7 +156,8 @@ interface PayContext {
   api: ApiPromise;
   store: WorkbookStore;
   log: SendLog;
-  pair: KeyringPair;
+  /** Without a key only on a dry run (see payerFor). */
+  payer: Payer;
   plan: CheckedPlan;
   existentialDeposit: Rao;
   carried: number;
@@ -180,11 +171,11 @@ interface PayContext {
  * runtime itself: a dry run that fails with `AmountTooLow` finds it, and the payments are split again around it.
  */
 async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly PayoutRow[]): Promise<void> {
-  const validator = await ownerStake(ctx.api, hotkey, ctx.pair.address);
+  const validator = await ownerStake(ctx.api, hotkey, ctx.payer.address);
   let minimum = declaredMinimumStake(ctx.api);
   let payment = await stakePayment(ctx.api, validator, due, minimum);
-  if (minimum === null) {
-    const found = await probeMinimumStake(ctx.api, ctx.pair, validator.hotkey, payment.transfers);
+  if (minimum === null && ctx.payer.pair) {
+    const found = await probeMinimumStake(ctx.api, ctx.payer.pair, validator.hotkey, payment.transfers);
     if (found !== null) {
       minimum = found;
       console.log(`The runtime refuses stake moves worth less than about ${formatTao(found)} TAO (found by dry runs): small parts are merged.`);
@@ -196,21 +187,27 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
 
 /** Everything after choosing how to pay: batches, fees, the balance check, the runtime's dry run, the question, sending. */
 async function pay<T extends Transfer>(ctx: PayContext, payment: Payment<T>): Promise<void> {
-  const { api, pair, plan } = ctx;
+  const { api, payer, plan } = ctx;
   const firstBatch = Math.max(0, ...plan.rows.map((r) => r.batch ?? 0)) + 1;
-  const batches = await planBatches(api, pair.address, payment.transfers, payment.calls, planRemark(plan.planId, firstBatch));
+  const batches = await planBatches(api, payer.address, payment.transfers, payment.calls, planRemark(plan.planId, firstBatch));
   const total = payment.transfers.reduce((sum, t) => sum + t.amount, 0n);
   const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
-  const sender = (await accountStates(api, [pair.address]))[0]!;
+  const sender = (await accountStates(api, [payer.address]))[0]!;
   for (const line of payment.lines) console.log(line);
   printSummary(api, plan.planId, batches, total, fees, sender.free, ctx.carried);
   const needed = payment.taoOut + fees + ctx.existentialDeposit;
   if (sender.free < needed) {
     throw new UserError(
-      `the payout coldkey ${pair.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
+      `the payout coldkey ${payer.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
         `(payouts ${formatTao(payment.taoOut)} + fees ${formatTao(fees)} + existential deposit ${formatTao(ctx.existentialDeposit)}). ` +
         'Top it up and run confirm again. Nothing was sent.',
     );
+  }
+  const pair = payer.pair;
+  if (pair === null) {
+    // A dry run without a key: the runtime's own dry run needs the extrinsic signed by it.
+    console.log("Dry run: nothing was signed or sent. With the key (--wallet.name NAME) the runtime's own dry run checks the signed batches too.");
+    return;
   }
   refuseFailures(await preflight(api, pair, batches, payment.calls, plan.planId, firstBatch));
   console.log(`The runtime's dry run accepts ${batches.length === 1 ? 'the extrinsic' : `all ${batches.length} extrinsics`}.`);
