@@ -1,5 +1,5 @@
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../src/util/freePort.js';
 import type { ApiPromise } from '@polkadot/api';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -264,13 +264,3 @@ describe('valtrac snapshot refuses what it cannot do, with a clear message', () 
   }, 180_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -7,7 +7,7 @@ import { listRecords, recordsDir } from '../src/workbook/records.js';
 import { TestChain } from './chain/testChain.js';
 import { runCli } from './cliProcess.js';
 import { addresses, repoRoot, tempDir } from './helpers.js';
-import { freePort } from '../src/chain/chopsticks.js';
+import { freePort } from '../src/util/freePort.js';
 
 const pm2Bin = path.join(repoRoot, 'node_modules', 'pm2', 'bin', 'pm2');
 const run = promisify(execFile);

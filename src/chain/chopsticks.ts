@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.js';
+import { freePort } from '../util/freePort.js';
 
 /**
  * chopsticks (@acala-network/chopsticks, a development dependency) runs a subtensor runtime's own wasm over a copy of a
@@ -29,18 +30,6 @@ export interface ChopsticksNode {
   /** What chopsticks printed, for a message when something went wrong. */
   log(): string;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on now; chopsticks cannot pick its own (`--port 0` is not supported). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function portAnswers(port: number): Promise<boolean> {

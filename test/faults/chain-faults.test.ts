@@ -3,8 +3,8 @@
  * no partial write, and the next run resumes.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/util/freePort.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestChain, type MetadataName } from '../chain/testChain.js';
@@ -16,13 +16,6 @@ let base: string;
 const hotkey = address(900);
 const owner = address(901);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function chain(metadata: MetadataName = 'devnet-346', extra: { port?: number; genesisOf?: MetadataName } = {}): Promise<TestChain> {
   const c = await TestChain.start({ metadata, finalityLag: 1, ...extra });
