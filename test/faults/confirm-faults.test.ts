@@ -142,9 +142,9 @@ describe('the node lost while confirm pays', { timeout: 300_000 }, () => {
     const down = await valtrac(['confirm', ...w(), '--yes'], s.env);
     expect(down.code).toBe(1);
     expect(down.stderr).not.toMatch(noStack);
-    // The workbook's node is where confirm connects (it has no --network): the way out names that setting.
+    // Without --network, the workbook's node is where confirm connects: the way out names that setting's cell.
     expect(down.stderr.trim().split('\n').at(-1)).toMatch(
-      new RegExp(`^valtrac: cannot reach the subtensor node at ${s.chain.url} .*running.*point Settings network at another node`),
+      new RegExp(`^valtrac: cannot reach the subtensor node at ${s.chain.url} .*running.*point Settings!B4 \\(Network\\) at another node`),
     );
     expect(treeDigest(s.dir)).toEqual(folder);
 
