@@ -49,11 +49,11 @@ function webhookFor(settings: Pick<Settings, 'webhookUrl'>, options: NotifyOptio
  * since the CLI ends the process as soon as the command returns.
  */
 export async function settleDeliveries(limitMs: number, log: (line: string) => void = console.error): Promise<void> {
-  await Promise.all(
-    [...hooks.values()].map(async (hook) => {
-      if (!(await hook.settled(limitMs))) log(`webhook ${hook.host}: still not delivered after ${limitMs / 1000} s; giving up as the command ends`);
-    }),
-  );
+  await Promise.all([...hooks.values()].map((hook) => settle(hook, limitMs, log)));
+}
+
+async function settle(hook: Webhook, limitMs: number, log: (line: string) => void): Promise<void> {
+  if (!(await hook.settled(limitMs))) log(`webhook ${hook.host}: still not delivered after ${limitMs / 1000} s; giving up as the command ends`);
 }
 
 /** Sends the notices (nothing without a webhook URL); never throws, never waits longer than `waitMs`. */
@@ -61,9 +61,7 @@ export async function tell(settings: Pick<Settings, 'webhookUrl'>, notices: read
   const hook = webhookFor(settings, options);
   if (!hook || notices.length === 0) return;
   for (const notice of notices) void hook.send(notice.text);
-  if (options.waitMs !== undefined && !(await hook.settled(options.waitMs))) {
-    (options.log ?? console.error)(`webhook ${hook.host}: still not delivered after ${options.waitMs / 1000} s; giving up as the command ends`);
-  }
+  if (options.waitMs !== undefined) await settle(hook, options.waitMs, options.log ?? console.error);
 }
 
 async function settingsOf(workbookPath: string): Promise<Settings> {
