@@ -13,6 +13,7 @@ import { summarize } from '../domain/snapshotSummary.js';
 import { formatTao } from '../domain/tao.js';
 import type { Settings, SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { fileIdentity } from '../util/fileIdentity.js';
 import { logLine } from '../util/logLine.js';
 import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
@@ -411,15 +412,6 @@ function describeChange(from: Followed, to: Followed): string {
   if (from.interval !== to.interval) changes.push(`interval ${from.interval} -> ${to.interval} blocks`);
   if (from.network.trim() !== to.network.trim()) changes.push(`network ${from.network} -> ${to.network}`);
   return changes.join(', ');
-}
-
-function fileIdentity(file: string): string {
-  try {
-    const stat = fs.statSync(file);
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 function registeredColdkeys(users: Array<{ addresses: string[] }>): Set<string> {

@@ -1,17 +1,8 @@
-import { stat } from 'node:fs/promises';
 import nodePath from 'node:path';
+import { fileIdentity } from '../util/fileIdentity.js';
 import { WorkbookStore, type WorkbookData } from './store.js';
 
 const last = new Map<string, { stamp: string; data: WorkbookData }>();
-
-async function identity(file: string): Promise<string> {
-  try {
-    const s = await stat(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
-  } catch {
-    return 'none';
-  }
-}
 
 /**
  * The workbook as `store.read()` gives it, read again only when the file or its journal changed since the last read in
@@ -21,7 +12,7 @@ export async function readRecent(workbookPath: string): Promise<WorkbookData> {
   const store = new WorkbookStore(workbookPath);
   const stem = nodePath.basename(workbookPath, nodePath.extname(workbookPath));
   const journal = nodePath.join(nodePath.dirname(workbookPath), `.${stem}-journal.jsonl`);
-  const stamp = `${await identity(workbookPath)}|${await identity(journal)}`;
+  const stamp = `${fileIdentity(workbookPath)}|${fileIdentity(journal)}`;
   const cached = last.get(workbookPath);
   if (cached?.stamp === stamp) return cached.data;
   const data = await store.read();

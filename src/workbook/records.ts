@@ -6,6 +6,7 @@ import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, Va
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
+import { fileIdentity } from '../util/fileIdentity.js';
 import { namesIn } from '../util/listDir.js';
 import { decodeFrame, encodeFrame, FrameError, priceGuess, readFrameHeader, type FrameState, type NominatorShape } from './recordFrame.js';
 import { scanRecord } from './recordScan.js';
@@ -130,10 +131,6 @@ export async function hasRecord(dir: string, block: number): Promise<boolean> {
  */
 const lastWritten = new Map<string, { block: number; depth: number; state: FrameState; file: string }>();
 
-async function fileIdentity(file: string): Promise<string | null> {
-  return stat(file).then((s) => `${s.ino}:${s.size}:${s.mtimeMs}`, () => null);
-}
-
 /**
  * Writes the record of one snapshot (dictionary first, then the record, each atomically). A block already recorded
  * is left untouched: returns false.
@@ -170,8 +167,8 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
   const tao = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.tao));
   const frame = encodeFrame(JSON.stringify(head), snapshot.block, shapes, alpha, tao, priceGuess([...prices.values()]), await baseFor(dir, snapshot.block));
   await writeFileAtomic(recordPath(dir, snapshot.block), frame.bytes);
-  const file = await fileIdentity(recordPath(dir, snapshot.block));
-  if (file) lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state, file });
+  const file = fileIdentity(recordPath(dir, snapshot.block));
+  if (file !== 'missing') lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state, file });
   return true;
 }
 
@@ -186,7 +183,7 @@ async function baseFor(dir: string, block: number): Promise<{ block: number; dep
   }
   if (previous === null || !format2) return null;
   const last = lastWritten.get(dir);
-  const kept = last?.block === previous && last.file === (await fileIdentity(recordPath(dir, previous)));
+  const kept = last?.block === previous && last.file === fileIdentity(recordPath(dir, previous));
   const base = kept ? last! : { block: previous, ...(await new FrameStates(dir).load(previous)) };
   return base.depth + 1 >= KEY_EVERY ? null : base;
 }

@@ -7,6 +7,7 @@ import type { Problem } from '../domain/types.js';
 import { validateWorkbook } from '../domain/validate.js';
 import { syncDir } from '../util/appendLog.js';
 import { UserError } from '../util/errors.js';
+import { fileIdentity } from '../util/fileIdentity.js';
 import { catchUpNotices, catchUpOf, type CatchUp, type NotApplied } from './catchUp.js';
 import { applyChange, type Change } from './changes.js';
 import { describeEditorLocks, editorLockPaths, editorLocks } from './editorLock.js';
@@ -293,12 +294,7 @@ export class WorkbookStore {
   }
 
   private identity(): string {
-    try {
-      const stat = fs.statSync(this.path);
-      return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return 'missing';
-    }
+    return fileIdentity(this.path);
   }
 
   /**
