@@ -66,7 +66,7 @@ export class WorkbookStore {
   readonly lockPath: string;
   readonly backupDir: string;
   /** Identity of the file this process last wrote, so a watcher can ignore the events of its own rename. */
-  lastWritten: { ino: number; size: number; mtimeMs: number } | null = null;
+  lastWritten: string | null = null;
   private readonly stem: string;
 
   constructor(readonly path: string) {
@@ -344,8 +344,7 @@ export class WorkbookStore {
     this.backup();
     fs.renameSync(temp, this.path);
     syncDir(this.dir);
-    const stat = fs.statSync(this.path);
-    this.lastWritten = { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+    this.lastWritten = this.identity();
     return 'written';
   }
 

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Problem } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { fileIdentity } from '../util/fileIdentity.js';
 import { describeCatchUp } from './catchUp.js';
 import { editorLockPaths } from './editorLock.js';
 import type { WorkbookStore } from './store.js';
@@ -138,14 +139,8 @@ export class WorkbookWatcher {
   }
 
   private isOwnWrite(): boolean {
-    const last = this.store.lastWritten;
-    if (!last) return false;
-    try {
-      const stat = fs.statSync(this.store.path);
-      return stat.ino === last.ino && stat.size === last.size && stat.mtimeMs === last.mtimeMs;
-    } catch {
-      return false;
-    }
+    const now = fileIdentity(this.store.path);
+    return now !== 'missing' && now === this.store.lastWritten;
   }
 
   private schedule(): void {
