@@ -40,6 +40,11 @@ const WAIT_MS = 30_000;
 const POLL_MS = 500;
 
 export async function handler(argv: ArgumentsCamelCase<StartArgs>): Promise<void> {
+  await startProcesses(argv);
+}
+
+/** `valtrac start`'s core, which the menu's logging choice calls too. */
+export async function startProcesses(argv: StartArgs): Promise<void> {
   const workbook = path.resolve(argv.workbook);
   const store = new WorkbookStore(workbook);
   if (!fs.existsSync(workbook)) {

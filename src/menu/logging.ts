@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { handler as startHandler } from '../commands/start.js';
+import { startProcesses } from '../commands/start.js';
 import { call, processStates, SNAPSHOTTER, withPm2 } from '../util/pm2.js';
 import type { Prompter } from './prompter.js';
 
@@ -20,6 +20,6 @@ export async function loggingMenu(p: Prompter, workbook: string): Promise<void> 
   }
   p.print(status ? `Logging is ${status} (pm2 process ${SNAPSHOTTER}).` : 'Logging is not running.');
   if (await p.confirm('Start logging under pm2?', true)) {
-    await startHandler({ workbook: path.resolve(workbook), _: [], $0: 'valtrac' });
+    await startProcesses({ workbook: path.resolve(workbook) });
   }
 }

@@ -1,8 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { runMenu } from '../menu/main.js';
-import { Prompter } from '../menu/prompter.js';
+import { runMenu } from './main.js';
+import { Prompter } from './prompter.js';
 import { UserError } from '../util/errors.js';
-import type { WorkbookArgs } from './common.js';
+import type { WorkbookArgs } from '../commands/common.js';
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs.example('valtrac menu --workbook workbook/valtrac.xlsx', '');
