@@ -1,3 +1,4 @@
+import './websocket.js';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
 import { MetadataCache } from './metadataCache.js';

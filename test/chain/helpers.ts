@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import '../../src/chain/websocket.js';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SignerOptions, SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
