@@ -12,8 +12,10 @@ export function typeShape(lookup: PortableRegistry, id: number): string {
 
 function render(lookup: PortableRegistry, id: number, open: Set<number>): string {
   const si = lookup.getSiType(id);
-  // A type that contains itself (a call enum nests calls) is named rather than unrolled.
-  if (open.has(id)) return `#${si.path.map((p) => p.toString()).join('::')}`;
+  // A type that contains itself (a call enum nests calls) is named rather than unrolled; so are the runtime's call and
+  // event enums, which change with every pallet added: ValTrac checks the calls it makes one by one instead.
+  const name = si.path.length ? si.path[si.path.length - 1]!.toString() : '';
+  if (open.has(id) || name === 'RuntimeCall' || name === 'RuntimeEvent') return `#${name || id}`;
   const def = si.def;
   open.add(id);
   try {

@@ -18,6 +18,7 @@ import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 import { recordPaidRows } from '../../prices/record.js';
 import { priceAtConfirm } from '../../prices/source.js';
 import { refreshChartsQuietly } from '../charts.js';
+import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from '../acceptRuntime.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from '../common.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from '../planCheck.js';
 import { refuseProblems } from '../payoutChecks.js';
@@ -29,7 +30,7 @@ import { reconcile } from './reconcile.js';
 import { rehearse } from './rehearse.js';
 import { sendAll } from './send.js';
 
-interface ConfirmArgs extends PayerArgs, NetworkArgs {
+interface ConfirmArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
   'dry-run': boolean;
   rehearse: boolean;
@@ -38,7 +39,7 @@ interface ConfirmArgs extends PayerArgs, NetworkArgs {
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return payerOptions(networkOption(yargs))
+  return acceptRuntimeOption(payerOptions(networkOption(yargs)))
     .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing (without a key: read-only, no runtime verdict)' })
     .option('rehearse', {
       type: 'boolean',
@@ -74,6 +75,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
   const { network, argument } = chosenNetwork(args, first.data.settings, first.settingsCells);
   const api = await connect(network, { argument });
   try {
+    await guardRuntime(api, store, first.data.settings, args.acceptRuntime, 'confirm');
     if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
     let data = await store.read();
