@@ -135,6 +135,7 @@ export const KNOWN_RUNTIME: Readonly<Record<string, KnownItem>> = {
     why: "each root staker's claim watermark (spec 441+)",
     shapes: { "Default Blake2_128Concat,Blake2_128Concat:(([u8;32]),([u8;32]))->i128": [] },
   },
+  "storage SubtensorModule.Lock": { need: 'optional', why: "whether the runtime locks stake (read for presence only)", shapes: 'any' },
   "constant Balances.ExistentialDeposit": {
     need: 'required',
     why: "the smallest new account a payment may create",

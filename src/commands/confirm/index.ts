@@ -4,9 +4,11 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
 import { payerFor, payerOptions, type Payer, type PayerArgs } from '../../chain/payer.js';
+import { readStakeMoveFacts } from '../../chain/moveFacts.js';
 import { declaredMinimumStake } from '../../chain/stakeRules.js';
-import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type Transfer } from '../../chain/transfer.js';
+import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type StakeTransfer, type Transfer } from '../../chain/transfer.js';
 import { settingPlace } from '../../domain/settings.js';
+import { requireStakeMoves } from '../../domain/stakeMoves.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
 import { UserError } from '../../util/errors.js';
@@ -174,8 +176,15 @@ interface PayContext {
  */
 async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly PayoutRow[]): Promise<void> {
   const validator = await ownerStake(ctx.api, hotkey, ctx.payer.address);
-  let minimum = declaredMinimumStake(ctx.api);
+  // What the runtime lets move, read once at the block the payment is computed at; checked before anything is signed
+  // (the dry runs that find the minimum included) and again after a re-split.
+  const owned = (validator.delegateSubnets ?? []).map((s) => s.netuid);
+  const facts = await readStakeMoveFacts(ctx.api, validator.owner, validator.hotkey, owned, validator.blockHash);
+  let minimum = declaredMinimumStake(ctx.api) ?? facts.minTransfer;
   let payment = await stakePayment(ctx.api, validator, due, minimum);
+  const check = (p: Payment<StakeTransfer>) =>
+    requireStakeMoves(facts, p.transfers.flatMap((t) => t.parts.map((part) => ({ kind: 'transfer' as const, netuid: part.netuid, alpha: part.alpha, tao: part.tao }))), 'confirm --as-stake');
+  check(payment);
   if (minimum === null && ctx.payer.pair) {
     const found = await probeMinimumStake(ctx.api, ctx.payer.pair, validator.hotkey, payment.transfers);
     if (found !== null) {
@@ -184,6 +193,7 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
       payment = await stakePayment(ctx.api, validator, due, minimum);
     }
   }
+  check(payment);
   await pay(ctx, payment);
 }
 
