@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { metadataPath, type MetadataName } from './metadataFiles.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the metadata's JSON form, edited the way a new runtime would change it */
+// The metadata is edited in its JSON form (untyped `any`), the way a new runtime would change it.
 
 /** The metadata body as JSON (`lookup`, `pallets`, `extrinsic`, ...) and its version key (`v14`, `v15`, `v16`). */
 export interface MetadataJson {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+// chopsticks' own executor (chopsticks-core comes with the @acala-network/chopsticks dev dependency); its wasm-executor
+// entry alone, as the package root brings @polkadot type augmentations that do not fit this project's.
 import { emptyTaskHandler, runTask } from '@acala-network/chopsticks-core/wasm-executor/index';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
