@@ -4,6 +4,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { AlphaPart } from '../domain/stakePayout.js';
 import type { Rao } from '../domain/types.js';
 import { splitToFit } from './batches.js';
+import { requireSignableExtensions } from './extensions.js';
 
 /** Blocks a signed batch stays valid for: after that it provably can never be included. */
 export const ERA_PERIOD = 64;
@@ -178,6 +179,7 @@ export async function signBatch<T extends Transfer>(
   calls: PaymentCalls<T> = taoCalls,
   remark: string | null = null,
 ): Promise<SignedBatch> {
+  requireSignableExtensions(api);
   const tx = batchCall(api, transfers, calls, remark);
   await tx.signAsync(pair, {
     nonce,

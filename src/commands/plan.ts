@@ -17,9 +17,10 @@ import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
+import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from './acceptRuntime.js';
 import { notifyPlanReady } from '../notify/notify.js';
 
-interface PlanArgs extends NetworkArgs {
+interface PlanArgs extends NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
   pool: string;
   toBlock?: number;
@@ -27,7 +28,7 @@ interface PlanArgs extends NetworkArgs {
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return networkOption(yargs)
+  return acceptRuntimeOption(networkOption(yargs))
     .option('pool', {
       type: 'string',
       default: 'accrued',
@@ -69,6 +70,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     const pool = choosePool(args.pool, period.accrued);
     const setup = args.pool.trim() === 'accrued' ? await checkSetup(args.workbook, period, args['include-owner-rewards']) : [];
     api = await connecting;
+    await guardRuntime(api, store, data.settings, args.acceptRuntime, 'plan');
     const existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
     const exists = await existingAccounts(api, data.users.map((u) => u.addresses[0]!));
     const result = computePayouts({

@@ -5,6 +5,7 @@ import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../ch
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
 import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, watchNodeReach } from '../notify/notify.js';
+import { checkRuntime, differenceLine, runtimeAt, type RuntimeCheck } from '../chain/runtimeGuard.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
 import { settingPlace } from '../domain/settings.js';
@@ -364,7 +365,9 @@ class Snapshotter {
   private async readBlock(block: number): Promise<ValidatorSnapshot | null> {
     const hash = await blockHashAt(this.api, block);
     try {
-      return await readValidator(this.api, this.hotkey, hash);
+      const snapshot = await readValidator(this.api, this.hotkey, hash);
+      const flag = unverifiedRuntimeNote(checkRuntime(await runtimeAt(this.api, hash), { acceptedRuntime: null }));
+      return flag ? { ...snapshot, notes: [...(snapshot.notes ?? []), flag] } : snapshot;
     } catch (error) {
       if (!(error instanceof StateUnavailableError)) throw error;
       const named = new StateUnavailableError(`${block} (${hash})`, error.nodeMessage);
@@ -424,6 +427,14 @@ function describeRow(row: SnapshotSummary): string {
     `delegate ${formatTao(row.delegateStake)} TAO, nominators ${row.nominators} with ${formatTao(row.nominatorStake)} TAO, ` +
     `registered users ${formatTao(row.usersStake)} TAO`
   );
+}
+
+/**
+ * The flag on a snapshot read through a runtime ValTrac was not verified on: it is recorded (the stake is the chain's),
+ * but its figures rest on shapes nobody checked, so the log says which.
+ */
+function unverifiedRuntimeNote(check: RuntimeCheck): string | null {
+  return check.differences.length === 0 ? null : `recorded on an unverified runtime: ${differenceLine(check)} (valtrac doctor lists each difference)`;
 }
 
 function log(line: string): void {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { finalizedHead } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
+import { newestVerifiedSpec } from '../chain/knownRuntime.js';
+import { checkRuntime } from '../chain/runtimeGuard.js';
 import { resolveNetwork } from '../chain/networks.js';
 import { accountStates } from '../chain/transfer.js';
 import { openPlan, snapshotGaps, type StatusFacts } from '../domain/health.js';
@@ -74,7 +76,9 @@ export async function gatherStatus(workbook: string, args: NetworkArgs): Promise
     try {
       const head = await finalizedHead(api);
       const runtime = `${api.runtimeVersion.specName.toString()} spec ${api.runtimeVersion.specVersion.toString()}`;
-      facts.node = { ...facts.node, ok: true, runtime, finalized: head.number };
+      const check = checkRuntime(api, data.settings);
+      const guard = { spec: check.spec, differences: check.differences.map((d) => d.text), accepted: check.accepted, verifiedUpTo: newestVerifiedSpec() };
+      facts.node = { ...facts.node, ok: true, runtime, finalized: head.number, guard };
       if (facts.payer) {
         facts.payer.free = (await accountStates(api, [facts.payer.address]))[0]!.free;
         facts.payer.existentialDeposit = (api.consts.balances!.existentialDeposit as unknown as { toBigInt(): bigint }).toBigInt();
@@ -116,6 +120,16 @@ export function statusReport(f: StatusFacts): string {
           .join('; ');
   lines.push(['Processes', processes]);
   lines.push(['Node', f.node.ok ? `${f.node.url} (${f.node.place}): ${f.node.runtime}, finalized block ${f.node.finalized}` : `${f.node.url} (${f.node.place}) unreachable: ${f.node.error}`]);
+  const g = f.node.ok ? f.node.guard : undefined;
+  if (g) {
+    lines.push([
+      'Runtime',
+      g.differences.length === 0
+        ? `spec ${g.spec}: as verified (up to spec ${g.verifiedUpTo})`
+        : `spec ${g.spec} differs from what ValTrac was verified on (up to spec ${g.verifiedUpTo})` +
+          `${g.accepted ? ', accepted by the owner' : `; plan and confirm refuse it until accepted (--accept-runtime ${g.spec})`}: ${g.differences.join('; ')}`,
+    ]);
+  }
   if (f.missing.length) lines.push(['Settings', f.missing.map((m) => `${m.place} is empty (${m.neededBy} needs it)`).join('; ')]);
   const last = f.records.at(-1);
   const gaps = snapshotGaps(f.records, f.interval);

@@ -3,11 +3,21 @@ import { formatTao } from './tao.js';
 import type { PayoutRow, Problem, Rao } from './types.js';
 
 /** Everything `status` shows and `doctor` checks, gathered once (src/commands/status.ts). */
+/** The runtime compared with the known-runtime table (chain/knownRuntime.ts). */
+export interface RuntimeGuardFacts {
+  spec: number;
+  /** One line per difference; empty when the runtime matches. */
+  differences: string[];
+  /** The owner accepted this spec (Settings "Accepted runtime spec"). */
+  accepted: boolean;
+  verifiedUpTo: number;
+}
+
 export interface StatusFacts {
   workbook: string;
   /** null when no pm2 daemon runs for this user. */
   processes: Array<{ name: string; status: string | null; restarts: number; lastError: string | null }> | null;
-  node: { url: string; name: string; place: string } & ({ ok: true; runtime: string; finalized: number } | { ok: false; error: string });
+  node: { url: string; name: string; place: string } & ({ ok: true; runtime: string; finalized: number; guard?: RuntimeGuardFacts } | { ok: false; error: string });
   missing: Array<{ place: string; neededBy: string; command: string }>;
   interval: number;
   intervalPlace: string;
@@ -108,8 +118,17 @@ export function healthChecks(f: StatusFacts): Check[] {
     }
   }
 
-  if (f.node.ok) add('ok', `The node ${f.node.url} (${f.node.place}) answers: ${f.node.runtime}, finalized block ${f.node.finalized}.`);
-  else {
+  if (f.node.ok) {
+    add('ok', `The node ${f.node.url} (${f.node.place}) answers: ${f.node.runtime}, finalized block ${f.node.finalized}.`);
+    const g = f.node.guard;
+    if (g && g.differences.length) {
+      const level = g.accepted ? 'warn' : 'fail';
+      add(level, `The runtime (spec ${g.spec}) differs from what ValTrac was verified on (up to spec ${g.verifiedUpTo})` +
+        (g.accepted ? ', and the owner accepted it:' : `, so plan and confirm refuse it:`),
+        g.accepted ? undefined : `Check each change below, then accept this runtime: valtrac plan --accept-runtime ${g.spec} (recorded in Settings "Accepted runtime spec").`);
+      for (const d of g.differences) add(level, `  ${d}`);
+    }
+  } else {
     add('fail', `The node ${f.node.url} (${f.node.place}) does not answer: ${f.node.error}.`,
       `Start the node, or point ${f.node.place} at another one: valtrac settings set network NAME-OR-URL (finney, archive, ws://host:9944, ...)`);
   }

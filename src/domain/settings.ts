@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pricePath: null,
   webhookUrl: null,
   nodeAlertMinutes: 10,
+  acceptedRuntime: null,
 };
 
 /** The network names btcli uses, so a validator owner can type what they already know. */
@@ -103,6 +104,13 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     cell: 'count',
     optional: true,
     note: 'The webhook is told once the node has been unreachable this many minutes (default 10).',
+  },
+  {
+    key: 'acceptedRuntime',
+    label: 'Accepted runtime spec',
+    cell: 'count',
+    optional: true,
+    note: 'A runtime spec ValTrac was not verified on that the owner checked and accepted (valtrac plan --accept-runtime SPEC). Empty: only verified runtimes are paid on.',
   },
 ];
 

@@ -54,6 +54,8 @@ export interface Settings {
   webhookUrl: string | null;
   /** How long the node may stay unreachable before a notification says so. */
   nodeAlertMinutes: number;
+  /** A runtime spec that differs from the known-runtime table and that the owner accepted; null: none. */
+  acceptedRuntime: number | null;
 }
 
 /** One row of the Snapshots sheet. */

@@ -24,6 +24,8 @@ export interface TestChainOptions {
    * file then looks like a runtime upgrade of the same chain to its clients.
    */
   genesisOf?: MetadataName;
+  /** Serve these metadata bytes instead of the file's (see alteredMetadata.ts); `metadata` still names the chain. */
+  metadataBytes?: Uint8Array;
 }
 
 /**
@@ -39,7 +41,7 @@ export class TestChain {
   private constructor(private readonly node: SimNode, private server: RpcServer) {}
 
   static async start(opts: TestChainOptions): Promise<TestChain> {
-    const node = new SimNode(loadRuntime(opts.metadata), { finalityLag: opts.finalityLag ?? 2, pruneDepth: opts.pruneDepth, genesisName: opts.genesisOf });
+    const node = new SimNode(loadRuntime(opts.metadata, opts.metadataBytes), { finalityLag: opts.finalityLag ?? 2, pruneDepth: opts.pruneDepth, genesisName: opts.genesisOf });
     const server = await RpcServer.listen(opts.port);
     registerMethods(server, node);
     const chain = new TestChain(node, server);
@@ -87,6 +89,11 @@ export class TestChain {
   /** Seeds a validator into the pending state; it is on chain from the next block. */
   seedValidator(s: ValidatorScenario): void {
     this.node.seed(s);
+  }
+
+  /** Writes any storage value in the pending state (on chain from the next block): state no extrinsic here makes. */
+  setStorage(pallet: string, item: string, keys: unknown[], value: unknown): void {
+    this.node.codec.write(this.node.pendingState, pallet, item, keys, value);
   }
 
   /** Sets a free balance in the pending state (on chain from the next block). */

@@ -4,9 +4,11 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
 import { payerFor, payerOptions, type Payer, type PayerArgs } from '../../chain/payer.js';
+import { readStakeMoveFacts } from '../../chain/moveFacts.js';
 import { declaredMinimumStake } from '../../chain/stakeRules.js';
-import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type Transfer } from '../../chain/transfer.js';
+import { accountStates, canBatch, planBatches, planRemark, type BatchPlan, type StakeTransfer, type Transfer } from '../../chain/transfer.js';
 import { settingPlace } from '../../domain/settings.js';
+import { requireStakeMoves } from '../../domain/stakeMoves.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
 import { UserError } from '../../util/errors.js';
@@ -18,6 +20,7 @@ import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 import { recordPaidRows } from '../../prices/record.js';
 import { priceAtConfirm } from '../../prices/source.js';
 import { refreshChartsQuietly } from '../charts.js';
+import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from '../acceptRuntime.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from '../common.js';
 import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from '../planCheck.js';
 import { refuseProblems } from '../payoutChecks.js';
@@ -29,7 +32,7 @@ import { reconcile } from './reconcile.js';
 import { rehearse } from './rehearse.js';
 import { sendAll } from './send.js';
 
-interface ConfirmArgs extends PayerArgs, NetworkArgs {
+interface ConfirmArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
   'dry-run': boolean;
   rehearse: boolean;
@@ -38,7 +41,7 @@ interface ConfirmArgs extends PayerArgs, NetworkArgs {
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return payerOptions(networkOption(yargs))
+  return acceptRuntimeOption(payerOptions(networkOption(yargs)))
     .option('dry-run', { type: 'boolean', default: false, describe: 'Check and estimate everything, send nothing (without a key: read-only, no runtime verdict)' })
     .option('rehearse', {
       type: 'boolean',
@@ -74,6 +77,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
   const { network, argument } = chosenNetwork(args, first.data.settings, first.settingsCells);
   const api = await connect(network, { argument });
   try {
+    await guardRuntime(api, store, first.data.settings, args.acceptRuntime, 'confirm');
     if (args.asStake) requireTransferStake(api);
     await reconcile(api, store, log);
     let data = await store.read();
@@ -172,8 +176,15 @@ interface PayContext {
  */
 async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly PayoutRow[]): Promise<void> {
   const validator = await ownerStake(ctx.api, hotkey, ctx.payer.address);
-  let minimum = declaredMinimumStake(ctx.api);
+  // What the runtime lets move, read once at the block the payment is computed at; checked before anything is signed
+  // (the dry runs that find the minimum included) and again after a re-split.
+  const owned = (validator.delegateSubnets ?? []).map((s) => s.netuid);
+  const facts = await readStakeMoveFacts(ctx.api, validator.owner, validator.hotkey, owned, validator.blockHash);
+  let minimum = declaredMinimumStake(ctx.api) ?? facts.minTransfer;
   let payment = await stakePayment(ctx.api, validator, due, minimum);
+  const check = (p: Payment<StakeTransfer>) =>
+    requireStakeMoves(facts, p.transfers.flatMap((t) => t.parts.map((part) => ({ kind: 'transfer' as const, netuid: part.netuid, alpha: part.alpha, tao: part.tao }))), 'confirm --as-stake');
+  check(payment);
   if (minimum === null && ctx.payer.pair) {
     const found = await probeMinimumStake(ctx.api, ctx.payer.pair, validator.hotkey, payment.transfers);
     if (found !== null) {
@@ -182,6 +193,7 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
       payment = await stakePayment(ctx.api, validator, due, minimum);
     }
   }
+  check(payment);
   await pay(ctx, payment);
 }
 
