@@ -4,11 +4,10 @@
  * ENOSPC, exactly as node:fs reports it. Called at ValTrac's few write points, after any temp file is created, so the
  * clean-up path runs too. Unset (always, outside tests) it does nothing.
  */
-const spec = /^(E[A-Z]+)@(.+)$/.exec(process.env.VALTRAC_FS_FAULT ?? '');
-
 const ERRNO: Record<string, number> = { ENOSPC: -28, EACCES: -13, EPERM: -1, EROFS: -30, EIO: -5, EDQUOT: -122 };
 
 export function injectFsFault(file: string, syscall = 'write'): void {
+  const spec = process.env.VALTRAC_FS_FAULT ? /^(E[A-Z]+)@(.+)$/.exec(process.env.VALTRAC_FS_FAULT) : null;
   if (!spec || !file.includes(spec[2]!)) return;
   const code = spec[1]!;
   throw Object.assign(new Error(`${code}: injected fault, ${syscall} '${file}'`), { code, errno: ERRNO[code] ?? -1, syscall, path: file });
