@@ -17,6 +17,17 @@ const CAUSES: Record<string, { cause: string; fix: string }> = {
   ETXTBSY: { cause: 'the file is busy', fix: 'close the program using it, then run the command again' },
 };
 
+/** A file operation that failed for a reason outside ValTrac (a full disk, a permission): worth trying again later. */
+export class FileSystemError extends UserError {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'FileSystemError';
+  }
+}
+
 /** An error thrown by node:fs (it carries an errno code such as ENOSPC). */
 export function isFsError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
@@ -29,9 +40,11 @@ export function isFsError(error: unknown): error is NodeJS.ErrnoException {
 export function fsFailure(error: unknown, doing: string, file: string): unknown {
   if (!isFsError(error)) return error;
   const known = CAUSES[error.code!];
-  const where = error.path && error.path !== file ? `${file} (${error.path})` : file;
-  if (!known) return new UserError(`${doing} ${where} failed: ${error.code} (${error.syscall ?? 'file operation'}). Nothing was half-written; check the disk and the folder's permissions, then run the command again.`);
-  return new UserError(`${doing} ${where} failed: ${known.cause}. Nothing was half-written; ${known.fix}.`);
+  // The file node:fs names is added when it says more than `file`: not a temp file of ours, nor a file in the folder named.
+  const inner = error.path && error.path !== file && !error.path.endsWith('.tmp') && !error.path.startsWith(`${file}/`);
+  const where = inner ? `${file} (${error.path})` : file;
+  if (!known) return new FileSystemError(`${doing} ${where} failed: ${error.code} (${error.syscall ?? 'file operation'}). Nothing was half-written; check the disk and the folder's permissions, then run the command again.`, error.code!);
+  return new FileSystemError(`${doing} ${where} failed: ${known.cause}. Nothing was half-written; ${known.fix}.`, error.code!);
 }
 
 /** Runs a file operation, turning a file-system error into the one-line message of `fsFailure`. */
@@ -52,6 +65,6 @@ export async function guardFsAsync<T>(doing: string, file: string, fn: () => Pro
 }
 
 /** For an error no place worded (the CLI's last resort): the operation and path node:fs names. */
-export function fsFailureAnywhere(error: NodeJS.ErrnoException): UserError {
-  return fsFailure(error, `A file operation (${error.syscall ?? 'unknown'}) on`, error.path ?? 'a file') as UserError;
+export function fsFailureAnywhere(error: NodeJS.ErrnoException): FileSystemError {
+  return fsFailure(error, `A file operation (${error.syscall ?? 'unknown'}) on`, error.path ?? 'a file') as FileSystemError;
 }

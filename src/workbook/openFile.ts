@@ -111,12 +111,15 @@ function looksLikeXlsx(data: Buffer): boolean {
   return declaredUnpackedSize(data) !== null && data.includes('xl/workbook.xml') && data.includes('[Content_Types].xml');
 }
 
+/** The workbook's bytes are not a readable workbook (damaged, cut short, or still being saved by another program). */
+export class UnreadableWorkbook extends UserError {}
+
 /** Why the workbook's bytes could not be parsed, with advice that fits: damaged (restore) or valid (save it again). */
-export function unreadableWorkbook(file: string, data: Buffer, error: unknown): UserError {
+export function unreadableWorkbook(file: string, data: Buffer, error: unknown): UnreadableWorkbook {
   const reason = excerpt(error instanceof Error ? error.message : String(error), 120);
   if (data.length > 0 && looksLikeXlsx(data)) {
-    return new UserError(`${file} is an .xlsx file that ValTrac cannot read (${reason}). Open it in Excel or LibreOffice and save it again as .xlsx; nothing was written.`);
+    return new UnreadableWorkbook(`${file} is an .xlsx file that ValTrac cannot read (${reason}). Open it in Excel or LibreOffice and save it again as .xlsx; nothing was written.`);
   }
   const what = data.length === 0 ? 'it is empty' : reason;
-  return new UserError(`${file} cannot be read as an .xlsx workbook (${what}). ${restoreAdvice(file)}`);
+  return new UnreadableWorkbook(`${file} cannot be read as an .xlsx workbook (${what}). ${restoreAdvice(file)}`);
 }
