@@ -47,23 +47,6 @@ export function fsFailure(error: unknown, doing: string, file: string): unknown 
   return new FileSystemError(`${doing} ${where} failed: ${known.cause}. Nothing was half-written; ${known.fix}.`, error.code!);
 }
 
-/** Runs a file operation, turning a file-system error into the one-line message of `fsFailure`. */
-export function guardFs<T>(doing: string, file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw fsFailure(error, doing, file);
-  }
-}
-
-export async function guardFsAsync<T>(doing: string, file: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw fsFailure(error, doing, file);
-  }
-}
-
 /** For an error no place worded (the CLI's last resort): the operation and path node:fs names. */
 export function fsFailureAnywhere(error: NodeJS.ErrnoException): FileSystemError {
   return fsFailure(error, `A file operation (${error.syscall ?? 'unknown'}) on`, error.path ?? 'a file') as FileSystemError;
