@@ -6,6 +6,7 @@ import { runInWatcher } from './resident/client.js';
 import { provideCommandRunner } from './resident/server.js';
 import { safeText } from './domain/text.js';
 import { UserError } from './util/errors.js';
+import { fsFailureAnywhere, isFsError } from './util/fsError.js';
 
 /** What a command's module exports: its options and what it does (its name and description are the table's). */
 interface CommandModule {
@@ -95,7 +96,9 @@ async function runCommand(args: string[], served?: { cwd: string; workbook: stri
     const code = Number(process.exitCode ?? 0);
     if (served) process.exitCode = undefined;
     return code;
-  } catch (error) {
+  } catch (thrown) {
+    // A file-system error no place worded still becomes one line with its cause in words, never a stack trace.
+    const error = isFsError(thrown) ? fsFailureAnywhere(thrown) : thrown;
     if (error instanceof UsageError) {
       console.error(error.message);
       return 2;

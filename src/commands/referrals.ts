@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { layers } from '../domain/referrals.js';
 import { formatTaxPercent } from '../domain/tax.js';
+import { excerpt } from '../domain/text.js';
 import type { Referral } from '../domain/types.js';
 import { addReferral, removeReferral, setReferralTax, userNamed } from '../workbook/edits.js';
 import type { WorkbookStore } from '../workbook/store.js';
@@ -84,8 +85,8 @@ export function referralsList(referrals: readonly Referral[]): string {
   const layer = layers([...referrals]);
   const rows = [...referrals].sort((a, b) => a.row - b.row).map((r) => [
     layer.has(r.referrer) ? `layer ${layer.get(r.referrer)}` : 'layer –',
-    `${r.referrer} → ${r.referee}`,
-    `${formatTaxPercent(r.taxPpm)}%`,
+    `${excerpt(r.referrer)} → ${excerpt(r.referee)}`,
+    r.taxDate === undefined ? `${formatTaxPercent(r.taxPpm)}%` : `${r.taxDate} (a date, not a tax: see valtrac check)`,
     `Referrals!A${r.row}`,
   ]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

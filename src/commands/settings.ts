@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { missingSettings, SETTING_ROWS, settingOption } from '../domain/settings.js';
+import { missingSettings, SETTING_ROWS, settingOption, urlFault } from '../domain/settings.js';
 import type { Problem, Settings } from '../domain/types.js';
+import { excerpt } from '../domain/text.js';
 import { UserError } from '../util/errors.js';
 import { setSettings } from '../workbook/edits.js';
 import type { ReadForFeedback } from '../workbook/store.js';
@@ -34,7 +35,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<SettingsArgs> {
         const values = Array.from({ length: pairs.length / 2 }, (_, i) => [pairs[2 * i]!, pairs[2 * i + 1]!] as const);
         const store = await openStore(argv.workbook);
         const outcome = await setSettings(store, values);
-        reportOutcome(outcome, `Set ${values.map(([name, value]) => `${name} = ${value === '' ? '(empty)' : value}`).join(', ')}`, argv.workbook);
+        reportOutcome(outcome, `Set ${values.map(([name, value]) => `${excerpt(name)} = ${value === '' ? '(empty)' : excerpt(value)}`).join(', ')}`, argv.workbook);
       },
     )
     .example('valtrac settings', 'show every setting')
@@ -54,7 +55,7 @@ export function settingsReport(parsed: Pick<ReadForFeedback, 'data' | 'problems'
   const lines = SETTING_ROWS.map((row, i) => {
     const cell = cells[row.key];
     const value = settings[row.key as keyof Settings];
-    const head = `  ${names[i]!.padEnd(width)}  ${(cell ? `Settings!${cell}` : 'no row').padEnd(11)}  ${row.label}: ${value === null ? '(empty)' : String(value)}`;
+    const head = `  ${names[i]!.padEnd(width)}  ${(cell ? `Settings!${cell}` : 'no row').padEnd(11)}  ${row.label}: ${value === null ? '(empty)' : shownValue(String(value))}`;
     const notes = [
       ...parsed.problems.filter((p: Problem) => p.sheet === 'Settings' && cell !== undefined && p.cell === cell).map((p) => `${p.message} Fix: ${p.fix}`),
       ...missing.filter((m) => m.key === row.key).map((m) => `needed by ${m.neededBy}: ${m.command}`),
@@ -67,4 +68,10 @@ export function settingsReport(parsed: Pick<ReadForFeedback, 'data' | 'problems'
     ...lines,
     ...rowless.map((p) => `  Settings!${p.cell}: ${p.message} Fix: ${p.fix}`),
   ].join('\n');
+}
+
+/** A setting's value as printed: bounded and escaped, and a URL that carries a password shown by its host alone. */
+function shownValue(value: string): string {
+  if (urlFault(value)?.startsWith('carries')) return `(a URL for ${excerpt(new URL(value.trim()).host)} with user:password@, not shown)`;
+  return excerpt(value);
 }

@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { blockHashAt, disconnected, finalizedHead, followFinalized } from '../chain/blocks.js';
 import { connect } from '../chain/connect.js';
 import { refreshChartsQuietly } from './charts.js';
-import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, watchNodeReach } from '../notify/notify.js';
+import { EXIT_GRACE_MS, notifyAfterSnapshots, notifySnapshotGap, settleDeliveries, stopDeliveries, watchNodeReach } from '../notify/notify.js';
 import { checkRuntime, differenceLine, runtimeAt, type RuntimeCheck } from '../chain/runtimeGuard.js';
 import { readValidator } from '../chain/stake.js';
 import { atBlock, StateUnavailableError } from '../chain/stateErrors.js';
@@ -51,13 +51,24 @@ export function builder(y: Argv): Argv<SnapshotArgs> {
 }
 
 export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<void> {
-  // Caught only once following starts: until then a signal ends the process as usual (e.g. while connecting).
   let stop: Promise<'stopped'> | null = null;
+  let signal: NodeJS.Signals | null = null;
   const stopped = () =>
     (stop ??= new Promise<'stopped'>((resolve) => {
-      process.once('SIGTERM', () => resolve('stopped'));
-      process.once('SIGINT', () => resolve('stopped'));
+      process.once('SIGTERM', () => resolve(((signal = 'SIGTERM'), 'stopped')));
+      process.once('SIGINT', () => resolve(((signal = 'SIGINT'), 'stopped')));
     }));
+  // Before following starts (waiting for the hotkey, connecting) a signal ends the process at once, as pm2 expects,
+  // with its line and exit code 0 like a stop while following.
+  const early = (name: NodeJS.Signals) => () => {
+    if (stop !== null) return;
+    log(`stopped (${name}) before following began`);
+    process.exit(0);
+  };
+  if (!argv.once) {
+    process.once('SIGINT', early('SIGINT'));
+    process.once('SIGTERM', early('SIGTERM'));
+  }
   if (!argv.once) await waitForHotkey(argv);
   try {
     // Following ends when stopped, or starts over (connection, hotkey, grid) when Settings changed what it follows.
@@ -75,7 +86,12 @@ export async function handler(argv: ArgumentsCamelCase<SnapshotArgs>): Promise<v
       }
     }
   } finally {
-    await settleDeliveries(EXIT_GRACE_MS);
+    if (signal === null) await settleDeliveries(EXIT_GRACE_MS);
+    else {
+      // Stopped by a signal: one line saying so (and what it gives up), exit code 0, whatever is still pending.
+      const givenUp = await stopDeliveries();
+      log(`stopped (${signal})${givenUp ? `; ${givenUp}` : ''}`);
+    }
   }
 }
 

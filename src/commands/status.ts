@@ -55,7 +55,7 @@ export async function gatherStatus(workbook: string, args: NetworkArgs): Promise
 
   const facts: StatusFacts = {
     workbook,
-    processes: await pm2Processes(),
+    processes: await pm2Processes(workbook),
     node: { url: target.url, name: target.name, place: argument, ok: false, error: 'not asked' },
     missing: missingSettings(data.settings, cells),
     interval: data.settings.snapshotInterval,
@@ -94,11 +94,11 @@ export async function gatherStatus(workbook: string, args: NetworkArgs): Promise
 }
 
 /** pm2's view of ValTrac's processes, or null when no pm2 daemon runs (connecting would start one). */
-async function pm2Processes(): Promise<StatusFacts['processes']> {
+async function pm2Processes(workbook: string): Promise<StatusFacts['processes']> {
   const home = process.env.PM2_HOME ?? path.join(os.homedir(), '.pm2');
   if (!fs.existsSync(path.join(home, 'rpc.sock'))) return null;
-  const states = await withPm2((client) => processStates(client, [WATCHER, SNAPSHOTTER]));
-  return states.map((s) => ({ name: s.name, status: s.status, restarts: s.restarts, lastError: logTail(s.errorLog, 1)[0] ?? null }));
+  const states = await withPm2((client) => processStates(client, [WATCHER, SNAPSHOTTER], workbook));
+  return states.map((s) => ({ name: s.name, status: s.status, restarts: s.restarts, lastError: logTail(s.errorLog, 1)[0] ?? null, elsewhere: s.elsewhere }));
 }
 
 /** The validator-setup estimate over the current period (from the last paid period's end, or the first record). */
@@ -115,7 +115,7 @@ export function statusReport(f: StatusFacts): string {
     f.processes === null
       ? 'pm2 is not running (npm start starts the watcher and the snapshotter)'
       : f.processes
-          .map((p) => `${p.name} ${p.status ?? 'not started'}${p.restarts ? ` (${p.restarts} restarts)` : ''}` +
+          .map((p) => `${p.name} ${p.status ?? (p.elsewhere?.length ? `not started for this workbook (the one pm2 runs serves ${p.elsewhere!.join(', ')})` : 'not started')}${p.restarts ? ` (${p.restarts} restarts)` : ''}` +
             (p.status !== 'online' || p.restarts ? (p.lastError ? `, last error: ${p.lastError}` : '') : ''))
           .join('; ');
   lines.push(['Processes', processes]);

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { nameKey } from '../domain/names.js';
+import { excerpt } from '../domain/text.js';
 import type { User } from '../domain/types.js';
 import { addressCell } from '../domain/validate.js';
 import { addUser, removeAddress, removeUser } from '../workbook/edits.js';
@@ -65,11 +66,13 @@ export function handler(): void {}
 /** One line per address in sheet order: the user's name on their first, each address with its cell. */
 export function usersList(users: readonly User[]): string {
   if (users.length === 0) return 'No users yet (valtrac users add NAME ADDRESS, or valtrac import-users FILE.csv).';
-  const width = Math.max(...users.map((u) => u.name.length));
-  const lines = users.flatMap((u) =>
+  // Bounded like every message: a 256 kB cell is quoted as an excerpt, its unsafe characters escaped.
+  const names = users.map((u) => excerpt(u.name));
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = users.flatMap((u, n) =>
     u.addresses.length === 0
-      ? [`  ${u.name.padEnd(width)}  Users!A${u.row}  (no address)`]
-      : u.addresses.map((a, i) => `  ${(i === 0 ? u.name : '').padEnd(width)}  ${`Users!${addressCell(u, i)}`.padEnd(9)}  ${a}${i === 0 ? ' (receives payouts)' : ''}`),
+      ? [`  ${names[n]!.padEnd(width)}  Users!A${u.row}  (no address)`]
+      : u.addresses.map((a, i) => `  ${(i === 0 ? names[n]! : '').padEnd(width)}  ${`Users!${addressCell(u, i)}`.padEnd(9)}  ${excerpt(a)}${i === 0 ? ' (receives payouts)' : ''}`),
   );
   return [`Users (${users.length}):`, ...lines].join('\n');
 }

@@ -6,7 +6,7 @@ import { safeText } from '../domain/text.js';
 import { logLine } from '../util/logLine.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
-import { EXIT_GRACE_MS, notifyNewProblems, settleDeliveries } from '../notify/notify.js';
+import { notifyNewProblems, stopDeliveries } from '../notify/notify.js';
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
@@ -36,13 +36,12 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
     return false;
   });
   console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      void Promise.all([watcher.close(), commands.close()])
-        .then(() => settleDeliveries(EXIT_GRACE_MS, (line) => console.log(logLine(line))))
-        .then(() => resolve());
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // Stopped by a signal: one line saying so (and what it gives up), exit code 0, whatever is still pending.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  await Promise.all([watcher.close(), commands.close()]);
+  const givenUp = await stopDeliveries();
+  console.log(logLine(`stopped (${signal})${givenUp ? `; ${givenUp}` : ''}`));
 }

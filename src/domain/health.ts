@@ -16,7 +16,7 @@ export interface RuntimeGuardFacts {
 export interface StatusFacts {
   workbook: string;
   /** null when no pm2 daemon runs for this user. */
-  processes: Array<{ name: string; status: string | null; restarts: number; lastError: string | null }> | null;
+  processes: Array<{ name: string; status: string | null; restarts: number; lastError: string | null; elsewhere?: string[] }> | null;
   node: { url: string; name: string; place: string } & ({ ok: true; runtime: string; finalized: number; guard?: RuntimeGuardFacts } | { ok: false; error: string });
   missing: Array<{ place: string; neededBy: string; command: string }>;
   interval: number;
@@ -110,7 +110,10 @@ export function healthChecks(f: StatusFacts): Check[] {
   else {
     for (const p of f.processes) {
       if (p.status === 'online' && p.restarts === 0) add('ok', `${p.name} is online.`);
-      else {
+      else if (p.status === null && p.elsewhere?.length) {
+        add('fail', `${p.name} runs for ${p.elsewhere.join(', ')}, not for this workbook (${f.workbook}): nothing ${p.name === 'valtrac-watch' ? 'checks its saves' : 'records its snapshots'}.`,
+          "Start ValTrac for this workbook: npm start in this workbook's project folder.");
+      } else {
         const state = p.status === null ? 'is not started' : `is ${p.status}${p.restarts ? ` after ${p.restarts} restart(s)` : ''}`;
         add(p.status === 'online' ? 'warn' : 'fail', `${p.name} ${state}${p.lastError ? `; its last error: ${p.lastError}` : ''}.`,
           p.status === null ? 'npm start' : `Read npx pm2 logs ${p.name}, fix what it says, then npm start.`);

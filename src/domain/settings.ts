@@ -165,13 +165,25 @@ export function missingSettings(
   }));
 }
 
-/** An http:// or https:// URL with a host, as the price source and the webhook need; null if the text is not one. */
-export function httpUrl(text: string): URL | null {
-  if (!/^https?:\/\/[^\s/]+/i.test(text.trim())) return null;
+/**
+ * Why `text` cannot be a URL ValTrac calls (the price source, the webhook), or null when it can. Credentials in the URL
+ * are refused rather than hidden: fetch refuses them anyway, and a URL that holds none can be named in any log by host.
+ */
+export function urlFault(text: string): string | null {
+  const trimmed = text.trim();
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(trimmed)) return 'holds a space or a control character (such as a line break or a tab)';
+  let url: URL;
   try {
-    const url = new URL(text.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    if (!/^https?:\/\/[^/]+/i.test(trimmed)) throw new Error('not http');
+    url = new URL(trimmed);
   } catch {
-    return null;
+    return 'is not an http:// or https:// URL';
   }
+  if (url.username !== '' || url.password !== '') return 'carries a user name or password before the host (user:password@); ValTrac does not keep credentials in the workbook';
+  return null;
+}
+
+/** An http:// or https:// URL with a host and no credentials, as the price source and the webhook need; else null. */
+export function httpUrl(text: string): URL | null {
+  return urlFault(text) === null ? new URL(text.trim()) : null;
 }

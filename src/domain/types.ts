@@ -35,6 +35,8 @@ export interface Referral {
   referee: string;
   taxPpm: bigint;
   row: number;
+  /** A date typed in the tax cell (yyyy-mm-dd): a problem at the cell; listed as typed, the tax counted as 0 meanwhile. */
+  taxDate?: string;
 }
 
 /** `base`: tax applies to the referee's base share only. `compound`: to all the referee receives, deepest layer first. */

@@ -4,7 +4,7 @@ import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
-import { httpUrl, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES } from './settings.js';
+import { networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES, urlFault } from './settings.js';
 import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import { excerpt } from './text.js';
@@ -208,8 +208,12 @@ function validateOptionalServices(settings: Settings, cell: (key: keyof Settings
   const problems: Problem[] = [];
   const url = (key: 'priceUrl' | 'webhookUrl', what: string, example: string) => {
     const value = settings[key];
-    if (value !== null && httpUrl(value) === null) {
-      problems.push({ sheet: 'Settings', cell: cell(key), message: `The ${what} "${value}" is not an http:// or https:// URL.`, fix: `Type the full URL, e.g. ${example}, or leave the cell empty.` });
+    const fault = value === null ? null : urlFault(value);
+    if (value !== null && fault !== null) {
+      // A URL with credentials is named by its host alone: the rest holds the password.
+      const shown = fault.startsWith('carries') ? `for ${excerpt(new URL(value.trim()).host)}` : `"${excerpt(value)}"`;
+      const fix = fault.startsWith('carries') ? `Use a URL without user:password@ (a webhook's token belongs in its path), e.g. ${example}, or leave the cell empty.` : `Type the full URL on one line, e.g. ${example}, or leave the cell empty.`;
+      problems.push({ sheet: 'Settings', cell: cell(key), message: `The ${what} ${shown} ${fault}.`, fix });
     }
   };
   url('priceUrl', 'USD price URL', 'https://api.coingecko.com/api/v3/simple/price?ids=bittensor&vs_currencies=usd');

@@ -52,6 +52,22 @@ export async function settleDeliveries(limitMs: number, log: (line: string) => v
   await Promise.all([...hooks.values()].map((hook) => settle(hook, limitMs, log)));
 }
 
+/** How long a process stopped by a signal gives a webhook request already under way; retries waiting are dropped. */
+export const STOP_GRACE_MS = 1_000;
+
+/**
+ * For a long-running process stopped by SIGINT/SIGTERM: gives deliveries under way `STOP_GRACE_MS`, then gives up the
+ * rest. Returns what it gave up, for the one line the process logs as it stops.
+ */
+export async function stopDeliveries(graceMs = STOP_GRACE_MS): Promise<string> {
+  const given: string[] = [];
+  for (const hook of hooks.values()) {
+    const pending = hook.pending();
+    if (pending > 0 && !(await hook.settled(graceMs))) given.push(`${hook.pending()} webhook notification(s) to ${hook.host} not delivered`);
+  }
+  return given.join(', ');
+}
+
 async function settle(hook: Webhook, limitMs: number, log: (line: string) => void): Promise<void> {
   if (!(await hook.settled(limitMs))) log(`webhook ${hook.host}: still not delivered after ${limitMs / 1000} s; giving up as the command ends`);
 }

@@ -49,8 +49,12 @@ export class Webhook {
   /** Resolves when every message sent so far is delivered or given up, or after `limitMs`, whichever is first. */
   async settled(limitMs: number): Promise<boolean> {
     if (this.inFlight.size === 0) return true;
-    const limit = sleep(limitMs, false, { ref: false });
-    return Promise.race([Promise.all([...this.inFlight]).then(() => true), limit]);
+    // Kept referenced: a retry's wait is not, and with nothing else left the process would end mid-await (exit 13).
+    const controller = new AbortController();
+    const limit = sleep(limitMs, false, { signal: controller.signal }).catch(() => false);
+    const done = await Promise.race([Promise.all([...this.inFlight]).then(() => true), limit]);
+    controller.abort();
+    return done;
   }
 
   pending(): number {
@@ -105,7 +109,15 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** Why a request failed, with any URL in the text cut to its host: fetch's messages quote the whole URL. */
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  const text = cause?.code ?? cause?.message ?? (error as Error).message;
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s]*/gi, (url) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return '(a URL)';
+    }
+  });
 }

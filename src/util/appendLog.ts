@@ -1,22 +1,39 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsFailure } from './fsError.js';
+import { injectFsFault } from './fsFault.js';
 
 /**
  * Append-only files of one JSON record per line (the journal, the payout send log). A line is durable once the
  * append returns; a crash mid-append can only leave a torn last line without its newline, which was never
  * acknowledged and is therefore left out when reading.
  */
-export function appendLineDurably(file: string, line: string): void {
+export function appendLineDurably(file: string, line: string, doing = 'Appending to'): void {
   const existed = fs.existsSync(file);
-  const fd = fs.openSync(file, 'a');
+  let size = 0;
+  let fd: number | null = null;
   try {
+    size = existed ? fs.statSync(file).size : 0;
+    fd = fs.openSync(file, 'a');
+    injectFsFault(file);
     fs.writeSync(fd, `${line}\n`);
     fs.fsyncSync(fd);
+    // A new file's directory entry must reach the disk too, or the whole file can vanish in a power cut.
+    if (!existed) syncDir(path.dirname(file));
+  } catch (error) {
+    // Nothing half-written: a partial line is cut off again (a file this append created is removed).
+    if (fd !== null) {
+      try {
+        if (existed) fs.ftruncateSync(fd, size);
+        else fs.rmSync(file, { force: true });
+      } catch {
+        // The torn line is left without its newline, which readers skip anyway.
+      }
+    }
+    throw fsFailure(error, doing, file);
   } finally {
-    fs.closeSync(fd);
+    if (fd !== null) fs.closeSync(fd);
   }
-  // A new file's directory entry must reach the disk too, or the whole file can vanish in a power cut.
-  if (!existed) syncDir(path.dirname(file));
 }
 
 /** The complete lines in order (index + 1 is the line number; blank lines kept), or none if the file does not exist. */

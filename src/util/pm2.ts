@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import type pm2 from 'pm2';
 import { UserError } from './errors.js';
 
@@ -31,17 +32,38 @@ export async function withPm2<T>(work: (client: Pm2) => Promise<T>): Promise<T> 
 
 export interface ProcessState {
   name: string;
-  /** pm2's status (online, launching, errored, stopped, ...), or null when pm2 has no such process. */
+  /** pm2's status (online, launching, errored, stopped, ...), or null when pm2 has no such process (for this workbook). */
   status: string | null;
   restarts: number;
   outLog: string | null;
   errorLog: string | null;
+  /** The workbooks that pm2 processes of this name serve instead, when none serves the one asked about. */
+  elsewhere: string[];
 }
 
-export async function processStates(client: Pm2, names: readonly string[]): Promise<ProcessState[]> {
+/** The workbook a pm2 process of ValTrac serves: its --workbook argument (or the default) from its working folder. */
+export function servedWorkbook(env: { pm_cwd?: string; args?: string | string[] } | undefined): string | null {
+  if (!env?.pm_cwd) return null;
+  const args = Array.isArray(env.args) ? env.args : typeof env.args === 'string' ? env.args.split(/\s+/) : [];
+  let workbook = 'workbook/valtrac.xlsx';
+  args.forEach((arg, i) => {
+    if (arg === '--workbook' && args[i + 1] !== undefined) workbook = args[i + 1]!;
+    else if (arg.startsWith('--workbook=')) workbook = arg.slice('--workbook='.length);
+  });
+  return nodePath.resolve(env.pm_cwd, workbook);
+}
+
+/**
+ * pm2's processes of these names; with `workbook`, only one that serves that workbook counts (another project's
+ * valtrac-watch on the same machine watches another file), and the others are listed in `elsewhere`.
+ */
+export async function processStates(client: Pm2, names: readonly string[], workbook?: string): Promise<ProcessState[]> {
   const states: ProcessState[] = [];
+  const wanted = workbook === undefined ? null : nodePath.resolve(workbook);
   for (const name of names) {
-    const found = ((await call<pm2.ProcessDescription[]>((cb) => client.describe(name, cb))) ?? [])[0];
+    const all = (await call<pm2.ProcessDescription[]>((cb) => client.describe(name, cb))) ?? [];
+    const serves = (d: pm2.ProcessDescription) => servedWorkbook(d.pm2_env as { pm_cwd?: string; args?: string | string[] } | undefined);
+    const found = wanted === null ? all[0] : all.find((d) => serves(d) === wanted);
     const env = found?.pm2_env;
     states.push({
       name,
@@ -49,6 +71,7 @@ export async function processStates(client: Pm2, names: readonly string[]): Prom
       restarts: env?.restart_time ?? 0,
       outLog: env?.pm_out_log_path ?? null,
       errorLog: env?.pm_err_log_path ?? null,
+      elsewhere: found ? [] : all.flatMap((d) => serves(d) ?? []),
     });
   }
   return states;

@@ -13,6 +13,8 @@ const LOCAL_HEADER = 0x04034b50;
 export function readZipEntry(file: string, name: string): Buffer | null {
   let data: Buffer;
   try {
+    // Only a regular file: reading a named pipe would wait forever.
+    if (!fs.statSync(file).isFile()) return null;
     data = fs.readFileSync(file);
   } catch {
     return null;

@@ -56,7 +56,7 @@ async function writeArchive(file: string, rows: ArchivedRows): Promise<void> {
   rows.payouts.forEach((p, i) => writePayoutRow(payouts.getRow(FIRST_DATA_ROW + i), p));
   applyLayout(workbook);
   await mkdir(nodePath.dirname(file), { recursive: true });
-  await writeFileAtomic(file, Buffer.from(await workbook.xlsx.writeBuffer()));
+  await writeFileAtomic(file, Buffer.from(await workbook.xlsx.writeBuffer()), 'Archiving paid payouts to');
 }
 
 /** An archive holds payout rows without the workbook row they came from. */

@@ -20,6 +20,20 @@ export function cellText(cell: ExcelJS.Cell): string {
   return String(value);
 }
 
+/**
+ * The date a cell shows (yyyy-mm-dd) when a person typed a date in it: exceljs gives a Date for the formats it knows,
+ * and a bare day number (days since 1899-12-30) for other date formats, such as some an editor writes. Null otherwise.
+ */
+export function cellDate(cell: ExcelJS.Cell): string | null {
+  const value = cell.value;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString().slice(0, 10);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  // A date format has a day, month or year code outside quoted text and [..] sections; a percent format is no date.
+  const format = (cell.numFmt ?? '').replace(/"[^"]*"|\[[^\]]*\]/g, '');
+  if (format.includes('%') || !/[dy]|m{3,}|(^|[^h:])m+([^:s]|$)/i.test(format)) return null;
+  return new Date(Math.round((value - 25569) * 86_400_000)).toISOString().slice(0, 10);
+}
+
 export function isPercentFormat(cell: ExcelJS.Cell): boolean {
   return (cell.numFmt ?? '').includes('%');
 }

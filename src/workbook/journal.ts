@@ -11,7 +11,7 @@ export class Journal {
   constructor(readonly path: string) {}
 
   append(change: Change): void {
-    appendLineDurably(this.path, encodeTagged(change));
+    appendLineDurably(this.path, encodeTagged(change), 'Saving a waiting change to the journal');
   }
 
   /** Pending changes in order. A torn last line (a crash mid-append) was never acknowledged, so it is skipped. */

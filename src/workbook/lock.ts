@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { excerpt } from '../domain/text.js';
 import { UserError } from '../util/errors.js';
+import { fsFailure } from '../util/fsError.js';
+import { injectFsFault } from '../util/fsFault.js';
 import { processStart } from '../util/processes.js';
 
 interface LockOwner {
@@ -71,15 +73,20 @@ function tryCreate(path: string): boolean {
     fd = fs.openSync(path, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw fsFailure(error, 'Taking the write lock', path);
   }
   try {
+    injectFsFault(path);
     const owner: LockOwner = { pid: process.pid, time: new Date().toISOString(), start: processStart(process.pid)?.ticks ?? null };
     fs.writeSync(fd, JSON.stringify(owner));
     fs.fsyncSync(fd);
-  } finally {
+  } catch (error) {
+    // A lock without its owner would make every other writer wait for it to age: none is left behind.
     fs.closeSync(fd);
+    fs.rmSync(path, { force: true });
+    throw fsFailure(error, 'Taking the write lock', path);
   }
+  fs.closeSync(fd);
   return true;
 }
 

@@ -16,7 +16,7 @@ import type {
   User,
 } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
-import { cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
+import { cellDate, cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
 import { headerPlace, headerProblems } from './header.js';
 import { PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, PEOPLE_SHEETS, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER, TITLE_ROW } from './schema.js';
 
@@ -93,6 +93,17 @@ export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[])
         message: `The tax "${excerpt(taxText)}" is ${taxText.length.toLocaleString('en-US')} characters long; a tax is a number such as 15 or 15%.`,
         fix: 'Type the tax as a percentage between 0 and 100, e.g. 15 or 15%.',
       });
+      continue;
+    }
+    const date = cellDate(taxCell);
+    if (date !== null) {
+      problems.push({
+        sheet: 'Referrals',
+        cell: a1(3, r),
+        message: `The tax is a date (${date}), not a percentage: the cell was typed or formatted as a date.`,
+        fix: 'Type the tax as a percentage between 0 and 100, e.g. 15 or 15%, and format the cell as a number.',
+      });
+      referrals.push({ referrer, referee, taxPpm: 0n, row: r, taxDate: date });
       continue;
     }
     const parsed =
@@ -283,9 +294,45 @@ export function peopleHash(workbook: ExcelJS.Workbook): string {
   return hash.digest('hex');
 }
 
+/**
+ * Rows and columns a person hid in Users or Referrals while they hold something: who is paid must be visible to the
+ * person looking at the sheet, so each is a problem at its first filled cell until it is unhidden or deleted.
+ */
+export function hiddenProblems(worksheet: ExcelJS.Worksheet, name: 'Users' | 'Referrals'): Problem[] {
+  const problems: Problem[] = [];
+  const rows = dataRows(worksheet);
+  const lastColumn = name === 'Referrals' ? REFERRALS_PEOPLE_COLUMNS : Math.max(1, worksheet.columnCount);
+  const filled = (r: number, c: number) => cellText(worksheet.getRow(r).getCell(c)) !== '';
+  for (const r of rows) {
+    if (!worksheet.getRow(r).hidden) continue;
+    const c = Array.from({ length: lastColumn }, (_, i) => i + 1).find((col) => filled(r, col));
+    if (c === undefined) continue;
+    problems.push({
+      sheet: name,
+      cell: a1(c, r),
+      message: `Row ${r} is hidden, so whoever looks at the sheet does not see what it holds, yet ValTrac counts it.`,
+      fix: `Unhide row ${r} (or delete it if it should not count).`,
+    });
+  }
+  for (let c = 1; c <= lastColumn; c++) {
+    if (!worksheet.getColumn(c).hidden) continue;
+    const r = rows.find((row) => filled(row, c));
+    if (r === undefined) continue;
+    const letter = a1(c, r).replace(/\d+$/, '');
+    problems.push({
+      sheet: name,
+      cell: a1(c, r),
+      message: `Column ${letter} is hidden, so whoever looks at the sheet does not see what it holds, yet ValTrac counts it.`,
+      fix: `Unhide column ${letter} (or delete what it holds if it should not count).`,
+    });
+  }
+  return problems;
+}
+
 export function parseWorkbook(workbook: ExcelJS.Workbook): ParsedWorkbook {
   const parseProblems: Problem[] = [];
   for (const name of PEOPLE_SHEETS) parseProblems.push(...headerProblems(sheet(workbook, name)));
+  parseProblems.push(...hiddenProblems(sheet(workbook, 'Users'), 'Users'), ...hiddenProblems(sheet(workbook, 'Referrals'), 'Referrals'));
   const users = readUsers(sheet(workbook, 'Users'));
   const referrals = readReferrals(sheet(workbook, 'Referrals'), parseProblems);
   const { settings, cells } = readSettings(sheet(workbook, 'Settings'), parseProblems);

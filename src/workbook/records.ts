@@ -87,7 +87,7 @@ export async function checkChain(dir: string, genesis: string, node: string): Pr
 export async function rememberChain(dir: string, genesis: string): Promise<void> {
   if ((await recordedGenesis(dir)) !== null) return;
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(path.join(dir, CHAIN_FILE), `${JSON.stringify({ genesis })}\n`);
+  await writeFileAtomic(path.join(dir, CHAIN_FILE), `${JSON.stringify({ genesis })}\n`, 'Writing the snapshot records');
 }
 
 /** The snapshots folder for a workbook path (`workbook/valtrac.xlsx` → `workbook/snapshots`). */
@@ -143,7 +143,7 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
   const added = snapshot.nominators.map((n) => n.coldkey).filter((k) => !index.has(k));
   if (added.length > 0) {
     for (const k of added) index.set(k, index.size);
-    await writeFileAtomic(path.join(dir, DICTIONARY_FILE), [...index.keys()].join('\n') + '\n');
+    await writeFileAtomic(path.join(dir, DICTIONARY_FILE), [...index.keys()].join('\n') + '\n', 'Writing the snapshot records');
   }
   crashPoint('record-after-dictionary');
   const prices = new Map((snapshot.prices ?? []).map((p) => [p.netuid, p]));
@@ -166,7 +166,7 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
   const alpha = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.alpha));
   const tao = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.tao));
   const frame = encodeFrame(JSON.stringify(head), snapshot.block, shapes, alpha, tao, priceGuess([...prices.values()]), await baseFor(dir, snapshot.block));
-  await writeFileAtomic(recordPath(dir, snapshot.block), frame.bytes);
+  await writeFileAtomic(recordPath(dir, snapshot.block), frame.bytes, 'Writing the snapshot record');
   const file = fileIdentity(recordPath(dir, snapshot.block));
   if (file !== 'missing') lastWritten.set(dir, { block: snapshot.block, depth: frame.header.depth, state: frame.state, file });
   return true;

@@ -116,6 +116,6 @@ export class SendLog {
   }
 
   append(entry: SendLogEntry): void {
-    appendLineDurably(this.path, JSON.stringify(entry));
+    appendLineDurably(this.path, JSON.stringify(entry), 'Recording a payout step in the send log');
   }
 }

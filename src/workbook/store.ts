@@ -7,6 +7,8 @@ import type { Problem } from '../domain/types.js';
 import { validateWorkbook } from '../domain/validate.js';
 import { syncDir } from '../util/appendLog.js';
 import { UserError } from '../util/errors.js';
+import { fsFailure } from '../util/fsError.js';
+import { injectFsFault } from '../util/fsFault.js';
 import { fileIdentity } from '../util/fileIdentity.js';
 import { catchUpNotices, catchUpOf, type CatchUp, type NotApplied } from './catchUp.js';
 import { applyChange, type Change } from './changes.js';
@@ -16,6 +18,7 @@ import { Journal } from './journal.js';
 import { applyLayout } from './layout.js';
 import { isLeftoverAside, withLock, withLockIfFree } from './lock.js';
 import { Notices } from './notices.js';
+import { checkRegularFile, readWorkbookBytes, unreadableWorkbook } from './openFile.js';
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
 import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
@@ -70,6 +73,7 @@ export class WorkbookStore {
   private readonly stem: string;
 
   constructor(readonly path: string) {
+    if (path.trim() === '') throw new UserError('--workbook is empty: give the path of the workbook (the default is workbook/valtrac.xlsx).');
     this.dir = nodePath.dirname(this.path);
     this.stem = nodePath.basename(this.path, nodePath.extname(this.path));
     this.journal = new Journal(nodePath.join(this.dir, `.${this.stem}-journal.jsonl`));
@@ -140,8 +144,10 @@ export class WorkbookStore {
   async applyPending(): Promise<CatchUp> {
     await this.sweepIfLeftovers();
     if (this.journal.pending().length === 0) {
-      const mark = fs.existsSync(this.path) ? readFileMark(this.path) : null;
+      const mark = checkRegularFile(this.path) ? readFileMark(this.path) : null;
       if (mark !== undefined && this.writes.lag(mark).kind === 'current') return NO_CATCH_UP;
+      // Not a plain zip: read it first, so a file that is no workbook is named as such before any lock is taken.
+      if (mark === undefined) await this.loadShared();
     }
     return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
@@ -239,14 +245,12 @@ export class WorkbookStore {
   }
 
   private async loadFile(): Promise<ExcelJS.Workbook> {
-    if (!fs.existsSync(this.path)) {
-      throw new UserError(`There is no workbook at ${this.path}: create it with "valtrac init" (or pass --workbook PATH).`);
-    }
+    const data = readWorkbookBytes(this.path);
     const workbook = new ExcelJS.Workbook();
     try {
-      await workbook.xlsx.readFile(this.path);
+      await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
     } catch (error) {
-      throw new UserError(`${this.path} cannot be read as an .xlsx workbook (${(error as Error).message}). Restore it from ${this.backupDir}.`);
+      throw unreadableWorkbook(this.path, data, error);
     }
     const missing = missingSheets(workbook);
     if (missing.length > 0) {
@@ -287,6 +291,7 @@ export class WorkbookStore {
   }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (!fs.existsSync(this.dir)) throw new UserError(`There is no workbook at ${this.path} (no folder ${this.dir}): create it with "valtrac init" (or pass --workbook PATH).`);
     return withLock(this.lockPath, async () => {
       this.sweepLeftovers();
       return fn();
@@ -327,22 +332,36 @@ export class WorkbookStore {
   }
 
   private async replaceFile(workbook: ExcelJS.Workbook, readIdentity?: string): Promise<'written' | 'deferred' | 'retry'> {
+    refuseReadOnly(this.path);
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
     const temp = nodePath.join(this.dir, `.${this.stem}-write-${process.pid}-${Date.now()}.tmp`);
-    const fd = fs.openSync(temp, 'wx');
+    // Whatever fails from here (a full disk, a permission), the workbook is the one before and no temp file is left.
+    let doing = 'Writing the workbook';
+    let where = this.path;
     try {
-      fs.writeSync(fd, buffer);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const editor = this.editorOpen();
-    if (editor || (readIdentity !== undefined && this.identity() !== readIdentity)) {
+      const fd = fs.openSync(temp, 'wx');
+      try {
+        injectFsFault(temp);
+        fs.writeSync(fd, buffer);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      const editor = this.editorOpen();
+      if (editor || (readIdentity !== undefined && this.identity() !== readIdentity)) {
+        fs.rmSync(temp, { force: true });
+        return editor ? 'deferred' : 'retry';
+      }
+      doing = 'Keeping a backup of the workbook in';
+      where = this.backupDir;
+      this.backup();
+      doing = 'Writing the workbook';
+      where = this.path;
+      fs.renameSync(temp, this.path);
+    } catch (error) {
       fs.rmSync(temp, { force: true });
-      return editor ? 'deferred' : 'retry';
+      throw fsFailure(error, doing, where);
     }
-    this.backup();
-    fs.renameSync(temp, this.path);
     syncDir(this.dir);
     this.lastWritten = this.identity();
     return 'written';
@@ -374,7 +393,14 @@ export class WorkbookStore {
     if (!fs.existsSync(this.path)) return;
     fs.mkdirSync(this.backupDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    fs.copyFileSync(this.path, nodePath.join(this.backupDir, `${this.stem}-${stamp}-${process.pid}.xlsx`));
+    const copy = nodePath.join(this.backupDir, `${this.stem}-${stamp}-${process.pid}.xlsx`);
+    try {
+      injectFsFault(copy, 'copyfile');
+      fs.copyFileSync(this.path, copy);
+    } catch (error) {
+      fs.rmSync(copy, { force: true });
+      throw error;
+    }
     const backups = fs.readdirSync(this.backupDir).flatMap((name) => {
       const time = backupTime(this.stem, name);
       return time === null ? [] : [{ name, time }];
@@ -383,6 +409,19 @@ export class WorkbookStore {
     backups.forEach((b, i) => {
       if (!keep.has(i)) fs.rmSync(nodePath.join(this.backupDir, b.name), { force: true });
     });
+  }
+}
+
+/** A workbook whose permissions allow nobody to write it was made read-only on purpose: ValTrac does not replace it. */
+function refuseReadOnly(file: string): void {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch {
+    return;
+  }
+  if ((mode & 0o222) === 0) {
+    throw new UserError(`${file} is read-only (permissions ${(mode & 0o777).toString(8)}), so ValTrac left it as it is and wrote nothing. To let ValTrac write it, make it writable: chmod u+w ${file}`);
   }
 }
 

@@ -4,9 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Problem } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
+import { FileSystemError } from '../util/fsError.js';
 import { fileIdentity } from '../util/fileIdentity.js';
 import { describeCatchUp } from './catchUp.js';
 import { editorLockPaths } from './editorLock.js';
+import { UnreadableWorkbook } from './openFile.js';
 import type { WorkbookStore } from './store.js';
 
 export interface WatchLog {
@@ -16,6 +18,11 @@ export interface WatchLog {
 
 /** How often the watcher looks whether its folder still exists (chokidar stops for good when it goes). */
 const FOLDER_POLL_MS = 1_000;
+/** How long an unreadable workbook must stay unchanged before it is called unreadable (a save may be landing). */
+const UNFINISHED_SAVE_MS = 1_500;
+/** Retries of a check that failed on the file system: after 1 s, doubling up to once a minute. */
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
 
 /**
  * Validates the workbook on every save and writes the feedback. Watches the folder (editors save by writing a new file
@@ -37,6 +44,10 @@ export class WorkbookWatcher {
   /** The notices (Problems rows of what ValTrac did on its own) already in the log. */
   private readonly toldNotices = new Set<string>();
   private closed = false;
+  /** The file-system failure last logged, while checks keep failing with it; null when the last check went through. */
+  private failing: string | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelay = FIRST_RETRY_MS / 2;
   private readonly workbook: string;
   private readonly folder: string;
 
@@ -64,6 +75,7 @@ export class WorkbookWatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.folderPoll) clearInterval(this.folderPoll);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.watcher?.close();
     await this.running;
   }
@@ -157,31 +169,60 @@ export class WorkbookWatcher {
         const missing = !fs.existsSync(this.workbook);
         if (missing && this.toldMissing) return;
         this.toldMissing = missing;
-        this.log.note(error instanceof UserError ? error.message : `Check failed: ${(error as Error).message}`);
+        const message = error instanceof UserError ? error.message : `Check failed: ${(error as Error).message}`;
+        if (error instanceof FileSystemError) {
+          // Told once, then retried quietly: the marks are written as soon as the disk has room (or the permission) again.
+          if (this.failing !== message) this.log.note(`${message} The watcher tries again on its own.`);
+          this.failing = message;
+          this.retryLater();
+          return;
+        }
+        this.log.note(message);
         return;
       }
       this.toldMissing = false;
+      if (this.failing !== null) this.log.note('The earlier file-system failure has cleared; the workbook is checked and marked.');
+      this.failing = null;
+      this.retryDelay = FIRST_RETRY_MS / 2;
     });
   }
 
   private async check(): Promise<void> {
-    const catchUp = await this.store.applyPending();
-    for (const line of describeCatchUp(catchUp)) this.log.note(line);
-    // Another process's write may have done a catch-up (its notices are new here): the log tells those too.
-    this.tellNotices(catchUp.outcome === 'none');
-    // A save may still be landing (some editors write in place); a workbook that does not parse yet is retried.
-    for (let attempt = 0; ; attempt++) {
+    // A save may still be landing (another program writing in place, or slowly): a workbook that does not read yet is
+    // read again once it has stayed the same for a moment, and only one still unreadable then is logged.
+    let settledSince = Date.now();
+    let seen = fileIdentity(this.store.path);
+    for (;;) {
       try {
+        const catchUp = await this.store.applyPending();
+        for (const line of describeCatchUp(catchUp)) this.log.note(line);
+        // Another process's write may have done a catch-up (its notices are new here): the log tells those too.
+        this.tellNotices(catchUp.outcome === 'none');
         const marksWait = await this.validateAndMark();
         // Whatever waits for an editor: say which lock file, how old, and how to clear it if it is left over.
         const locks = marksWait || catchUp.outcome === 'deferred' ? this.store.editorLockReport() : '';
         if (locks !== '') this.log.note(locks);
         return;
       } catch (error) {
-        if (attempt >= 10 || !(error instanceof UserError) || !fs.existsSync(this.store.path)) throw error;
+        if (!(error instanceof UnreadableWorkbook) || this.closed) throw error;
+        const now = fileIdentity(this.store.path);
+        if (now !== seen) {
+          seen = now;
+          settledSince = Date.now();
+        } else if (Date.now() - settledSince >= UNFINISHED_SAVE_MS) throw error;
         await sleep(100);
       }
     }
+  }
+
+  /** A check that failed on the file system (a full disk): tried again on a growing delay until it goes through. */
+  private retryLater(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.schedule();
+    }, this.retryDelay);
   }
 
   /** Checks and marks the workbook; true when the marks wait for an editor to close it. */
