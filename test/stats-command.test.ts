@@ -51,7 +51,7 @@ describe('valtrac stats', () => {
     expect(stdout).toMatch(/Take\s+18%/);
     expect(stdout).toMatch(/Users’ stake\s+194\.000000000 TAO \(90\.6542% of nominator stake\)/);
     expect(stdout).toMatch(/Pool accrued since last payout\s+0\.040000000 TAO \(blocks 1900–3100, 4 snapshots\)/);
-    expect(stdout).toMatch(/Next snapshot block\s+3400/);
+    expect(stdout).toMatch(/Next snapshot block\s+3300/);
     // Only a paid plan is a payout (a planned one used to be listed as "Last payout").
     expect(stdout).toMatch(/Last payout\s+p1: blocks 1000–1900, paid, 0\.036000000 TAO to 3 users in block 2050/);
     expect(stdout).toMatch(/Open plan \(not paid yet\)\s+p2: blocks 2200–3100, planned, 0\.013500000 TAO to 3 users/);

@@ -1,6 +1,7 @@
 import { computePayouts, type PayoutPlan, type UserPayout } from './payout.js';
 import { closedPlans, payoutHistory } from './period.js';
 import { annualise } from './returns.js';
+import { nextGridBlock } from './snapshotGrid.js';
 import type { ColdkeyStakes } from './stakes.js';
 import { UserError } from '../util/errors.js';
 import type { PayoutRow, Rao, Referral, Settings, SnapshotSummary, User } from './types.js';
@@ -160,7 +161,7 @@ export function validatorStats(input: StatsInput): ValidatorStats {
     usersSharePpb: newest ? ratioPpb(newest.usersStake, newest.nominatorStake) : null,
     period,
     periodProblem,
-    nextSnapshotBlock: newest ? newest.block + input.settings.snapshotInterval : null,
+    nextSnapshotBlock: newest ? nextGridBlock(newest.block, input.settings.snapshotInterval) : null,
     lastPayout: lastPaid === undefined ? null : summarisePayout(input.payouts, lastPaid),
     openPlan: lastOpen === undefined ? null : summarisePayout(input.payouts, lastOpen),
   };

@@ -22,11 +22,17 @@ describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () 
     // users 114 + 50 + 30 = 194 of 214 TAO nominator stake = 906542056 ppb
     expect(v.usersStake).toBe(194n * seed.TAO);
     expect(v.usersSharePpb).toBe(906_542_056n);
-    expect(v.nextSnapshotBlock).toBe(3400);
+    // the snapshotter's grid (block % interval == 0), as status says: 3300, not 3100 + 300
+    expect(v.nextSnapshotBlock).toBe(3300);
     // the last payout is the last paid plan: p1, 25.2 + 10.8 + 0 = 36 mTAO in block 2050
     expect(v.lastPayout).toMatchObject({ planId: 'p1', status: 'paid', users: 3, total: 36_000_000n, blockNumber: 2050 });
     // p2 is only planned (7.875 + 4.5 + 1.125 = 13.5 mTAO): an open plan, not a payout
     expect(v.openPlan).toMatchObject({ planId: 'p2', status: 'planned', users: 3, total: 13_500_000n, blockNumber: null });
+  });
+
+  it('names the next grid block as the next snapshot: 300 after a first snapshot at block 35, not 335', () => {
+    const first = { ...seed.snapshots[0]!, block: 35 };
+    expect(validatorStats({ ...input, snapshots: [first], payouts: [] }).nextSnapshotBlock).toBe(300);
   });
 
   it('the period starts at the paid period end and its pool sums the increases after it', () => {
