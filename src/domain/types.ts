@@ -54,6 +54,8 @@ export interface Settings {
   webhookUrl: string | null;
   /** How long the node may stay unreachable before a notification says so. */
   nodeAlertMinutes: number;
+  /** The public block explorer statements link to (`taostats` or `none`); no link is made for a local node. */
+  explorer: string;
 }
 
 /** One row of the Snapshots sheet. */
