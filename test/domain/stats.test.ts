@@ -77,12 +77,23 @@ describe('user statistics', () => {
     expect(s.estimate).toEqual({ basePpb: 236_993_442n, taxPaid: 947_973n, taxReceived: 2_843_921n, earned: 11_375_685n });
     // 11375685 / 40000000
     expect(s.finalPpb).toBe(284_392_125n);
-    // 0.011375685 TAO on a mean 50 TAO over 4 hours: * 8766 / 4 = 0.498596...
-    expect(s.aprInclReferrals).toBeCloseTo((11_375_685 / 50e9) * (8766 / 4), 8);
+    // 4 hours of history is too short to annualise (it gave ~50 % a year, and ~700,000 % on a real chain)
+    expect(s.aprInclReferrals).toBeNull();
     expect(s.history.map((h) => [h.planId, h.status, h.amount])).toEqual([
       ['p1', 'paid', 10_800_000n],
       ['p2', 'planned', 4_500_000n],
     ]);
+  });
+
+  it('bob: over a period of 8 days the return is annualised', () => {
+    // the same snapshots two days apart instead of one hour: the period 1900..3100 spans 8 days
+    const start = seed.snapshots[0]!.time.getTime();
+    const slow = seed.snapshots.map((s, i) => ({ ...s, time: new Date(start + i * 2 * 86_400_000) }));
+    const slowInput = { ...input, snapshots: slow };
+    const slowPeriod = currentPeriod(slow, seed.payouts)!;
+    const s = userStats(slowInput, user('bob'), estimatePeriod(slowInput, slowPeriod), slowPeriod);
+    // 0.011375685 TAO on a mean 50 TAO over 8 days: * 365.25 / 8
+    expect(s.aprInclReferrals).toBeCloseTo((11_375_685 / 50e9) * (365.25 / 8), 8);
   });
 
   it('alice: stake per coldkey at the newest snapshot', () => {
