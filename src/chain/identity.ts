@@ -16,19 +16,32 @@ export function cleanIdentityName(raw: string): string | null {
   return text === '' ? null : text.slice(0, MAX_NAME);
 }
 
-/** The on-chain identity name of a coldkey, where its owner set one (null when none is set or the runtime has none). */
-export async function identityName(api: ApiPromise, coldkey: string): Promise<string | null> {
-  const query = api.query.subtensorModule;
+type IdentityValue = Codec & { isSome?: boolean; unwrap?: () => Codec };
+
+function nameIn(value: IdentityValue): string | null {
+  if (value.isSome === false || absent(value)) return null;
+  const identity = typeof value.unwrap === 'function' ? value.unwrap() : value;
+  return cleanIdentityName(u8aToString((field(identity, 'name') as Codec).toU8a(true)));
+}
+
+/**
+ * The on-chain identity names of many coldkeys, where their owners set one (null when none is set or the runtime has
+ * no identity map): one `multi` read per map, so a list of thousands of nominators is a few requests.
+ */
+export async function identityNames(api: ApiPromise, coldkeys: readonly string[]): Promise<Map<string, string | null>> {
+  const names = new Map<string, string | null>(coldkeys.map((c) => [c, null]));
   for (const map of IDENTITY_MAPS) {
-    const read = query?.[map];
-    if (!read) continue;
-    const value = (await read(coldkey)) as Codec & { isSome?: boolean; unwrap?: () => Codec };
-    if (value.isSome === false || absent(value)) continue;
-    const identity = typeof value.unwrap === 'function' ? value.unwrap() : value;
-    const name = cleanIdentityName(u8aToString((field(identity, 'name') as Codec).toU8a(true)));
-    if (name) return name;
+    const read = api.query.subtensorModule?.[map];
+    const missing = [...names].filter(([, name]) => name === null).map(([c]) => c);
+    if (!read || missing.length === 0) continue;
+    const values = (await read.multi(missing)) as IdentityValue[];
+    missing.forEach((coldkey, i) => names.set(coldkey, nameIn(values[i]!)));
   }
-  return null;
+  return names;
+}
+
+export async function identityName(api: ApiPromise, coldkey: string): Promise<string | null> {
+  return (await identityNames(api, [coldkey])).get(coldkey) ?? null;
 }
 
 /** A validator's name: the identity of the coldkey that owns its hotkey (null when the hotkey has no owner or name). */
