@@ -61,7 +61,10 @@ export function printSetup(worksheet: ExcelJS.Worksheet, name: SheetName, header
     fitToPage: true,
     fitToWidth: Math.max(1, Math.ceil(width / (PAGE_CHARS / MIN_PRINT_SCALE))),
     fitToHeight: 0,
-    printArea: `A:${columnLetter(printed)}`,
+    // Whole columns (`A:K`) do not survive exceljs's read-write round trip (it reads them back as `ANaN:KNaN`), so rows
+    // are given; exceljs adds only the column's `$`, and a relative row in a print area is one LibreOffice drops, so the
+    // rows carry their own. Layout re-applies this on every write, as rows are added.
+    printArea: `A$${TITLE_ROW}:${columnLetter(printed)}$${Math.max(worksheet.rowCount, headerRows.firstData)}`,
     ...(headerRows.last >= TITLE_ROW ? { printTitlesRow: `${TITLE_ROW}:${headerRows.last}` } : {}),
   };
 }

@@ -73,4 +73,16 @@ describe('the workbook prints (LibreOffice reads its page setup and exports it t
     expect(snapshots.getCell('B3').alignment?.indent).toBe(1);
     expect(snapshots.getCell('B122').alignment?.indent).toBe(1);
   });
+
+  it('the print areas survive a read and write by exceljs (whole-column areas came back as ANaN:KNaN)', async () => {
+    const first = new ExcelJS.Workbook();
+    await first.xlsx.readFile(file);
+    expect(first.getWorksheet('Payouts')!.pageSetup.printArea).toBe('A1:K122');
+    expect(first.getWorksheet('Snapshots')!.pageSetup.printArea).toBe('A1:H122');
+    const again = path.join(path.dirname(file), 'again.xlsx');
+    await first.xlsx.writeFile(again);
+    const second = new ExcelJS.Workbook();
+    await second.xlsx.readFile(again);
+    expect(second.getWorksheet('Users')!.pageSetup.printArea).toBe('A1:C4');
+  });
 });
