@@ -29,7 +29,6 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<StatsArgs> {
       default: false,
       describe: 'List the nominators who are not users (stake, identity name where set), largest first: the people to invite',
     })
-    .conflicts('unregistered', 'user')
     .example('valtrac stats', 'validator summary')
     .example('valtrac stats alice --json', 'one user, for scripts')
     .example('valtrac stats --unregistered', 'who stakes on the validator without being a user') as unknown as Argv<StatsArgs>;
@@ -92,5 +91,7 @@ async function readIdentityNames(network: string, coldkeys: readonly string[]): 
 }
 
 export async function handler(argv: ArgumentsCamelCase<StatsArgs>): Promise<void> {
+  // Not yargs' conflicts(): a boolean with a default always counts as given there.
+  if (argv.unregistered && argv.user !== undefined) throw new UserError('--unregistered lists the nominators who are not users: leave out the USER argument');
   console.log(argv.unregistered ? await unregisteredText(argv.workbook, argv.json) : await statsText(argv.workbook, argv.user, argv.json));
 }
