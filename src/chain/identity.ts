@@ -11,7 +11,6 @@ const MAX_NAME = 64;
 
 /** An identity's name as a page can show it: control and direction characters removed, trimmed, bounded. */
 export function cleanIdentityName(raw: string): string | null {
-  // eslint-disable-next-line no-control-regex
   const text = raw.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim();
   return text === '' ? null : text.slice(0, MAX_NAME);
 }
