@@ -7,7 +7,8 @@ Reads one JSON command per line on stdin and answers one JSON line on stdout:
                                                      "15" is a number and "15%" a number in a percent format
   {"op": "get", "sheet": S, "cell": C}  -> {"text": ...}
   {"op": "validation", "sheet": S, "cell": C} -> {"type": ..., "formula1": ...}
-  {"op": "print"} -> {SHEET: {"titleRows": [first, last] or null, "landscape": ..., "pagesWide": ..., "pagesTall": ...}}
+  {"op": "print"} -> {SHEET: {"titleRows": [first, last] or null, "landscape": ..., "pagesWide": ..., "pagesTall": ...,
+                     "printColumns": [[first, last], ...] (1-based, the print areas' columns)}}
   {"op": "pdf", "path": P}             export the whole workbook as PDF, as File > Export as PDF does
   {"op": "save"}                       save as xlsx over the same file
   {"op": "close"}                      close the document (the lock file goes away)
@@ -125,6 +126,7 @@ def main():
                             "landscape": bool(style.IsLandscape),
                             "pagesWide": style.ScaleToPagesX,
                             "pagesTall": style.ScaleToPagesY,
+                            "printColumns": [[a.StartColumn + 1, a.EndColumn + 1] for a in sheet.getPrintAreas()],
                         }
                     reply(out)
                 elif op == "pdf":

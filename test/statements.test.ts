@@ -92,7 +92,9 @@ describe('valtrac statements', () => {
       const amount = /<span class="amount-tao">([\d.]+) TAO<\/span>/.exec(html)?.[1];
       expect(parseTao(amount!), `${row.user} ${row.planId}`).toBe(row.amount);
       expect(html).toContain(row.extrinsicHash!);
-      expect(html).toContain(`<a href="https://polkadot.js.org/apps/?rpc=wss%3A%2F%2Fentrypoint-finney.opentensor.ai%3A443#/explorer/query/${row.blockHash}">${row.blockNumber}</a>`);
+      // a public explorer anyone can open (TaoStats, the default for finney), never a node URL
+      expect(html).toContain(`<a href="https://taostats.io/block/${row.blockNumber}">${row.blockNumber}</a>`);
+      expect(html).not.toContain('rpc=');
       // user text is escaped everywhere: no tag of it survives
       expect(html).not.toContain('<script');
       expect(html).not.toContain('alert("x")');

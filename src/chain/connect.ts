@@ -156,7 +156,9 @@ function tryOpen(provider: WsProvider): Promise<string | null> {
 
 function reasonOf(error: unknown): string {
   const anyError = error as { message?: string; error?: { code?: string; message?: string } } | undefined;
-  return anyError?.error?.code ?? anyError?.error?.message ?? anyError?.message ?? 'connection refused';
+  // Node 24's WebSocket reports a refused connection as an event whose message is "": an empty reason read as "no
+  // failure", so the dial went on with a closed socket and waited forever.
+  return anyError?.error?.code || anyError?.error?.message || anyError?.message || 'connection refused';
 }
 
 /** Drops @polkadot's own error log lines (`... API/INIT: ...` with a stack) while the api starts; returns the undo. */

@@ -11,8 +11,14 @@ export interface PayoutMark {
   time: Date;
   /** Whether `time` is the paying block's own timestamp (else estimated from the snapshots around it). */
   exact: boolean;
+  /** What the chain delivered to users (domain/money.ts: the same figure the statements and `stats` show). */
   paid: Rao;
+  /** The take accrued over the period. */
   pool: Rao;
+  /** What registered users earned from the pool. */
+  allocated: Rao;
+  /** pool − allocated: what stayed with the owner (unregistered nominators' share). */
+  kept: Rao;
 }
 
 /** A user's share of one period as the payout math states it (a Payouts row, planned or estimated). */

@@ -1,4 +1,5 @@
 import { referralForest } from '../domain/forest.js';
+import { carriesByPlan, deliveredOf, planMoney } from '../domain/money.js';
 import { accruedSeries, nextPayout } from '../domain/nextPayout.js';
 import { closedPlans } from '../domain/period.js';
 import { poolReturns, userAprs, type PaidPeriod } from '../domain/returns.js';
@@ -90,13 +91,15 @@ export function programCharts(
 /** One mark per paid plan, at its paying block's time (recorded by confirm, else estimated from the snapshots). */
 export function payoutMarks(payouts: readonly PayoutRow[], snapshots: readonly SnapshotSummary[]): PayoutMark[] {
   const marks: PayoutMark[] = [];
+  const carries = carriesByPlan(payouts);
   for (const plan of closedPlans(payouts)) {
     const rows = payouts.filter((r) => r.planId === plan.planId && r.status === 'paid');
     const timed = rows.find((r) => r.paidAt !== undefined);
     const block = Math.max(...rows.map((r) => r.blockNumber ?? r.toBlock));
     const time = timed?.paidAt ?? estimateBlockTime(block, snapshots);
     if (!time) continue;
-    marks.push({ planId: plan.planId, block, time, exact: timed !== undefined, paid: rows.reduce((a, r) => a + r.amount, 0n), pool: rows[0]!.pool });
+    const money = planMoney(payouts, plan.planId, carries);
+    marks.push({ planId: plan.planId, block, time, exact: timed !== undefined, paid: money.paid, pool: money.pool, allocated: money.allocated, kept: money.keptByOwner });
   }
   return marks;
 }
@@ -110,7 +113,7 @@ export function paidPeriods(payouts: readonly PayoutRow[], snapshots: readonly S
     const end = timeAt.get(plan.toBlock);
     if (!end || !start) continue;
     const paid = new Map<string, Rao>();
-    for (const r of payouts) if (r.planId === plan.planId && r.status === 'paid') paid.set(r.user, (paid.get(r.user) ?? 0n) + r.amount);
+    for (const r of payouts) if (r.planId === plan.planId && r.status === 'paid') paid.set(r.user, (paid.get(r.user) ?? 0n) + deliveredOf(r));
     periods.push({ planId: plan.planId, startTime: start, endTime: end, paid });
     start = end;
   }

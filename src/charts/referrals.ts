@@ -36,7 +36,7 @@ export function referralsChart(data: ChartData): ChartSpec {
     title: TITLE,
     spec: asSpec({
       $schema: SCHEMA,
-      title: { text: TITLE, subtitle: [`${nodes.length} people in ${layersCount} layer(s); each line: referrer → referee`, "labelled with the tax the referee pays on their base share"] },
+      title: { text: TITLE, subtitle: [`${nodes.length} people in ${layersCount} layer(s); a person's layer: 1 = referred by nobody`, "each line: referrer → referee one layer further, labelled with the tax the referee pays on their base share"] },
       width: LAYER_PX * layersCount + 80,
       height: ROW_PX * (nodes.length + 1),
       layer: [

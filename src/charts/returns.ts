@@ -1,14 +1,18 @@
-import { POOL_RETURN_FORMULA } from '../domain/returns.js';
+import { MIN_ANNUALISED_TEXT, POOL_RETURN_FORMULA } from '../domain/returns.js';
 import type { ChartData, ChartSpec } from './data.js';
 import { marksNote, payoutMarkLayers } from './marks.js';
 import { asSpec, chartConfig, emptyChart, SCHEMA, showPoints, TIME_AXIS } from './theme.js';
 
 const TITLE = 'Annualised return of the payout pool';
 
-/** The pool's accrual per unit of nominator stake between snapshots, annualised. */
+/** The pool's accrual per unit of nominator stake over windows long enough to annualise. */
 export function returnsChart(data: ChartData): ChartSpec {
   if (data.returns.length === 0) {
-    return { name: 'returns', title: TITLE, spec: emptyChart(TITLE, 'Needs two snapshots without a payout between them.') };
+    return {
+      name: 'returns',
+      title: TITLE,
+      spec: emptyChart(TITLE, `Not enough history yet: returns are annualised over at least ${MIN_ANNUALISED_TEXT}.`),
+    };
   }
   const values = data.returns.map((r) => ({
     time: r.toTime.toISOString(),
@@ -23,7 +27,11 @@ export function returnsChart(data: ChartData): ChartSpec {
       $schema: SCHEMA,
       title: {
         text: TITLE,
-        subtitle: [POOL_RETURN_FORMULA, 'Per pair of consecutive snapshots; intervals with a payout or a shrinking pool are left out', marksNote(data.payoutMarks)],
+        subtitle: [
+          POOL_RETURN_FORMULA,
+          `Each point: the last ${MIN_ANNUALISED_TEXT} (at least) of snapshot intervals; intervals with a payout or a shrinking pool are left out`,
+          marksNote(data.payoutMarks),
+        ],
       },
       width: 640,
       height: 260,

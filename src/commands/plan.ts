@@ -2,6 +2,7 @@ import type { ApiPromise } from '@polkadot/api';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect, release } from '../chain/connect.js';
 import { accountStates } from '../chain/transfer.js';
+import { allocationSentence } from '../domain/money.js';
 import { computePayouts } from '../domain/payout.js';
 import { PeriodShares } from '../domain/periodShares.js';
 import { carryNote, payoutHistory, planFingerprint, planIdFor } from '../domain/period.js';
@@ -117,8 +118,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     console.log('');
     console.log(payoutTable(rows));
     console.log('');
-    console.log(`Allocated ${formatTao(result.allocated)} TAO of the pool to registered users (the rest is unregistered ` +
-      `nominators' share and stays in the pool). To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
+    console.log(`${allocationSentence(pool, result.allocated)} To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
     console.log(outcome === 'written'
       ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);

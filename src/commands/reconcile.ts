@@ -141,8 +141,22 @@ function record(
   const period = era.isMortalEra ? Number(era.asMortalEra.period) : 0;
   log.append({ type: 'sending', planId: marked.planId, batch: marked.batch, users, extrinsicHash: f.extrinsicHash, hex: f.hex, signer: payer, nonce: f.nonce, eraBirth: birth, eraPeriod: period, remark: f.remark, at });
   log.append({ type: 'settled', planId: marked.planId, batch: marked.batch, extrinsicHash: f.extrinsicHash, outcome: f.outcome, blockNumber: f.blockNumber, blockHash: f.blockHash, error: f.error, at });
-  console.log(
-    `Block ${f.blockNumber}: batch ${marked.batch} of plan ${marked.planId} (${f.extrinsicHash}) ${f.outcome === 'paid' ? 'paid' : `failed (${f.error})`} ` +
-      `${users.join(', ')}${rows.length ? '' : ' (a plan neither Payouts nor the archive holds)'}; recorded in the send log.`,
-  );
+  console.log(foundLine(f, marked, users, rows.length > 0));
+}
+
+/**
+ * What reconcile says of one of ValTrac's own extrinsics it found: who it paid, or, for the extrinsic that carries only
+ * the plan-id remark (runtimes without utility.batch_all send it first), that it paid nobody.
+ */
+export function foundLine(
+  f: Pick<SignedByKey, 'blockNumber' | 'extrinsicHash' | 'outcome' | 'error'>,
+  marked: { planId: string; batch: number },
+  users: readonly string[],
+  planKnown: boolean,
+): string {
+  const remarkOnly = users.length === 0;
+  const verb = f.outcome !== 'paid' ? `failed (${f.error})` : remarkOnly ? 'included' : 'paid';
+  const whom = remarkOnly ? ' (the plan id remark only: no payment in it)' : ` ${users.join(', ')}`;
+  const known = planKnown ? '' : ' (a plan neither Payouts nor the archive holds)';
+  return `Block ${f.blockNumber}: batch ${marked.batch} of plan ${marked.planId} (${f.extrinsicHash}) ${verb}${whom}${known}; recorded in the send log.`;
 }

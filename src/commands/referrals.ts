@@ -33,7 +33,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs
     .command(
       'list',
-      'List every referral with its tax and the referrer\'s layer (1 = referred by nobody)',
+      'List every referral with its tax and both people\'s layers (1 = referred by nobody)',
       (y) => y,
       async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
         const store = await openStore(argv.workbook);
@@ -79,19 +79,24 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
 
 export function handler(): void {}
 
-/** One line per referral in sheet order: the referrer's layer, the edge, its tax and its row. */
+/**
+ * One line per referral in sheet order: the edge with each person's layer, its tax and its row. A layer is always a
+ * person's (1 = referred by nobody), as in the Referrals sheet's column and the referral chart's columns: an edge goes
+ * from its referrer's layer to the next.
+ */
 export function referralsList(referrals: readonly Referral[]): string {
   if (referrals.length === 0) return 'No referrals yet (valtrac referrals add REFERRER REFEREE TAX).';
   const layer = layers([...referrals]);
+  const of = (name: string) => (layer.has(name) ? String(layer.get(name)) : '–');
   const rows = [...referrals].sort((a, b) => a.row - b.row).map((r) => [
-    layer.has(r.referrer) ? `layer ${layer.get(r.referrer)}` : 'layer –',
+    `layer ${of(r.referrer)} → ${of(r.referee)}`,
     `${excerpt(r.referrer)} → ${excerpt(r.referee)}`,
     r.taxDate === undefined ? `${formatTaxPercent(r.taxPpm)}%` : `${r.taxDate} (a date, not a tax: see valtrac check)`,
     `Referrals!A${r.row}`,
   ]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   return [
-    `Referrals (${referrals.length}; the layer is the referrer's: 1 = referred by nobody, – = on a cycle, see valtrac check):`,
+    `Referrals (${referrals.length}; a person's layer: 1 = referred by nobody, 2 = referred by a layer-1 person, ...; – = on a cycle, see valtrac check):`,
     ...rows.map((row) => `  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`),
   ].join('\n');
 }

@@ -1,11 +1,15 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { connect, release } from '../chain/connect.js';
+import { identityNames as identityNamesOf } from '../chain/identity.js';
 import { nameKey } from '../domain/names.js';
+import { unregisteredNominators, unregisteredReport } from '../domain/unregistered.js';
 import { closest } from '../domain/suggest.js';
 import { currentPeriod, estimatePeriod, userStats, validatorStats, type StatsInput } from '../domain/stats.js';
 import { toJson, userReport, validatorReport } from '../domain/stats-report.js';
 import { UserError } from '../util/errors.js';
 import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
+import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
 import { periodStart } from './charts.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
@@ -13,14 +17,21 @@ import type { WorkbookArgs } from './common.js';
 interface StatsArgs extends WorkbookArgs {
   user?: string;
   json: boolean;
+  unregistered: boolean;
 }
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<StatsArgs> {
   return yargs
     .positional('user', { type: 'string', describe: 'A name from the Users sheet' })
     .option('json', { type: 'boolean', default: false, describe: 'Print JSON (amounts in RAO as strings)' })
+    .option('unregistered', {
+      type: 'boolean',
+      default: false,
+      describe: 'List the nominators who are not users (stake, identity name where set), largest first: the people to invite',
+    })
     .example('valtrac stats', 'validator summary')
-    .example('valtrac stats alice --json', 'one user, for scripts') as unknown as Argv<StatsArgs>;
+    .example('valtrac stats alice --json', 'one user, for scripts')
+    .example('valtrac stats --unregistered', 'who stakes on the validator without being a user') as unknown as Argv<StatsArgs>;
 }
 
 /** Reads what the statistics need: the workbook and the registered users' stakes from the snapshot records. */
@@ -48,6 +59,39 @@ export async function statsText(workbookPath: string, user: string | undefined, 
   return json ? toJson(stats) : userReport(stats);
 }
 
+/**
+ * The nominators at the newest snapshot who are not users, from its record (every nominator is kept there), with the
+ * identity names the node in Settings knows; without a reachable node the list is printed without names.
+ */
+export async function unregisteredText(workbookPath: string, json: boolean): Promise<string> {
+  const { users, settings } = await new WorkbookStore(workbookPath).read();
+  const dir = recordsDir(workbookPath);
+  const newest = (await listRecords(dir)).at(-1);
+  if (newest === undefined) return json ? toJson({ block: null, nominators: [] }) : 'No snapshot recorded yet (start logging: valtrac snapshot).';
+  const record = await readRecord(dir, newest);
+  const list = unregisteredNominators(record.nominators, users);
+  const names = await readIdentityNames(settings.network, list.map((n) => n.coldkey));
+  const named = list.map((n) => ({ ...n, name: names?.get(n.coldkey) ?? null }));
+  const nominatorStake = record.nominators.reduce((sum, n) => sum + n.stake, 0n);
+  return json ? toJson({ block: newest, nominatorStake, nominators: named }) : unregisteredReport(newest, nominatorStake, named, names !== null);
+}
+
+/** Identity names by coldkey from the node, asked once; null when the node cannot be reached. */
+async function readIdentityNames(network: string, coldkeys: readonly string[]): Promise<Map<string, string | null> | null> {
+  if (coldkeys.length === 0) return new Map();
+  let api: Awaited<ReturnType<typeof connect>> | null = null;
+  try {
+    api = await connect(network, { argument: 'Settings network', giveUpAfterMs: 0, log: () => undefined });
+    return await identityNamesOf(api, coldkeys);
+  } catch {
+    return null;
+  } finally {
+    if (api) await release(api);
+  }
+}
+
 export async function handler(argv: ArgumentsCamelCase<StatsArgs>): Promise<void> {
-  console.log(await statsText(argv.workbook, argv.user, argv.json));
+  // Not yargs' conflicts(): a boolean with a default always counts as given there.
+  if (argv.unregistered && argv.user !== undefined) throw new UserError('--unregistered lists the nominators who are not users: leave out the USER argument');
+  console.log(argv.unregistered ? await unregisteredText(argv.workbook, argv.json) : await statsText(argv.workbook, argv.user, argv.json));
 }

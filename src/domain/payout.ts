@@ -1,5 +1,5 @@
 import { largestRemainder } from './apportion.js';
-import { compareNames } from './names.js';
+import { compareNames, nameKey } from './names.js';
 import { PeriodShares, type PeriodSnapshot } from './periodShares.js';
 import { taxForms, type LinearForm } from './referralTax.js';
 import { formatTao } from './tao.js';
@@ -80,9 +80,13 @@ export function computePayouts(input: PayoutInput): PayoutPlan {
     period.total(input.pool).floor(),
   );
 
+  // Carries are owed to a user, not to a spelling: the README's rule makes "alice" and "Alice" the same user, so a
+  // rename between plans keeps the carry (names are matched by nameKey, and carries under two spellings add up).
+  const carryByKey = new Map<string, Rao>();
+  for (const [name, carry] of input.carriedIn) carryByKey.set(nameKey(name), (carryByKey.get(nameKey(name)) ?? 0n) + carry);
   const rows: UserPayout[] = users.map((u) => {
     const address = u.addresses[0]!;
-    const carriedIn = input.carriedIn.get(u.name) ?? 0n;
+    const carriedIn = carryByKey.get(nameKey(u.name)) ?? 0n;
     if (carriedIn < 0n) throw new Error(`negative carry for ${u.name}`);
     const amount = earned.get(u.name)! + carriedIn;
     const reason = carryReason(amount, address, input);
@@ -100,7 +104,7 @@ export function computePayouts(input: PayoutInput): PayoutPlan {
     };
   });
   for (const [name, carriedIn] of [...input.carriedIn].sort(([a], [b]) => compareNames(a, b))) {
-    if (users.some((u) => u.name === name) || carriedIn === 0n) continue;
+    if (users.some((u) => nameKey(u.name) === nameKey(name)) || carriedIn === 0n) continue;
     rows.push({
       user: name,
       address: '',

@@ -11,8 +11,12 @@ export const DEFAULT_SETTINGS: Settings = {
   pricePath: null,
   webhookUrl: null,
   nodeAlertMinutes: 10,
+  explorer: 'taostats',
   acceptedRuntime: null,
 };
+
+/** The block explorers a statement may link to: one a nominator can open, never the owner's own node. */
+export const EXPLORERS = ['taostats', 'none'] as const;
 
 /** The network names btcli uses, so a validator owner can type what they already know. */
 export const NETWORKS: Readonly<Record<string, string>> = {
@@ -104,6 +108,13 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     cell: 'count',
     optional: true,
     note: 'The webhook is told once the node has been unreachable this many minutes (default 10).',
+  },
+  {
+    key: 'explorer',
+    label: 'Block explorer',
+    cell: 'text',
+    optional: true,
+    note: 'Where statements link blocks and accounts: taostats (default) or none. A local node gets no links.',
   },
   {
     key: 'acceptedRuntime',

@@ -1,4 +1,5 @@
 import { apportion } from './apportion.js';
+import { formatTao } from './tao.js';
 import type { Rao, SubnetPrice, SubnetStake } from './types.js';
 
 /** One subnet's part of a payout paid as stake: its TAO value and the alpha sent for it. */
@@ -59,4 +60,18 @@ export function stakeParts(
   const alpha = (merged * price.den) / price.num;
   if (merged < minimum || alpha === 0n) return { parts: [], tao: amount };
   return { parts: [...kept, { netuid: largest.netuid, tao: merged, alpha }].sort((a, b) => a.netuid - b.netuid), tao: 0n };
+}
+
+/**
+ * What one batch's payments are on chain, for the dry run's summary: a TAO payment is one transfer, a stake payment
+ * one `transfer_stake` per subnet part plus a transfer for any TAO below the minimum stake move. "4 transfers" for
+ * 8 stake moves would mislead someone counting the batch's calls in an explorer.
+ */
+export function describePayments(payments: ReadonlyArray<{ amount: Rao; parts?: readonly AlphaPart[]; tao?: Rao }>): string {
+  const total = formatTao(payments.reduce((sum, p) => sum + p.amount, 0n));
+  const moves = payments.reduce((n, p) => n + (p.parts?.length ?? 0), 0);
+  const transfers = payments.filter((p) => p.parts === undefined || (p.tao ?? 0n) > 0n).length;
+  if (moves === 0) return `${transfers} ${transfers === 1 ? 'transfer' : 'transfers'}, ${total} TAO`;
+  const calls = [`${moves} stake ${moves === 1 ? 'move' : 'moves'}`, ...(transfers > 0 ? [`${transfers} ${transfers === 1 ? 'transfer' : 'transfers'}`] : [])];
+  return `${payments.length} ${payments.length === 1 ? 'payment' : 'payments'} as ${calls.join(' + ')}, ${total} TAO`;
 }

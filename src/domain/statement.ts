@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { deliveredAssets, type DeliveredAsset, type StakePayment } from './delivered.js';
+import { carriesByPlan, deliveredOf, planMoney, type PlanMoney } from './money.js';
+import { nameKey } from './names.js';
 import { formatScaled9 } from './tao.js';
 import type { PayoutRow, Rao, Referral, SnapshotSummary } from './types.js';
 
@@ -8,18 +11,28 @@ export interface Statement {
   planId: string;
   fromBlock: number;
   toBlock: number;
-  pool: Rao;
+  /** The plan's money: pool (take accrued), allocated to registered users, paid, kept by the owner. */
+  money: PlanMoney;
   address: string;
   basePpb: bigint;
-  /** amount / pool in ppb (rounded down): the share after referral tax moved. */
-  finalPpb: bigint;
+  /** What this user earned from this period's pool: the row's amount without the carry from the previous plan. */
+  earned: Rao;
+  /** What the previous plan still owed this user (carried, or not delivered), paid with this row. */
+  carriedIn: Rao;
+  /** earned / pool in ppb (rounded down): the share after referral tax moved, without the carry. */
+  sharePpb: bigint;
   taxPaid: Rao;
   /** The referrer the tax went to, as the Referrals sheet says now. */
   taxTo: { name: string; taxPpm: bigint } | null;
   taxReceived: Rao;
   /** Each referee's tax paid in the same plan (each rounded down, so they may sum to a few RAO under taxReceived). */
   taxFrom: { name: string; taxPpm: bigint; amount: Rao }[];
+  /** What was sent (earned + carriedIn). */
   amount: Rao;
+  /** What the chain's events showed arrived, valued in TAO (the amount for rows paid before that was recorded). */
+  delivered: Rao;
+  /** What arrived, asset by asset: TAO, and each subnet's alpha for a payment made as stake. */
+  assets: DeliveredAsset[];
   extrinsicHash: string | null;
   blockNumber: number | null;
   blockHash: string | null;
@@ -27,7 +40,7 @@ export interface Statement {
   /** Whether paidAt is the block's own timestamp or estimated from the snapshots around the block. */
   paidAtExact: boolean;
   usdPrice: bigint | null;
-  /** amount × usdPrice, in cents, rounded half up. */
+  /** delivered × usdPrice, in cents, rounded half up. */
   usdCents: bigint | null;
   note: string;
 }
@@ -64,26 +77,40 @@ export function formatPercentPpb(ppb: bigint): string {
 }
 
 /**
- * The statements of every paid row with something paid, in plan order. Referrers and referees come from the Referrals
- * sheet as it reads now (Payouts keeps each row's tax, not who it went to).
+ * The statements of every paid row that delivered something, in plan order. Referrers and referees come from the
+ * Referrals sheet as it reads now (Payouts keeps each row's tax, not who it went to). `stakeOf` gives what a payment
+ * made as stake sent per subnet (from the send log), so the statement and the tax file name the alpha that arrived.
  */
-export function statements(payouts: readonly PayoutRow[], referrals: readonly Referral[], snapshots: readonly SnapshotSummary[]): Statement[] {
+export function statements(
+  payouts: readonly PayoutRow[],
+  referrals: readonly Referral[],
+  snapshots: readonly SnapshotSummary[],
+  stakeOf: (planId: string, user: string) => StakePayment | null = () => null,
+): Statement[] {
   const referrerOf = new Map(referrals.map((r) => [r.referee, r]));
-  const paid = payouts.filter((r) => r.status === 'paid' && r.amount > 0n);
+  const carries = carriesByPlan(payouts);
+  const money = new Map<string, PlanMoney>();
+  const moneyOf = (planId: string) => money.get(planId) ?? money.set(planId, planMoney(payouts, planId, carries)).get(planId)!;
+  const paid = payouts.filter((r) => r.status === 'paid' && deliveredOf(r) > 0n);
   return paid
     .map((row): Statement => {
       const referrer = referrerOf.get(row.user);
       const exact = row.paidAt !== undefined;
       const when = row.paidAt ?? estimateBlockTime(row.blockNumber ?? row.toBlock, snapshots) ?? new Date(0);
+      const carriedIn = carries.get(row.planId)?.get(nameKey(row.user)) ?? 0n;
+      const earned = row.amount > carriedIn ? row.amount - carriedIn : 0n;
+      const delivered = deliveredOf(row);
       return {
         user: row.user,
         planId: row.planId,
         fromBlock: row.fromBlock,
         toBlock: row.toBlock,
-        pool: row.pool,
+        money: moneyOf(row.planId),
         address: row.address,
         basePpb: row.basePpb,
-        finalPpb: row.pool > 0n ? (row.amount * 1_000_000_000n) / row.pool : 0n,
+        earned,
+        carriedIn,
+        sharePpb: row.pool > 0n ? (earned * 1_000_000_000n) / row.pool : 0n,
         taxPaid: row.taxPaid,
         taxTo: row.taxPaid > 0n && referrer ? { name: referrer.referrer, taxPpm: referrer.taxPpm } : null,
         taxReceived: row.taxReceived,
@@ -94,13 +121,15 @@ export function statements(payouts: readonly PayoutRow[], referrals: readonly Re
             return theirs && theirs.taxPaid > 0n ? [{ name: r.referee, taxPpm: r.taxPpm, amount: theirs.taxPaid }] : [];
           }),
         amount: row.amount,
+        delivered,
+        assets: deliveredAssets(row, stakeOf(row.planId, row.user)),
         extrinsicHash: row.extrinsicHash,
         blockNumber: row.blockNumber,
         blockHash: row.blockHash,
         paidAt: when,
         paidAtExact: exact,
         usdPrice: row.usdPrice ?? null,
-        usdCents: row.usdPrice === undefined ? null : usdCents(row.amount, row.usdPrice),
+        usdCents: row.usdPrice === undefined ? null : usdCents(delivered, row.usdPrice),
         note: row.note,
       };
     })

@@ -1,6 +1,8 @@
+import { deliveredOf, planMoney, type PlanMoney } from './money.js';
 import { computePayouts, type PayoutPlan, type UserPayout } from './payout.js';
 import { closedPlans, payoutHistory } from './period.js';
-import { annualise } from './returns.js';
+import { annualisedOver } from './returns.js';
+import { nextGridBlock } from './snapshotGrid.js';
 import type { ColdkeyStakes } from './stakes.js';
 import { UserError } from '../util/errors.js';
 import type { PayoutRow, Rao, Referral, Settings, SnapshotSummary, User } from './types.js';
@@ -57,6 +59,10 @@ export interface ValidatorStats {
   lastPayout: PayoutSummary | null;
   /** The newest plan not paid yet (planned, being sent, or partly paid): never called a payout. */
   openPlan: PayoutSummary | null;
+  /** The last payout's money: pool, allocated to registered users, paid, kept by the owner (domain/money.ts). */
+  lastPayoutMoney: PlanMoney | null;
+  /** What `plan` would allocate to registered users from this period's pool now (the rest stays with the owner). */
+  periodAllocated: Rao | null;
 }
 
 export interface Relation {
@@ -70,6 +76,8 @@ export interface UserHistoryRow {
   toBlock: number;
   status: PayoutRow['status'];
   amount: Rao;
+  /** What the chain delivered for a paid row (the amount where that was not recorded); null while not paid. */
+  delivered: Rao | null;
   extrinsicHash: string | null;
   blockNumber: number | null;
 }
@@ -87,7 +95,10 @@ export interface UserStats {
   finalPpb: bigint | null;
   referrer: Relation | null;
   referees: Relation[];
-  /** earned / mean stake over the period, annualised: the program's return to this user, referral income included. */
+  /**
+   * earned / mean stake over the period, annualised: the program's return to this user, referral income included.
+   * Null until the period spans MIN_ANNUALISED_MS.
+   */
   aprInclReferrals: number | null;
   history: UserHistoryRow[];
 }
@@ -111,7 +122,8 @@ export function summarisePayout(rows: readonly PayoutRow[], planId: string): Pay
     toBlock: first.toBlock,
     status: first.status,
     users: mine.length,
-    total: mine.reduce((sum, r) => sum + r.amount, 0n),
+    // A paid row counts what the chain delivered: a shortfall is paid, and counted, with the next plan.
+    total: mine.reduce((sum, r) => sum + (r.status === 'paid' ? deliveredOf(r) : r.amount), 0n),
     blockNumber: mine.find((r) => r.blockNumber !== null)?.blockNumber ?? null,
   };
 }
@@ -160,9 +172,11 @@ export function validatorStats(input: StatsInput): ValidatorStats {
     usersSharePpb: newest ? ratioPpb(newest.usersStake, newest.nominatorStake) : null,
     period,
     periodProblem,
-    nextSnapshotBlock: newest ? newest.block + input.settings.snapshotInterval : null,
+    nextSnapshotBlock: newest ? nextGridBlock(newest.block, input.settings.snapshotInterval) : null,
     lastPayout: lastPaid === undefined ? null : summarisePayout(input.payouts, lastPaid),
     openPlan: lastOpen === undefined ? null : summarisePayout(input.payouts, lastOpen),
+    lastPayoutMoney: lastPaid === undefined ? null : planMoney(input.payouts, lastPaid),
+    periodAllocated: period ? (estimatePeriod(input, period)?.allocated ?? null) : null,
   };
 }
 
@@ -208,7 +222,7 @@ export function userStats(input: StatsInput, user: User, estimate: PayoutPlan | 
     const periodBlocks = new Set(period.snapshots.map((s) => s.block));
     const stakes = records.filter((r) => periodBlocks.has(r.block)).map((r) => userStake(user, r.stakes));
     const mean = stakes.length > 0 ? stakes.reduce((a, b) => a + b, 0n) / BigInt(stakes.length) : 0n;
-    apr = annualise(row.earned, mean, period.endTime.getTime() - period.startTime.getTime());
+    apr = annualisedOver(row.earned, mean, period.endTime.getTime() - period.startTime.getTime());
   }
 
   return {
@@ -225,6 +239,6 @@ export function userStats(input: StatsInput, user: User, estimate: PayoutPlan | 
     history: input.payouts
       .filter((r) => r.user === user.name)
       .sort((a, b) => a.toBlock - b.toBlock)
-      .map((r) => ({ planId: r.planId, fromBlock: r.fromBlock, toBlock: r.toBlock, status: r.status, amount: r.amount, extrinsicHash: r.extrinsicHash, blockNumber: r.blockNumber })),
+      .map((r) => ({ planId: r.planId, fromBlock: r.fromBlock, toBlock: r.toBlock, status: r.status, amount: r.amount, delivered: r.status === 'paid' ? deliveredOf(r) : null, extrinsicHash: r.extrinsicHash, blockNumber: r.blockNumber })),
   };
 }

@@ -56,6 +56,8 @@ export interface Settings {
   webhookUrl: string | null;
   /** How long the node may stay unreachable before a notification says so. */
   nodeAlertMinutes: number;
+  /** The public block explorer statements link to (`taostats` or `none`); no link is made for a local node. */
+  explorer: string;
   /** A runtime spec that differs from the known-runtime table and that the owner accepted; null: none. */
   acceptedRuntime: number | null;
 }

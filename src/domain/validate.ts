@@ -4,7 +4,7 @@ import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
-import { networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES, urlFault } from './settings.js';
+import { EXPLORERS, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES, urlFault } from './settings.js';
 import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import { excerpt } from './text.js';
@@ -233,6 +233,9 @@ function validateOptionalServices(settings: Settings, cell: (key: keyof Settings
   }
   if (!Number.isSafeInteger(settings.nodeAlertMinutes) || settings.nodeAlertMinutes < 1) {
     problems.push({ sheet: 'Settings', cell: cell('nodeAlertMinutes'), message: `Node alert after ${settings.nodeAlertMinutes} minutes: at least 1 minute is needed.`, fix: 'Type a whole number of minutes, e.g. 10.' });
+  }
+  if (!(EXPLORERS as readonly string[]).includes(settings.explorer)) {
+    problems.push({ sheet: 'Settings', cell: cell('explorer'), message: `The block explorer "${excerpt(settings.explorer)}" is unknown.`, fix: `Type ${EXPLORERS.join(' or ')}, or leave the cell empty for taostats.` });
   }
   return problems;
 }

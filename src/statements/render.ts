@@ -1,4 +1,4 @@
-import { formatCsv } from '../domain/csv.js';
+import type { Explorer } from '../domain/explorer.js';
 import { formatCents, formatPercentPpb, type Statement } from '../domain/statement.js';
 import { formatTao, formatScaled9 } from '../domain/tao.js';
 import { formatTaxPercent } from '../domain/tax.js';
@@ -13,12 +13,6 @@ const tao = (rao: bigint) => `${formatTao(rao)} TAO`;
 /** `2026-01-05 14:35:00 UTC`: the date form tax tools read. */
 export function utcStamp(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** A block explorer page for the paying block: polkadot.js apps pointed at the program's own node. */
-export function explorerLink(nodeUrl: string | null, blockHash: string | null): string | null {
-  if (!nodeUrl || !blockHash || !/^0x[0-9a-fA-F]{64}$/.test(blockHash)) return null;
-  return `https://polkadot.js.org/apps/?rpc=${encodeURIComponent(nodeUrl)}#/explorer/query/${blockHash}`;
 }
 
 const STYLE = `
@@ -39,32 +33,68 @@ function row(label: string, value: string, cls = ''): string {
   return `    <tr${cls ? ` class="${cls}"` : ''}><th>${escapeHtml(label)}</th><td class="num">${value}</td></tr>`;
 }
 
-/** One user's statement for one paid period, as a page that prints on one sheet. */
-export function statementPage(s: Statement, context: { nodeUrl: string | null; generatedAt: Date }): string {
-  const link = explorerLink(context.nodeUrl, s.blockHash);
+/** Who a statement is about: the validator's hotkey and, where its owner set one, the on-chain identity name. */
+export interface ValidatorName {
+  hotkey: string;
+  name: string | null;
+}
+
+export interface StatementContext {
+  validator: ValidatorName | null;
+  /** The public explorer chosen in Settings, or null (none chosen, or a local node no explorer knows). */
+  explorer: Explorer | null;
+  generatedAt: Date;
+}
+
+function link(url: string | null, text: string): string {
+  return url ? `<a href="${escapeHtml(url)}">${text}</a>` : text;
+}
+
+/** What arrived, asset by asset, when it is not simply the TAO that was sent. */
+function deliveredText(s: Statement): string | null {
+  if (s.assets.length === 1 && s.assets[0]!.asset === 'TAO' && s.delivered === s.amount) return null;
+  const parts = s.assets.map((a) => (a.asset === 'TAO' ? tao(a.amount) : `${formatScaled9(a.amount)} ${a.asset} alpha (worth ${tao(a.tao)})`));
+  const short = s.delivered < s.amount ? `; ${tao(s.amount - s.delivered)} short, carried into the next plan` : '';
+  return `${escapeHtml(parts.join(' + ') || '–')}${escapeHtml(short)}`;
+}
+
+/** One user's statement for one paid period, as a page that prints on one sheet and a nominator can check. */
+export function statementPage(s: Statement, context: StatementContext): string {
+  const { explorer, validator } = context;
   const hash = s.extrinsicHash ? `<code>${escapeHtml(s.extrinsicHash)}</code>` : '–';
   const taxTo = s.taxTo ? ` to ${escapeHtml(s.taxTo.name)} (${escapeHtml(formatTaxPercent(s.taxTo.taxPpm))} % of the base share)` : '';
   const taxFrom = s.taxFrom.length
     ? `<br>from ${s.taxFrom.map((f) => `${escapeHtml(f.name)} ${escapeHtml(tao(f.amount))} (${escapeHtml(formatTaxPercent(f.taxPpm))} %)`).join(', ')}`
     : '';
+  const m = s.money;
+  const arrived = deliveredText(s);
   const rows = [
+    ...(validator
+      ? [row('Validator', `${validator.name ? `${escapeHtml(validator.name)}<br>` : ''}${link(explorer?.account(validator.hotkey) ?? null, `<code>${escapeHtml(validator.hotkey)}</code>`)}`)]
+      : []),
     row('Period', `snapshots of blocks ${s.fromBlock}–${s.toBlock}`),
     row('Plan', escapeHtml(s.planId)),
-    row('Pool shared out', escapeHtml(tao(s.pool))),
+    row('Pool (take accrued in the period)', escapeHtml(tao(m.pool))),
+    row('Allocated to registered users', escapeHtml(tao(m.allocated))),
+    row('Kept by the validator owner', `${escapeHtml(tao(m.keptByOwner))} (the share of nominators who are not registered users)`),
     row('Stake share (base %)', escapeHtml(formatPercentPpb(s.basePpb))),
     row('Referral tax paid', `${escapeHtml(tao(s.taxPaid))}${taxTo}`),
     row('Referral tax received', `${escapeHtml(tao(s.taxReceived))}${taxFrom}`),
-    row('Final share (amount ÷ pool)', escapeHtml(formatPercentPpb(s.finalPpb))),
+    row('Share of the pool (earned ÷ pool)', escapeHtml(formatPercentPpb(s.sharePpb))),
+    row('Earned this period', escapeHtml(tao(s.earned))),
+    ...(s.carriedIn > 0n ? [row('Carried from the previous plan', escapeHtml(tao(s.carriedIn)))] : []),
     row('Amount paid', `<span class="amount-tao">${escapeHtml(tao(s.amount))}</span>`, 'amount'),
+    ...(arrived ? [row('Arrived (the chain’s events)', arrived)] : []),
     ...(s.usdCents !== null && s.usdPrice !== null
       ? [row('Value when paid', `${escapeHtml(formatCents(s.usdCents))} USD (at ${escapeHtml(formatScaled9(s.usdPrice).replace(/0+$/, '').replace(/\.$/, ''))} USD per TAO)`)]
       : []),
-    row('Paid to', `<code>${escapeHtml(s.address)}</code>`),
+    row('Paid to', link(explorer?.account(s.address) ?? null, `<code>${escapeHtml(s.address)}</code>`)),
     row('Date', `${escapeHtml(utcStamp(s.paidAt))}${s.paidAtExact ? '' : ' (estimated from the snapshots around the block)'}`),
-    row('Block', s.blockNumber === null ? '–' : link ? `<a href="${escapeHtml(link)}">${s.blockNumber}</a>` : String(s.blockNumber)),
-    row('Extrinsic hash', link ? `<a href="${escapeHtml(link)}">${hash}</a>` : hash),
+    row('Block', s.blockNumber === null ? '–' : link(explorer?.block(s.blockNumber) ?? null, String(s.blockNumber))),
+    row('Extrinsic hash', hash),
     ...(s.note ? [row('Note', escapeHtml(s.note))] : []),
   ];
+  const checkOn = explorer ? ` Check every figure on ${escapeHtml(explorer.name)}: the block, the extrinsic in it and both accounts.` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -74,42 +104,17 @@ export function statementPage(s: Statement, context: { nodeUrl: string | null; g
 </head>
 <body>
 <h1>Payout statement for ${escapeHtml(s.user)}</h1>
-<p class="sub">Validator referral rewards, paid ${escapeHtml(utcStamp(s.paidAt).slice(0, 10))}</p>
+<p class="sub">Validator referral rewards${validator?.name ? ` from ${escapeHtml(validator.name)}` : ''}, paid ${escapeHtml(utcStamp(s.paidAt).slice(0, 10))}</p>
 <table>
 ${rows.join('\n')}
 </table>
-<p class="foot">Stake share: the mean of this user's share of the nominator stake over the period's snapshots. Referral tax
-moves that share between referrer and referee; the amount is the pool times the final share, exact to the RAO
-(1 TAO = 10<sup>9</sup> RAO), as in the Payouts sheet. Referrers and referees as the
-Referrals sheet read on ${escapeHtml(utcStamp(context.generatedAt))}. Written by ValTrac.</p>
+<p class="foot">The pool is the validator's take accrued over the period. Stake share: the mean of this user's share of the
+nominator stake over the period's snapshots; the share of nominators who are not registered users stays with the
+validator owner. Referral tax moves shares between referrer and referee; what a user earned is the pool times the share,
+exact to the RAO (1 TAO = 10<sup>9</sup> RAO), as in the Payouts sheet; a carry is what an earlier plan could not pay,
+and it is income when it is paid.${checkOn} Referrers and referees as the Referrals sheet read on
+${escapeHtml(utcStamp(context.generatedAt))}. Written by ValTrac.</p>
 </body>
 </html>
 `;
-}
-
-/** Koinly's universal layout: the columns its import (and others that read it) expect; unused ones stay empty. */
-export const TAX_CSV_HEADER = [
-  'Date', 'Sent Amount', 'Sent Currency', 'Received Amount', 'Received Currency', 'Fee Amount', 'Fee Currency',
-  'Net Worth Amount', 'Net Worth Currency', 'Label', 'Description', 'TxHash',
-] as const;
-
-/** One user's paid rows of one year, one line each: date, TAO received, its USD value when known, the hash. */
-export function taxCsv(rows: readonly Statement[]): string {
-  return formatCsv([
-    [...TAX_CSV_HEADER],
-    ...rows.map((s) => [
-      utcStamp(s.paidAt),
-      '',
-      '',
-      formatTao(s.amount),
-      'TAO',
-      '',
-      '',
-      s.usdCents === null ? '' : formatCents(s.usdCents),
-      s.usdCents === null ? '' : 'USD',
-      'reward',
-      `Validator referral rewards to ${s.user}, plan ${s.planId} (blocks ${s.fromBlock}-${s.toBlock})`,
-      s.extrinsicHash ?? '',
-    ]),
-  ]);
 }

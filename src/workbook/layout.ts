@@ -3,6 +3,7 @@ import { SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
 import type { SheetName } from '../domain/types.js';
 import { setCellStyle } from './cells.js';
 import { headerPlace } from './header.js';
+import { printSetup } from './print.js';
 import {
   COLUMNS,
   FIRST_DATA_ROW,
@@ -17,6 +18,9 @@ import {
   VALTRAC_TAB_ARGB,
   VALTRAC_TITLE,
 } from './schema.js';
+
+/** Columns of hashes, indented from the block number on their left. */
+const HASH_HEADERS = new Set(['Block hash', 'Extrinsic hash']);
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
 
@@ -56,16 +60,7 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   worksheet.properties.tabColor = { argb: people ? PEOPLE_TAB_ARGB : VALTRAC_TAB_ARGB };
   const frozen = place.firstData - 1;
   worksheet.views = [{ state: 'frozen', xSplit: 0, ySplit: frozen, topLeftCell: `A${place.firstData}`, activeCell: `A${place.firstData}` }];
-  // Printed or exported to PDF: landscape, all columns on one page width (as many pages down as needed), and the
-  // rows frozen on screen (title and header) on every page. Without it Payouts' 16 columns came out one column per page.
-  worksheet.pageSetup = {
-    ...worksheet.pageSetup,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    ...(frozen >= TITLE_ROW ? { printTitlesRow: `${TITLE_ROW}:${frozen}` } : {}),
-  };
+  worksheet.pageSetup = { ...worksheet.pageSetup, ...printSetup(worksheet, name, { last: frozen, firstData: place.firstData }) };
   if (place.row === HEADER_ROW) {
     const title = worksheet.getCell(TITLE_ROW, 1);
     if (name !== 'Problems' || title.value === null) title.value = people ? PEOPLE_TITLE : VALTRAC_TITLE;
@@ -79,6 +74,13 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
       header.value = column.header;
       header.note = column.note;
       setCellStyle(header, { font: { bold: true }, fill: HEADER_FILL });
+    }
+    // A hash is left-aligned text beside a right-aligned block number: indented, the two never run together.
+    if (HASH_HEADERS.has(column.header)) {
+      for (let r = place.firstData; r <= worksheet.rowCount; r++) {
+        const cell = worksheet.getCell(r, i + 1);
+        if (cell.alignment?.indent !== 1) setCellStyle(cell, { alignment: { ...cell.alignment, indent: 1 } });
+      }
     }
     if (column.numFmt) {
       for (let r = place.firstData; r <= Math.max(worksheet.rowCount, place.firstData); r++) {

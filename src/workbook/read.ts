@@ -165,6 +165,9 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
       case 'taxMode':
         settings.taxMode = text.toLowerCase() as TaxMode;
         break;
+      case 'explorer':
+        settings.explorer = text.toLowerCase();
+        break;
       default:
         (settings as unknown as Record<string, string>)[key] = text;
     }

@@ -63,7 +63,14 @@ export interface SettledEntry {
   blockNumber: number | null;
   blockHash: string | null;
   error: string | null;
+  /** The alpha each stake payment's `StakeAdded` events showed per subnet (older logs: none), for the tax files. */
+  received?: ReceivedAlpha[];
   at: string;
+}
+
+export interface ReceivedAlpha {
+  user: string;
+  parts: Array<{ netuid: number; alpha: string }>;
 }
 
 export type SendLogEntry = SendingEntry | SettledEntry | ForeignEntry;
@@ -71,6 +78,7 @@ export type SendLogEntry = SendingEntry | SettledEntry | ForeignEntry;
 export interface PaidBatch extends SendingEntry {
   blockNumber: number | null;
   blockHash: string | null;
+  received?: ReceivedAlpha[];
 }
 
 export class SendLog {
@@ -111,7 +119,7 @@ export class SendLog {
     );
     return entries.flatMap((e) => {
       const settled = e.type === 'sending' ? paid.get(e.extrinsicHash) : undefined;
-      return settled ? [{ ...(e as SendingEntry), blockNumber: settled.blockNumber, blockHash: settled.blockHash }] : [];
+      return settled ? [{ ...(e as SendingEntry), blockNumber: settled.blockNumber, blockHash: settled.blockHash, ...(settled.received ? { received: settled.received } : {}) }] : [];
     });
   }
 

@@ -91,8 +91,8 @@ export class TestChain {
     this.node.seed(s);
   }
 
-  /** Writes any storage value in the pending state (on chain from the next block): state no extrinsic here makes. */
-  setStorage(pallet: string, item: string, keys: unknown[], value: unknown): void {
+  /** Writes any storage item of the runtime's metadata in the pending state (on chain from the next block). */
+  setStorage(pallet: string, item: string, keys: unknown[], value: unknown | null): void {
     this.node.codec.write(this.node.pendingState, pallet, item, keys, value);
   }
 

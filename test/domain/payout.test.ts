@@ -203,6 +203,14 @@ describe('computePayouts: hand-computed tables', () => {
     expect(plan.carried).toBe(175n + 42n);
   });
 
+  it('keeps a carry when the user is renamed in another case (the same user by the README rule)', () => {
+    const plan = computePayouts(input({ referrals: [], carriedIn: new Map([['ALICE', 5n]]) }));
+    const rows = byUser(plan.rows);
+    expect(rows.alice).toMatchObject({ earned: 499n, carriedIn: 5n, amount: 504n, status: 'planned' });
+    expect(rows.ALICE).toBeUndefined();
+    expect(plan.carried).toBe(0n);
+  });
+
   it('refuses inconsistent input with a reason', () => {
     expect(() => computePayouts(input({ snapshots: [snap(1, 0n, {})] }))).toThrow(/no snapshot/);
     expect(() => computePayouts(input({ snapshots: [snap(5, 10n, { A: 11n })] }))).toThrow(/block 5/);

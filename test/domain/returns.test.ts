@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annualise, poolReturns, YEAR_MS } from '../../src/domain/returns.js';
+import { annualise, annualisedOver, MIN_ANNUALISED_MS, poolReturns, YEAR_MS } from '../../src/domain/returns.js';
 import type { SnapshotSummary } from '../../src/domain/types.js';
 
 const HOUR = 3_600_000;
@@ -32,40 +32,49 @@ describe('annualise', () => {
 });
 
 describe('poolReturns', () => {
-  // hour  block  pool D   nominators N
+  const DAY = 24;
+  // day  block  pool D   nominators N
   //   0   100    1000     1_000_000
-  //   1   400    1100     1_000_000   +100 / 1e6 per hour -> 1e-4 * 8766 = 0.8766
-  //   3   700    1300     2_000_000   +200 / 1e6 over 2 h -> 1e-4 * 4383 = 0.8766
-  //   4  1000     100     2_000_000   pool shrank (payout at 900): skipped
-  //   5  1300     300     2_000_000   +200 / 2e6 per hour -> 1e-4 * 8766 = 0.8766
-  //   6  1600     350     4_000_000   +50 / 2e6 per hour -> 2.5e-5 * 8766 = 0.21915
+  //   3   400    1300     1_000_000   +300 over 3 days
+  //   7   700    1700     1_000_000   +400 over 4 days
+  //   8  1000     100     1_000_000   pool shrank (payout at 900): left out
+  //  12  1300     500     2_000_000   +400 over 4 days on 1e6 (N at the start of each interval counts)
+  //  15  1600     800     2_000_000   +300 over 3 days on 2e6
   const snapshots = [
     snap(100, 0, 1000n, 1_000_000n),
-    snap(400, 1, 1100n, 1_000_000n),
-    snap(700, 3, 1300n, 2_000_000n),
-    snap(1000, 4, 100n, 2_000_000n),
-    snap(1300, 5, 300n, 2_000_000n),
-    snap(1600, 6, 350n, 4_000_000n),
+    snap(400, 3 * DAY, 1300n, 1_000_000n),
+    snap(700, 7 * DAY, 1700n, 1_000_000n),
+    snap(1000, 8 * DAY, 100n, 1_000_000n),
+    snap(1300, 12 * DAY, 500n, 2_000_000n),
+    snap(1600, 15 * DAY, 800n, 2_000_000n),
   ];
 
-  it('gives one rate per interval from the start point, skipping intervals where the pool shrank', () => {
+  it('annualises only windows of at least 7 days of counted intervals, reaching back over a payout', () => {
     const r = poolReturns(snapshots, [900]);
+    expect(MIN_ANNUALISED_MS).toBe(7 * 86_400_000);
+    // 100..700: 700 over 7 days on 1e6; 400..1300: 800 over 8 counted days on 1e6; 1000..1600: 700 on 1e6×4 d + 2e6×3 d
     expect(r.map((p) => [p.fromBlock, p.toBlock])).toEqual([
-      [100, 400],
-      [400, 700],
-      [1000, 1300],
-      [1300, 1600],
+      [100, 700],
+      [400, 1300],
+      [1000, 1600],
     ]);
-    expect(r.map((p) => p.poolApr)).toEqual([0.8766, 0.8766, 0.8766, 0.21915]);
+    expect(r.map((p) => p.poolApr)).toEqual([(700 * 365.25) / 7e6, (800 * 365.25) / 8e6, (700 * 365.25) / 10e6]);
   });
 
-  it('skips an interval that contains a payout even if the pool did not shrink', () => {
-    const r = poolReturns(snapshots, [1500]);
-    expect(r.map((p) => p.toBlock)).toEqual([400, 700, 1300]);
+  it('leaves out an interval that contains a payout even if the pool did not shrink', () => {
+    expect(poolReturns(snapshots, [900, 1500]).map((p) => p.toBlock)).toEqual([700, 1300]);
+  });
+
+  it('says nothing over a few hours: no ~700,000 % a year from one afternoon of take', () => {
+    // 3 hours in which the pool grew 5 % of the nominator stake: annualised that would be 14,610 × 100 %
+    const hours = [snap(1, 0, 0n, 1_000_000n), snap(2, 1, 20_000n, 1_000_000n), snap(3, 3, 50_000n, 1_000_000n)];
+    expect(poolReturns(hours)).toEqual([]);
+    expect(annualisedOver(50_000n, 1_000_000n, 3 * HOUR)).toBeNull();
+    expect(annualisedOver(50_000n, 1_000_000n, YEAR_MS)).toBe(0.05);
   });
 
   it('sorts by block and needs two snapshots', () => {
-    expect(poolReturns([...snapshots].reverse()).map((p) => p.toBlock)).toEqual([400, 700, 1300, 1600]);
+    expect(poolReturns([...snapshots].reverse(), [900]).map((p) => p.toBlock)).toEqual([700, 1300, 1600]);
     expect(poolReturns(snapshots.slice(0, 1))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphaBySubnet, splitIntoAlpha, stakeParts } from '../../src/domain/stakePayout.js';
+import { alphaBySubnet, describePayments, splitIntoAlpha, stakeParts } from '../../src/domain/stakePayout.js';
 import type { SubnetPrice, SubnetStake } from '../../src/domain/types.js';
 
 // The owner holds 100 TAO-worth on root, 200 alpha of subnet 1 at 0.5 TAO each, 50 alpha of subnet 3 at 6 TAO each:
@@ -79,5 +79,20 @@ describe('stakeParts: every stake move at or above the runtime’s minimum', () 
 
   it('pays as TAO an amount too small for any stake move', () => {
     expect(stakeParts(240n, owned, prices, 250n)).toEqual({ parts: [], tao: 240n });
+  });
+});
+
+describe('describePayments (the dry run summary of one batch)', () => {
+  const part = (netuid: number) => ({ netuid, tao: 1_000_000_000n, alpha: 2_000_000_000n });
+  it('counts the stake moves of stake payments, not the payments as transfers', () => {
+    const four = [1, 2, 3, 4].map(() => ({ amount: 2_000_000_000n, parts: [part(0), part(1)], tao: 0n }));
+    expect(describePayments(four)).toBe('4 payments as 8 stake moves, 8.000000000 TAO');
+    expect(describePayments(four)).not.toMatch(/transfers/);
+  });
+  it('names the TAO transfer of a payment below the minimum stake move, and plain transfers as before', () => {
+    expect(describePayments([{ amount: 3n, parts: [part(1)], tao: 0n }, { amount: 1n, parts: [], tao: 1n }])).toBe(
+      '2 payments as 1 stake move + 1 transfer, 0.000000004 TAO',
+    );
+    expect(describePayments([{ amount: 1_000_000_000n }, { amount: 0n }, { amount: 0n }])).toBe('3 transfers, 1.000000000 TAO');
   });
 });

@@ -22,11 +22,17 @@ describe('validator statistics (seeded program, see test/fixtures/seed.ts)', () 
     // users 114 + 50 + 30 = 194 of 214 TAO nominator stake = 906542056 ppb
     expect(v.usersStake).toBe(194n * seed.TAO);
     expect(v.usersSharePpb).toBe(906_542_056n);
-    expect(v.nextSnapshotBlock).toBe(3400);
+    // the snapshotter's grid (block % interval == 0), as status says: 3300, not 3100 + 300
+    expect(v.nextSnapshotBlock).toBe(3300);
     // the last payout is the last paid plan: p1, 25.2 + 10.8 + 0 = 36 mTAO in block 2050
     expect(v.lastPayout).toMatchObject({ planId: 'p1', status: 'paid', users: 3, total: 36_000_000n, blockNumber: 2050 });
     // p2 is only planned (7.875 + 4.5 + 1.125 = 13.5 mTAO): an open plan, not a payout
     expect(v.openPlan).toMatchObject({ planId: 'p2', status: 'planned', users: 3, total: 13_500_000n, blockNumber: null });
+  });
+
+  it('names the next grid block as the next snapshot: 300 after a first snapshot at block 35, not 335', () => {
+    const first = { ...seed.snapshots[0]!, block: 35 };
+    expect(validatorStats({ ...input, snapshots: [first], payouts: [] }).nextSnapshotBlock).toBe(300);
   });
 
   it('the period starts at the paid period end and its pool sums the increases after it', () => {
@@ -71,12 +77,23 @@ describe('user statistics', () => {
     expect(s.estimate).toEqual({ basePpb: 236_993_442n, taxPaid: 947_973n, taxReceived: 2_843_921n, earned: 11_375_685n });
     // 11375685 / 40000000
     expect(s.finalPpb).toBe(284_392_125n);
-    // 0.011375685 TAO on a mean 50 TAO over 4 hours: * 8766 / 4 = 0.498596...
-    expect(s.aprInclReferrals).toBeCloseTo((11_375_685 / 50e9) * (8766 / 4), 8);
+    // 4 hours of history is too short to annualise (it gave ~50 % a year, and ~700,000 % on a real chain)
+    expect(s.aprInclReferrals).toBeNull();
     expect(s.history.map((h) => [h.planId, h.status, h.amount])).toEqual([
       ['p1', 'paid', 10_800_000n],
       ['p2', 'planned', 4_500_000n],
     ]);
+  });
+
+  it('bob: over a period of 8 days the return is annualised', () => {
+    // the same snapshots two days apart instead of one hour: the period 1900..3100 spans 8 days
+    const start = seed.snapshots[0]!.time.getTime();
+    const slow = seed.snapshots.map((s, i) => ({ ...s, time: new Date(start + i * 2 * 86_400_000) }));
+    const slowInput = { ...input, snapshots: slow };
+    const slowPeriod = currentPeriod(slow, seed.payouts)!;
+    const s = userStats(slowInput, user('bob'), estimatePeriod(slowInput, slowPeriod), slowPeriod);
+    // 0.011375685 TAO on a mean 50 TAO over 8 days: * 365.25 / 8
+    expect(s.aprInclReferrals).toBeCloseTo((11_375_685 / 50e9) * (365.25 / 8), 8);
   });
 
   it('alice: stake per coldkey at the newest snapshot', () => {

@@ -279,6 +279,14 @@ describe('the optional Settings rows: price source, webhook, node alert', () => 
     expect(check({ nodeAlertMinutes: 0 }).map((p) => p.cell)).toEqual(['B11']);
   });
 
+  it('takes taostats (the default) or none as the block explorer, and names the cell of anything else', () => {
+    expect(DEFAULT_SETTINGS.explorer).toBe('taostats');
+    expect(check({ explorer: 'none' })).toEqual([]);
+    expect(check({ explorer: 'polkadot.js' })).toEqual([
+      expect.objectContaining({ cell: 'B12', message: 'The block explorer "polkadot.js" is unknown.', fix: 'Type taostats or none, or leave the cell empty for taostats.' }),
+    ]);
+  });
+
   it('wants the price URL and its path together', () => {
     expect(check({ priceUrl: 'https://p.example' })).toEqual([expect.objectContaining({ cell: 'B9', message: 'The USD price URL is given without its JSON path.' })]);
     expect(check({ pricePath: 'usd' })).toEqual([expect.objectContaining({ cell: 'B8', message: 'A USD price JSON path is given without the USD price URL.' })]);

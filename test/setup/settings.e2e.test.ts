@@ -86,9 +86,9 @@ describe('case 6: users list and referrals list (with layers)', () => {
     expect(users.stdout).toMatch(new RegExp(`Alice +Users!B3 +${address(1)} \\(receives payouts\\)\\n +Users!C3 +${address(5)}\\n +Bob +Users!B4 +${address(2)}`));
     const referrals = await run(['referrals', 'list', ...w], dir);
     expect(referrals.stdout.trim().split('\n').slice(1).map((l) => l.trim().replace(/ +/g, ' '))).toEqual([
-      'layer 1 Alice → Bob 10% Referrals!A3',
-      'layer 2 Bob → Carol 20% Referrals!A4',
-      'layer 3 Carol → Dave 5% Referrals!A5',
+      'layer 1 → 2 Alice → Bob 10% Referrals!A3',
+      'layer 2 → 3 Bob → Carol 20% Referrals!A4',
+      'layer 3 → 4 Carol → Dave 5% Referrals!A5',
     ]);
   }, 120_000);
 });

@@ -31,6 +31,7 @@ import { preflight, probeMinimumStake, type Verdict } from './preflight.js';
 import { reconcile } from './reconcile.js';
 import { rehearse } from './rehearse.js';
 import { sendAll } from './send.js';
+import { describePayments } from '../../domain/stakePayout.js';
 
 interface ConfirmArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
@@ -247,7 +248,7 @@ function printSummary(api: ApiPromise, planId: string, batches: BatchPlan<Transf
   const how = canBatch(api) ? `${batches.length} batch(es)` : `${batches.length} extrinsics (this runtime has no utility.batch_all: one per payment, after a remark with the plan id)`;
   console.log(`Plan ${planId}: ${payments} payments in ${how}${carried ? `, ${carried} carried to the next period` : ''}.`);
   for (const [i, b] of batches.entries()) {
-    const what = b.transfers.length === 0 ? 'the plan id remark' : `${b.transfers.length} transfers, ${formatTao(b.transfers.reduce((s, t) => s + t.amount, 0n))} TAO`;
+    const what = b.transfers.length === 0 ? 'the plan id remark' : describePayments(b.transfers);
     console.log(`  batch ${i + 1}: ${what}, fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
   }
   console.log(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);

@@ -7,7 +7,7 @@ import { canBatch, nextNonce, planRemark, signBatch, type BatchPlan, type Paymen
 import { formatTao } from '../../domain/tao.js';
 import { crashPoint } from '../../util/crashPoint.js';
 import { UserError } from '../../util/errors.js';
-import type { LoggedPayment, SendLog, SendingEntry } from '../../workbook/sendLog.js';
+import type { LoggedPayment, ReceivedAlpha, SendLog, SendingEntry } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
 import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 
@@ -184,6 +184,7 @@ export async function settle(ctx: Pick<SendContext<Transfer>, 'api' | 'store' | 
     blockNumber: inclusion.blockNumber,
     blockHash: inclusion.blockHash,
     error: inclusion.error,
+    ...receivedAlpha(found),
     at: new Date().toISOString(),
   });
   if (!paid) {
@@ -201,6 +202,12 @@ export async function settle(ctx: Pick<SendContext<Transfer>, 'api' | 'store' | 
     if (d.delivered < amount) console.log(`  ${d.user}: ${shortNote(d, amount)}`);
   }
   for (const w of warnings) console.log(`  warning: the block shows ${w} for batch ${entry.batch}.`);
+}
+
+/** The alpha each stake payment's events showed, kept in the send log so tax files can name what arrived per subnet. */
+function receivedAlpha(found: readonly Delivery[] | null): { received?: ReceivedAlpha[] } {
+  const stake = (found ?? []).filter((d) => d.parts.length > 0);
+  return stake.length === 0 ? {} : { received: stake.map((d) => ({ user: d.user, parts: d.parts.map((p) => ({ netuid: p.netuid, alpha: p.received.toString() })) })) };
 }
 
 function deliveryUpdate(d: Delivery, amount: bigint): { delivered: string; note?: string } {
