@@ -15,6 +15,8 @@ export function knownNextNonce(api: ApiPromise, log: SendLog, signer: string): n
   for (const e of log.entries()) {
     if (e.type === 'foreign' && e.signer === signer) next = Math.max(next, e.nextNonce);
     if (e.type === 'sending' && (e.signer ?? api.createType('Extrinsic', e.hex).signer.toString()) === signer) next = Math.max(next, e.nonce + 1);
+    // `fund` signs with the owner coldkey, which may be the payout coldkey too.
+    if (e.type === 'funding' && e.signer === signer) next = Math.max(next, e.nonce + 1);
   }
   return next;
 }
