@@ -84,8 +84,8 @@ export interface FundingEntry {
   to: string | null;
   transfer: string;
   hotkey: string;
-  /** Each unstake: alpha sold, the TAO expected at the signing block's price, and the price limit (RAO per alpha). */
-  unstakes: Array<{ netuid: number; alpha: string; expected: string; limitPrice: string }>;
+  /** Each unstake: alpha sold, the TAO expected at the signing block's price, the least the limit allows, the limit (RAO per alpha). */
+  unstakes: Array<{ netuid: number; alpha: string; expected: string; guaranteed: string; limitPrice: string }>;
   at: string;
 }
 
