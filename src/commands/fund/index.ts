@@ -43,7 +43,7 @@ export function builder(yargs: Argv<{ workbook: string }>) {
     .option('dry-run', { type: 'boolean', default: false, describe: 'Work out and show the funding batch and its fee, send nothing (without a key: read-only)' })
     .option('rehearse', { type: 'boolean', default: false, describe: 'Send the exact signed batch to a chopsticks fork of the node and show what the chain would do; nothing reaches the real node' })
     .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for "yes" before sending' })
-    .option('slippage', { type: 'number', default: 0.5, describe: 'Percent below the current alpha price a subnet unstake may sell at (its price limit); root is 1:1' })
+    .option('slippage', { type: 'number', default: 0.5, describe: 'Percent below the current alpha price a subnet\'s price may end at after the sale (its price limit; the sale\'s own price impact counts); root is 1:1' })
     .example('valtrac fund --dry-run', 'what the payout coldkey lacks for the open plan, and the unstakes that would cover it (no key needed)')
     .example('valtrac fund --rehearse --wallet.name owner', 'run the signed batch on a fork of the node first')
     .example('VALTRAC_OWNER_WALLET_PASSWORD=... valtrac fund --wallet.name owner --yes', 'fund without questions');
@@ -126,7 +126,11 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
       return;
     }
     const verdict = await (await dryRunner(api, pair)).run(funding.moves, fundCalls(hotkey), fundRemark(plan.planId));
-    if (!verdict.ok) throw new UserError(`the runtime's dry run of the funding batch fails (${verdict.error}), so it would fail on chain and cost its fee. Nothing was sent.`);
+    if (!verdict.ok) {
+      // remove_stake_limit refuses a sale that would leave the price below its limit: the sale's own price impact counts.
+      const hint = verdict.module === 'SlippageTooHigh' ? ` Selling this much moves the price by more than --slippage ${args.slippage} %: allow more (e.g. --slippage 2), or plan a smaller pool.` : '';
+      throw new UserError(`the runtime's dry run of the funding batch fails (${verdict.error}), so it would fail on chain and cost its fee.${hint} Nothing was sent.`);
+    }
     console.log("The runtime's dry run accepts the funding batch.");
     const batch = { api, log, pair, planId: plan.planId, hotkey, payout: sameKey ? null : payout, moves: funding.moves, transfer: funding.transfer, fee: funding.fee };
     if (args.dryRun) {
