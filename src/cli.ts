@@ -34,6 +34,7 @@ const COMMANDS: Command[] = [
   { command: 'watch', describe: 'Check the workbook on every save and mark problems in it; keeps running', load: () => import('./commands/watch.js') },
   { command: 'snapshot', describe: "Record the validator's stake every N finalized blocks (run by pm2), or once with --once", load: () => import('./commands/snapshot.js') },
   { command: 'plan', describe: 'Work out who is owed what for the current period and write the plan to Payouts', load: () => import('./commands/plan.js'), resident: true },
+  { command: 'fund', describe: "Move what the open plan needs from the owner's take to the payout coldkey (unstake, transfer), checked against the chain, never twice", load: () => import('./commands/fund/index.js') },
   { command: 'confirm', describe: 'Pay the planned rows in signed batch transfers from the payout coldkey, checked against the chain, never twice', load: () => import('./commands/confirm/index.js') },
   { command: 'reconcile', describe: "Settle the send log with the chain: find the payout coldkey's transactions the log does not know", load: () => import('./commands/reconcile.js') },
   { command: 'charts', describe: 'Render the charts (SVG, PNG and index.html) into the charts folder beside the workbook', load: () => import('./commands/charts.js'), resident: true },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { Argv } from 'yargs';
 import { UserError } from '../util/errors.js';
-import { MNEMONIC_ENV } from './walletFiles.js';
+import { MNEMONIC_ENV, PAYOUT_KEY, type KeyRole } from './walletFiles.js';
 
 /** How the payout key is named on the command line: ValTrac's own `--wallet`, or btcli's `--wallet.name` / `--wallet.path`. */
 export interface PayerArgs {
@@ -16,12 +16,12 @@ export interface PayerArgs {
  * The wallet options, with btcli's spellings (`--wallet.name`, `--wallet-name`, `--wallet.path`, `--wallet-path`).
  * Dot notation is switched off for the command, so `--wallet.name x` is that option, not an object `wallet: { name }`.
  */
-export function payerOptions<T>(yargs: Argv<T>): Argv<T & PayerArgs> {
+export function payerOptions<T>(yargs: Argv<T>, role: KeyRole = PAYOUT_KEY): Argv<T & PayerArgs> {
   return yargs
     .parserConfiguration({ 'dot-notation': false })
     .option('wallet', {
       type: 'string',
-      describe: 'Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else VALTRAC_PAYOUT_MNEMONIC',
+      describe: `Bittensor wallet name (~/.bittensor/wallets/NAME/coldkey) or a coldkey file path; else ${role.mnemonicEnv}`,
     })
     .option('wallet.name', { type: 'string', alias: 'wallet-name', describe: 'Bittensor wallet name, as btcli takes it' })
     .option('wallet.path', { type: 'string', alias: 'wallet-path', describe: 'Folder of Bittensor wallets (default ~/.bittensor/wallets)' });

@@ -6,9 +6,9 @@ import { cryptoWaitReady, naclDecrypt } from '@polkadot/util-crypto';
 import { argon2i } from 'hash-wasm';
 import { UserError } from '../util/errors.js';
 import { readSecret } from '../util/secretPrompt.js';
-import { coldkeyFile, MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
+import { coldkeyFile, PAYOUT_KEY, type KeyRole } from './walletFiles.js';
 
-export { MNEMONIC_ENV, PASSWORD_ENV } from './walletFiles.js';
+export { MNEMONIC_ENV, OWNER_KEY, OWNER_MNEMONIC_ENV, OWNER_PASSWORD_ENV, PASSWORD_ENV, PAYOUT_KEY } from './walletFiles.js';
 
 /**
  * bittensor-wallet's `$NACL` format (btwallet `keyfile.rs`): "$NACL" ‖ 24-byte nonce ‖ secretbox(JSON), the key being
@@ -21,19 +21,19 @@ const ARGON2_PASSES = 8;
 const ARGON2_MEMORY_KIB = 512 * 1024;
 
 export type KeySource =
-  | { kind: 'wallet'; file: string }
-  | { kind: 'env' };
+  | { kind: 'wallet'; file: string; role: KeyRole }
+  | { kind: 'env'; role: KeyRole };
 
-/** Where the payout key comes from: `--wallet NAME` (or a path to a coldkey file), else the mnemonic environment variable. */
-export function keySource(wallet: string | undefined, walletsDir: string | undefined, env: NodeJS.ProcessEnv): KeySource {
-  if (wallet) return { kind: 'wallet', file: coldkeyFile(wallet, walletsDir) };
-  if (env[MNEMONIC_ENV]) return { kind: 'env' };
+/** Where a key comes from: `--wallet NAME` (or a path to a coldkey file), else the role's mnemonic environment variable. */
+export function keySource(wallet: string | undefined, walletsDir: string | undefined, env: NodeJS.ProcessEnv, role: KeyRole = PAYOUT_KEY): KeySource {
+  if (wallet) return { kind: 'wallet', file: coldkeyFile(wallet, walletsDir), role };
+  if (env[role.mnemonicEnv]) return { kind: 'env', role };
   throw new UserError(
-    `no payout key: pass --wallet NAME (a Bittensor wallet under ~/.bittensor/wallets) or set ${MNEMONIC_ENV}`,
+    `no ${role.name} key: pass --wallet NAME (a Bittensor wallet under ~/.bittensor/wallets) or set ${role.mnemonicEnv}`,
   );
 }
 
-/** Loads the sr25519 payout key. `askPassword` is called only for an encrypted file when the password env var is unset. */
+/** Loads the sr25519 key (the payout key, or the owner's for `fund`). `askPassword` is called only for an encrypted file when the password env var is unset. */
 export async function loadPayoutKey(
   source: KeySource,
   env: NodeJS.ProcessEnv,
@@ -41,32 +41,33 @@ export async function loadPayoutKey(
 ): Promise<KeyringPair> {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const { mnemonicEnv, passwordEnv } = source.role;
   if (source.kind === 'env') {
     try {
-      return keyring.addFromUri(env[MNEMONIC_ENV]!.trim());
+      return keyring.addFromUri(env[mnemonicEnv]!.trim());
     } catch {
-      throw new UserError(`${MNEMONIC_ENV} is not a valid mnemonic or secret URI`);
+      throw new UserError(`${mnemonicEnv} is not a valid mnemonic or secret URI`);
     }
   }
-  const bytes = await readWalletFile(source.file);
+  const bytes = await readWalletFile(source.file, mnemonicEnv);
   const json = isNaclEncrypted(bytes)
-    ? await decryptColdkey(bytes, env[PASSWORD_ENV] ?? (await askPassword()), source.file)
+    ? await decryptColdkey(bytes, env[passwordEnv] ?? (await askPassword()), source.file, passwordEnv)
     : bytes;
   try {
-    return keypairFromKeyfile(keyring, json, source.file);
+    return keypairFromKeyfile(keyring, json, source.file, mnemonicEnv);
   } finally {
     if (json !== bytes) json.fill(0);
   }
 }
 
-async function readWalletFile(file: string): Promise<Uint8Array> {
+async function readWalletFile(file: string, mnemonicEnv: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'
-        ? `wallet coldkey file ${file} does not exist: check --wallet (and --wallet-path), or set ${MNEMONIC_ENV}`
+        ? `wallet coldkey file ${file} does not exist: check --wallet (and --wallet-path), or set ${mnemonicEnv}`
         : `cannot read wallet coldkey file ${file} (${code ?? 'error'})`,
     );
   }
@@ -77,7 +78,7 @@ export function isNaclEncrypted(bytes: Uint8Array): boolean {
 }
 
 /** Opens a `$NACL` coldkey file; a wrong password (or a damaged file) fails the secretbox's authentication. */
-export async function decryptColdkey(bytes: Uint8Array, password: string, file: string): Promise<Uint8Array> {
+export async function decryptColdkey(bytes: Uint8Array, password: string, file: string, passwordEnv = PAYOUT_KEY.passwordEnv): Promise<Uint8Array> {
   const body = bytes.subarray(NACL_MAGIC.length);
   if (body.length <= NONCE_BYTES) throw new UserError(`wallet coldkey file ${file} is truncated`);
   const key = await argon2i({
@@ -93,19 +94,19 @@ export async function decryptColdkey(bytes: Uint8Array, password: string, file: 
   key.fill(0);
   if (!opened) {
     throw new UserError(
-      `wrong password for wallet coldkey file ${file} (or the file is damaged): check ${PASSWORD_ENV} or retype it`,
+      `wrong password for wallet coldkey file ${file} (or the file is damaged): check ${passwordEnv} or retype it`,
     );
   }
   return opened;
 }
 
 /** Same precedence as bittensor-wallet: `secretPhrase` (sr25519 from the mnemonic), then `secretSeed` (32-byte mini secret). */
-function keypairFromKeyfile(keyring: Keyring, json: Uint8Array, file: string): KeyringPair {
+function keypairFromKeyfile(keyring: Keyring, json: Uint8Array, file: string, mnemonicEnv: string): KeyringPair {
   const text = u8aToString(json);
   if (text.startsWith('$ANSIBLE_VAULT') || text.startsWith('gAAAAA')) {
     throw new UserError(
       `wallet coldkey file ${file} uses a legacy encryption ValTrac does not read: re-encrypt it with a current btcli ` +
-        `(btcli wallet regen-coldkey) or set ${MNEMONIC_ENV}`,
+        `(btcli wallet regen-coldkey) or set ${mnemonicEnv}`,
     );
   }
   let data: { secretPhrase?: unknown; secretSeed?: unknown };
@@ -128,9 +129,9 @@ function keypairFromKeyfile(keyring: Keyring, json: Uint8Array, file: string): K
 }
 
 /** Reads a password from the terminal without echoing it. */
-export async function promptPassword(question: string): Promise<string> {
+export async function promptPassword(question: string, passwordEnv = PAYOUT_KEY.passwordEnv): Promise<string> {
   if (!process.stdin.isTTY) {
-    throw new UserError(`the wallet is encrypted: set ${PASSWORD_ENV} or run in a terminal to type the password`);
+    throw new UserError(`the wallet is encrypted: set ${passwordEnv} or run in a terminal to type the password`);
   }
   return readSecret(question);
 }

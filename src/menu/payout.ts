@@ -27,7 +27,8 @@ interface KeyChoice {
 }
 
 /**
- * 2: `valtrac plan` (which prints the plan), then the payout key (a wallet and its password, or the mnemonic variable),
+ * 2: `valtrac plan` (which prints the plan), `valtrac fund --dry-run` (what the payout coldkey lacks) and, if wanted,
+ * `valtrac fund --yes` with the owner's key; then the payout key (a wallet and its password, or the mnemonic variable),
  * `valtrac confirm --dry-run` (batches, fees, balance), and, once agreed, `valtrac confirm --yes` with that key.
  */
 export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
@@ -45,7 +46,18 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
     p.print('The plan stays in Payouts as planned; send it later with 2 or valtrac confirm.');
     return;
   }
-  const key = await askKey(p, workbook);
+  // The payout coldkey pays from its free TAO: fund's dry run says what it lacks for this plan (no key needed).
+  const lacking = await p.handOver(() => valtrac(['fund', '--dry-run', '--workbook', workbook]));
+  if (lacking === 0 && (await p.confirm("Move what is missing from the owner's take to the payout coldkey now (valtrac fund)? Answer no if it said nothing to fund"))) {
+    const owner = await askKey(p, workbook, 'owner');
+    if (!owner) return;
+    const funded = await p.handOver(() => valtrac(['fund', '--yes', '--workbook', workbook, ...owner.args], owner.env));
+    if (funded !== 0) {
+      p.print(`fund stopped (exit code ${funded}); see above. Nothing was paid; choose 2 again once it is fixed.`);
+      return;
+    }
+  }
+  const key = await askKey(p, workbook, 'payout');
   if (!key) return;
   const dryRun = await p.handOver(() => valtrac(['confirm', '--dry-run', '--workbook', workbook, ...key.args], key.env));
   if (dryRun !== 0) {
@@ -62,9 +74,10 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
 
 /**
  * Asks how to sign and checks the key before anything runs: the wallet's coldkey file must exist, its password open it
- * (typed without echo, asked again when wrong), and the key must be Settings' payout coldkey. Null: the person went back.
+ * (typed without echo, asked again when wrong), and the payout key must be Settings' payout coldkey (the owner key is
+ * checked by fund against the hotkey's owner on chain). Null: the person went back.
  */
-async function askKey(p: Prompter, workbook: string): Promise<KeyChoice | null> {
+async function askKey(p: Prompter, workbook: string, which: 'payout' | 'owner'): Promise<KeyChoice | null> {
   const { data, settingsCells } = await new WorkbookStore(workbook).readParsed();
   const payoutColdkey = data.settings.payoutColdkey;
   const place = settingPlace('payoutColdkey', settingsCells.payoutColdkey);
@@ -72,17 +85,21 @@ async function askKey(p: Prompter, workbook: string): Promise<KeyChoice | null> 
     throw new UserError(`${place} is empty: type the address that pays there (or valtrac settings set payout-coldkey ADDRESS), then choose 2 again`);
   }
   // The wallet code (keyring, WASM crypto, argon2) loads only now that a key is wanted.
-  const { keySource, loadPayoutKey, MNEMONIC_ENV, PASSWORD_ENV } = await import('../chain/wallet.js');
+  const { keySource, loadPayoutKey, OWNER_KEY, PAYOUT_KEY } = await import('../chain/wallet.js');
+  const role = which === 'owner' ? OWNER_KEY : PAYOUT_KEY;
+  const { mnemonicEnv: MNEMONIC_ENV, passwordEnv: PASSWORD_ENV } = role;
+  const expected = which === 'owner' ? null : payoutColdkey;
   const mnemonic = process.env[MNEMONIC_ENV] ? `The mnemonic in ${MNEMONIC_ENV}` : `The mnemonic in ${MNEMONIC_ENV} (not set in this shell)`;
-  const how = await p.choose(`Pay from ${payoutColdkey} with`, ['A Bittensor wallet (its name, or the path of its coldkey file)', mnemonic, 'Back']);
+  const title = which === 'owner' ? "Unstake the take with the validator owner's coldkey, from" : `Pay from ${payoutColdkey} with`;
+  const how = await p.choose(title, ['A Bittensor wallet (its name, or the path of its coldkey file)', mnemonic, 'Back']);
   if (how === 2) return null;
   if (how === 1) {
     if (!process.env[MNEMONIC_ENV]) {
       p.print(`${MNEMONIC_ENV} is not set: leave the menu, export it in this shell (not in a file), and open the menu again.`);
       return null;
     }
-    const pair = await loadPayoutKey(keySource(undefined, undefined, process.env), process.env, () => Promise.reject(new Error('unused')));
-    if (pair.address !== payoutColdkey) throw new UserError(`${MNEMONIC_ENV} is the key of ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
+    const pair = await loadPayoutKey(keySource(undefined, undefined, process.env, role), process.env, () => Promise.reject(new Error('unused')));
+    if (expected !== null && pair.address !== expected) throw new UserError(`${MNEMONIC_ENV} is the key of ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
     return { args: [], env: {} };
   }
   const name = await p.askValid('Wallet name or coldkey path: ', (answer) =>
@@ -97,8 +114,8 @@ async function askKey(p: Prompter, workbook: string): Promise<KeyChoice | null> 
     try {
       // A password already in this shell's environment is used as confirm would use it; else it is asked here.
       const env = process.env[PASSWORD_ENV] === undefined ? {} : { [PASSWORD_ENV]: process.env[PASSWORD_ENV] };
-      const pair = await loadPayoutKey(keySource(name, dir, {}), env, async () => (typed = await p.askSecret('Password of the wallet (not shown): ')));
-      if (pair.address !== payoutColdkey) throw new UserError(`the wallet ${name} holds ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
+      const pair = await loadPayoutKey(keySource(name, dir, {}, role), env, async () => (typed = await p.askSecret('Password of the wallet (not shown): ')));
+      if (expected !== null && pair.address !== expected) throw new UserError(`the wallet ${name} holds ${pair.address}, not the payout coldkey in ${place} (${payoutColdkey})`);
       return { args, env: typed === null ? {} : { [PASSWORD_ENV]: typed } };
     } catch (error) {
       if (!(error instanceof UserError) || !/wrong password/.test(error.message) || attempt === 3) throw error;

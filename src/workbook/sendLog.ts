@@ -73,7 +73,45 @@ export interface ReceivedAlpha {
   parts: Array<{ netuid: number; alpha: string }>;
 }
 
-export type SendLogEntry = SendingEntry | SettledEntry | ForeignEntry;
+/**
+ * `valtrac fund`'s one `batch_all` signed by the owner coldkey (unstake per subnet, then the transfer to the payout
+ * coldkey), recorded before it is submitted exactly as a payout batch is, so it is never sent twice.
+ */
+export interface FundingEntry {
+  type: 'funding';
+  planId: string;
+  extrinsicHash: string;
+  hex: string;
+  signer: string;
+  nonce: number;
+  eraBirth: number;
+  eraPeriod: number;
+  remark: string;
+  /** The payout coldkey and the TAO transferred to it (null: the owner coldkey is the payout coldkey). */
+  to: string | null;
+  transfer: string;
+  hotkey: string;
+  /** Each unstake: alpha sold, the TAO expected at the signing block's price, the least the limit allows, the limit (RAO per alpha). */
+  unstakes: Array<{ netuid: number; alpha: string; expected: string; guaranteed: string; limitPrice: string }>;
+  at: string;
+}
+
+/** The chain's verdict on a funding batch, with what its events show each unstake paid out. */
+export interface FundedEntry {
+  type: 'funded';
+  planId: string;
+  extrinsicHash: string;
+  outcome: 'funded' | 'failed' | 'expired';
+  blockNumber: number | null;
+  blockHash: string | null;
+  error: string | null;
+  received: Array<{ netuid: number; alpha: string; tao: string }>;
+  transferred: string;
+  fee: string | null;
+  at: string;
+}
+
+export type SendLogEntry = SendingEntry | SettledEntry | ForeignEntry | FundingEntry | FundedEntry;
 
 export interface PaidBatch extends SendingEntry {
   blockNumber: number | null;
@@ -121,6 +159,13 @@ export class SendLog {
       const settled = e.type === 'sending' ? paid.get(e.extrinsicHash) : undefined;
       return settled ? [{ ...(e as SendingEntry), blockNumber: settled.blockNumber, blockHash: settled.blockHash, ...(settled.received ? { received: settled.received } : {}) }] : [];
     });
+  }
+
+  /** Funding batches recorded as sent and not yet settled with the chain. */
+  openFunding(): FundingEntry[] {
+    const entries = this.entries();
+    const settled = new Set(entries.filter((e) => e.type === 'funded').map((e) => e.extrinsicHash));
+    return entries.filter((e): e is FundingEntry => e.type === 'funding' && !settled.has(e.extrinsicHash));
   }
 
   append(entry: SendLogEntry): void {

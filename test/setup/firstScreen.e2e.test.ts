@@ -175,12 +175,17 @@ describe('the README first screen on a real runtime', () => {
     const vars = Object.entries(env).map(([name, value]) => `${name}='${value}'`).join(' ');
     await terminal.start(`cd '${clone}' && env -i ${vars} npx valtrac; echo "menu exited with $?"; sleep 600`);
     const t = terminal;
+    let screen0: string;
     await t.waitFor('Choose [1-8]:');
     await t.type('2');
     await t.waitFor('Pool in TAO (Enter: what the delegate stake accrued since the last payout): ');
     await t.type('1');
     await t.waitFor('Pay this plan? (next: the payout key, then a dry run with the fees) [y/N]: ', 1, 180_000);
     await t.type('y');
+    // fund's dry run: the payout coldkey already holds the plan (100 TAO), so there is nothing to move from the take.
+    screen0 = await t.waitFor("Move what is missing from the owner's take to the payout coldkey now (valtrac fund)? Answer no if it said nothing to fund [y/N]: ", 1, 180_000);
+    expect(screen0).toContain('already holds what confirm needs: nothing to fund.');
+    await t.type('n');
     await t.waitFor(`Pay from ${payer.address} with [1-3]:`);
     await t.type('1');
     await t.waitFor('Wallet name or coldkey path: ');

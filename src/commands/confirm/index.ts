@@ -1,5 +1,4 @@
 import type { ApiPromise } from '@polkadot/api';
-import { createInterface } from 'node:readline/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { connect } from '../../chain/connect.js';
 import { resolveNetwork } from '../../chain/networks.js';
@@ -11,6 +10,7 @@ import { settingPlace } from '../../domain/settings.js';
 import { requireStakeMoves } from '../../domain/stakeMoves.js';
 import { formatTao } from '../../domain/tao.js';
 import type { PayoutRow, Rao } from '../../domain/types.js';
+import { askYes } from '../../util/askYes.js';
 import { UserError } from '../../util/errors.js';
 import { archivePaidPeriods } from '../../workbook/archive.js';
 import { readPlanFile } from '../../workbook/planFile.js';
@@ -22,10 +22,10 @@ import { priceAtConfirm } from '../../prices/source.js';
 import { refreshChartsQuietly } from '../charts.js';
 import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from '../acceptRuntime.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from '../common.js';
-import { checkPlanAgainstWorkbook, paidKey, type CheckedPlan } from '../planCheck.js';
+import { checkPlanAgainstWorkbook, type CheckedPlan } from '../planCheck.js';
 import { refuseProblems } from '../payoutChecks.js';
 import { restorePaidRows } from '../payoutRecovery.js';
-import { refuseArchivedPeriod, refuseUnknownNonce } from './paidTruth.js';
+import { paidInLog, refuseArchivedPeriod, refuseUnknownNonce } from './paidTruth.js';
 import { ownerStake, requireTransferStake, stakePayment, taoPayment, type Payment } from './payments.js';
 import { preflight, probeMinimumStake, type Verdict } from './preflight.js';
 import { reconcile } from './reconcile.js';
@@ -153,10 +153,6 @@ async function archive(store: WorkbookStore, data: WorkbookData): Promise<void> 
   }
 }
 
-function paidInLog(log: SendLog): Set<string> {
-  return new Set(log.paidBatches().flatMap((b) => b.users.map((user) => paidKey(user, b.extrinsicHash))));
-}
-
 interface PayContext {
   api: ApiPromise;
   store: WorkbookStore;
@@ -232,7 +228,7 @@ async function pay<T extends Transfer>(ctx: PayContext, payment: Payment<T>): Pr
     await rehearse(api, ctx.nodeUrl, pair, batches, payment.calls, plan.planId, firstBatch, payment.hotkey);
     return;
   }
-  if (!ctx.yes) await askYes(payment.question);
+  if (!ctx.yes) await askYes(payment.question, 'confirm');
   await sendAll({ api, store: ctx.store, log: ctx.log, pair, planId: plan.planId, calls: payment.calls, hotkey: payment.hotkey }, batches, firstBatch);
 }
 
@@ -252,12 +248,4 @@ function printSummary(api: ApiPromise, planId: string, batches: BatchPlan<Transf
     console.log(`  batch ${i + 1}: ${what}, fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
   }
   console.log(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);
-}
-
-async function askYes(question: string): Promise<void> {
-  if (!process.stdin.isTTY) throw new UserError('confirm needs your "yes": run it in a terminal, or pass --yes');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(question);
-  rl.close();
-  if (answer.trim().toLowerCase() !== 'yes') throw new UserError('not confirmed: nothing was sent');
 }

@@ -4,7 +4,7 @@ import { nonceAt } from '../../chain/transfer.js';
 import { UserError } from '../../util/errors.js';
 import { listArchives } from '../../workbook/archive.js';
 import type { SendLog } from '../../workbook/sendLog.js';
-import type { CheckedPlan } from '../planCheck.js';
+import { paidKey, type CheckedPlan } from '../planCheck.js';
 
 /**
  * The nonce the payout coldkey would have on chain if the send log knew every transaction it ever sent: one past
@@ -15,6 +15,8 @@ export function knownNextNonce(api: ApiPromise, log: SendLog, signer: string): n
   for (const e of log.entries()) {
     if (e.type === 'foreign' && e.signer === signer) next = Math.max(next, e.nextNonce);
     if (e.type === 'sending' && (e.signer ?? api.createType('Extrinsic', e.hex).signer.toString()) === signer) next = Math.max(next, e.nonce + 1);
+    // `fund` signs with the owner coldkey, which may be the payout coldkey too.
+    if (e.type === 'funding' && e.signer === signer) next = Math.max(next, e.nonce + 1);
   }
   return next;
 }
@@ -53,4 +55,9 @@ export async function refuseArchivedPeriod(workbookPath: string, plan: CheckedPl
       `${paid.file} archives plan ${paid.planId} through block ${paid.toBlock}. This workbook is an older copy that does not ` +
       'show it. Nothing was sent. Run valtrac plan: it puts the paid rows back from the archive and plans the period after it.',
   );
+}
+
+/** The (user, extrinsic) pairs the send log shows paid: what checkPlanAgainstWorkbook trusts as paid. */
+export function paidInLog(log: SendLog): Set<string> {
+  return new Set(log.paidBatches().flatMap((b) => b.users.map((user) => paidKey(user, b.extrinsicHash))));
 }

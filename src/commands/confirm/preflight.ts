@@ -10,7 +10,7 @@ export interface Verdict {
   outcome: DryRunOutcome;
 }
 
-interface DryRunner {
+export interface DryRunner {
   /** Signs the calls as the real extrinsic would be (same key, the next nonce) and runs them in the finalized state. */
   run<T extends Transfer>(transfers: readonly T[], calls: PaymentCalls<T>, remark: string | null): Promise<DryRunOutcome>;
 }
@@ -19,7 +19,7 @@ interface DryRunner {
  * The runtime's own dry run, in the state of the finalized head. The era is born one block before it: that block's
  * hash is in the state's block-hash map, which the runtime's mortality check reads (the head's own is not yet).
  */
-async function dryRunner(api: ApiPromise, pair: KeyringPair): Promise<DryRunner> {
+export async function dryRunner(api: ApiPromise, pair: KeyringPair): Promise<DryRunner> {
   const head = await finalizedHead(api);
   const birthNumber = Math.max(0, head.number - 1);
   const birth = { number: birthNumber, hash: (await api.rpc.chain.getBlockHash(birthNumber)).toHex() };

@@ -1,6 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import { finalizedHead } from '../../chain/blocks.js';
-import { findInBlocks, submitAndFollow } from '../../chain/submit.js';
+import { findInBlocks, submitAndFollow, type Inclusion } from '../../chain/submit.js';
 import { nonceAt } from '../../chain/transfer.js';
 import { UserError } from '../../util/errors.js';
 import type { SendLog } from '../../workbook/sendLog.js';
@@ -9,6 +9,16 @@ import { markExpired, settle } from './send.js';
 
 const POLL_MS = 1_000;
 
+/** What the send log keeps of any signed extrinsic it recorded before submitting: enough to find or resubmit it. */
+export interface RecordedExtrinsic {
+  extrinsicHash: string;
+  hex: string;
+  signer?: string;
+  nonce: number;
+  eraBirth: number;
+  eraPeriod: number;
+}
+
 /**
  * Before anything is sent: every batch recorded as sending is found in a finalized block (paid or failed, and checked
  * against that block's events), or proven never to land (its mortal era ended, or its nonce was used by another
@@ -16,38 +26,43 @@ const POLL_MS = 1_000;
  */
 export async function reconcile(api: ApiPromise, store: WorkbookStore, log: SendLog): Promise<void> {
   for (const entry of log.open()) {
-    const signer = entry.signer ?? api.createType('Extrinsic', entry.hex).signer.toString();
-    const lastValid = entry.eraBirth + entry.eraPeriod;
     console.log(`Reconciling batch ${entry.batch} of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
-    let searched = entry.eraBirth - 1;
-    let resubmitted = false;
-    for (;;) {
-      const head = await finalizedHead(api);
-      const found = await findInBlocks(api, entry.extrinsicHash, searched + 1, Math.min(head.number, lastValid));
-      if (found) {
-        await settle({ api, store, log }, entry, found);
-        break;
+    await decide(api, entry, {
+      found: (inclusion) => settle({ api, store, log }, entry, inclusion),
+      expired: (why) => markExpired(store, log, entry, why),
+    });
+  }
+}
+
+/**
+ * Follows one recorded extrinsic until the chain decides it: `found` with its finalized inclusion, or `expired` with why
+ * it can never be included. Shared by confirm's payout batches and fund's funding batch.
+ */
+export async function decide(
+  api: ApiPromise,
+  entry: RecordedExtrinsic,
+  on: { found: (inclusion: Inclusion) => Promise<void>; expired: (why: string) => Promise<void> },
+): Promise<void> {
+  const signer = entry.signer ?? api.createType('Extrinsic', entry.hex).signer.toString();
+  const lastValid = entry.eraBirth + entry.eraPeriod;
+  let searched = entry.eraBirth - 1;
+  let resubmitted = false;
+  for (;;) {
+    const head = await finalizedHead(api);
+    const found = await findInBlocks(api, entry.extrinsicHash, searched + 1, Math.min(head.number, lastValid));
+    if (found) return on.found(found);
+    searched = Math.min(head.number, lastValid);
+    if (head.number > lastValid) return on.expired(`its era ended at block ${lastValid}`);
+    if ((await nonceAt(api, signer, head.hash)) > entry.nonce) return on.expired(`nonce ${entry.nonce} was used by another transaction`);
+    if (!resubmitted) {
+      resubmitted = true;
+      try {
+        return await on.found(await submitAndFollow(api, entry.hex));
+      } catch (error) {
+        if (error instanceof UserError) throw error;
+        // already in the pool, or being included: keep watching finalized blocks
       }
-      searched = Math.min(head.number, lastValid);
-      if (head.number > lastValid) {
-        await markExpired(store, log, entry, `its era ended at block ${lastValid}`);
-        break;
-      }
-      if ((await nonceAt(api, signer, head.hash)) > entry.nonce) {
-        await markExpired(store, log, entry, `nonce ${entry.nonce} was used by another transaction`);
-        break;
-      }
-      if (!resubmitted) {
-        resubmitted = true;
-        try {
-          await settle({ api, store, log }, entry, await submitAndFollow(api, entry.hex));
-          break;
-        } catch (error) {
-          if (error instanceof UserError) throw error;
-          // already in the pool, or being included: keep watching finalized blocks
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

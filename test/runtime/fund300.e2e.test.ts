@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventRecord } from '@polkadot/types/interfaces';
+import type { Codec } from '@polkadot/types/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTao } from '../../src/domain/tao.js';
+import { SendLog, type FundedEntry, type FundingEntry } from '../../src/workbook/sendLog.js';
+import { WorkbookStore } from '../../src/workbook/store.js';
+import { tempDir } from '../helpers.js';
+import { ok, planRows, valtrac } from '../payout/harness.js';
+import { alphaOf, deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
+import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
+import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtimes/validator.js';
+
+// valtrac fund on the real spec-300 runtime (chopsticks): the owner's take sits on root and on subnet 1, whose alpha
+// is priced at 1.25 TAO; the payout coldkey holds almost nothing. fund must unstake root first, then subnet 1, move
+// exactly what the plan needs to the payout coldkey, and confirm must then pay every user exactly. Every check reads
+// the chain with the test's own @polkadot/api.
+
+const NAMES = ['hotkey', 'owner', 'payer', 'alice', 'bob', 'carol'] as const;
+let rt: Runtime;
+let chain: RuntimeChain;
+let k: Awaited<ReturnType<typeof runtimeKeys<(typeof NAMES)[number]>>>;
+let dir: string;
+let workbook: string;
+let store: WorkbookStore;
+const w = () => ['--workbook', workbook];
+// The sale's own price impact on subnet 1's pool (1,000 TAO deep) is about 0.8 %: above the default 0.5 % limit.
+const slip = ['--slippage', '2'];
+const ownerEnv = () => ({ VALTRAC_OWNER_MNEMONIC: k.owner.uri });
+const figures: string[] = [];
+
+beforeAll(async () => {
+  rt = await startRuntime(300);
+  chain = await RuntimeChain.connect(rt.url);
+  await chain.newBlocks(3);
+  k = await runtimeKeys('fund300', NAMES);
+  await chain.fund(new Map(Object.values(k).map((p) => [p.address, p === k.payer ? tao(1) / 5n : tao(10_000)])));
+  await deepenPool(chain, 1, tao(1_000), tao(800));
+  await registerValidator(chain, k.owner, k.hotkey.address, 1, 9_000);
+  const hotkey = k.hotkey.address;
+  // The owner's take: 1 TAO on root, 10 TAO staked into subnet 1 (about 8 alpha).
+  await addStake(chain, hotkey, [
+    { coldkey: k.owner, netuid: 0, amount: tao(1) },
+    { coldkey: k.owner, netuid: 1, amount: tao(10) },
+    { coldkey: k.alice, netuid: 0, amount: tao(30) },
+    { coldkey: k.bob, netuid: 1, amount: tao(12) },
+    { coldkey: k.carol, netuid: 0, amount: tao(4) },
+  ]);
+  dir = tempDir('rt-fund300');
+  workbook = path.join(dir, 'valtrac.xlsx');
+  await ok(['init', ...w(), '--hotkey', hotkey, '--network', rt.url]);
+  await ok(['users', 'add', ...w(), 'alice', k.alice.address]);
+  await ok(['users', 'add', ...w(), 'bob', k.bob.address]);
+  await ok(['users', 'add', ...w(), 'carol', k.carol.address]);
+  store = new WorkbookStore(workbook);
+  await store.apply({ kind: 'setSettings', settings: { payoutColdkey: k.payer.address } });
+  await ok(['snapshot', '--once', ...w()]);
+  await addStake(chain, hotkey, [{ coldkey: k.carol, netuid: 0, amount: tao(1) }]);
+  await ok(['snapshot', '--once', ...w()]);
+}, 900_000);
+
+afterAll(async () => {
+  if (figures.length) console.log(`fund on the real runtime (spec 300):\n${figures.join('\n')}`);
+  await chain?.close();
+  await rt?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const named = (events: EventRecord[], section: string, method: string) => events.filter((e) => e.event.section === section && e.event.method === method);
+const fields = (e: EventRecord) => e.event.data as unknown as Codec[];
+const fundEntries = () => SendLog.beside(workbook).entries().filter((e) => e.type === 'funding' || e.type === 'funded');
+
+describe('spec 300: fund moves the take to the payout coldkey, then confirm pays it', { timeout: 900_000 }, () => {
+  it('refuses before signing when the take is not enough, naming what it holds', async () => {
+    await ok(['plan', ...w(), '--pool', '100']);
+    const nonce = await chain.nonce(k.owner.address);
+    const result = await valtrac(['fund', ...w(), '--yes'], ownerEnv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^valtrac: the owner's take on \S+ is not enough: the payout coldkey needs [\d.]+ TAO, and the owner coldkey's stake there brings at most [\d.]+ TAO at the price limits \(subnet 0: .*subnet 1: .*\) at block \d+\. .*Nothing was signed\.\n$/);
+    expect(await chain.nonce(k.owner.address)).toBe(nonce);
+    expect(fundEntries()).toEqual([]);
+  });
+
+  it('a dry run without a key shows the batch (root first, then subnet 1, then the transfer) and sends nothing', async () => {
+    await ok(['plan', ...w(), '--pool', '5']);
+    const nonce = await chain.nonce(k.owner.address);
+    const result = await ok(['fund', ...w(), ...slip, '--dry-run']);
+    const lines = result.stdout.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/unstake 1\.000000000 α on subnet 0 \(root, 1:1\)/)).toBeGreaterThan(0);
+    expect(at(/unstake [\d.]+ α on subnet 1 \(limit [\d.]+ TAO\/α\)/)).toBeGreaterThan(at(/on subnet 0/));
+    expect(at(/transfer_keep_alive [\d.]+ TAO to the payout coldkey/)).toBeGreaterThan(at(/on subnet 1/));
+    expect(result.stdout).toContain('Dry run: nothing was signed or sent.');
+    const tight = await valtrac(['fund', ...w(), '--dry-run'], ownerEnv());
+    expect(tight.code).toBe(1);
+    expect(tight.stderr).toMatch(/SlippageTooHigh.*moves the price by more than --slippage 0\.5 %: allow more/);
+    const withKey = await ok(['fund', ...w(), ...slip, '--dry-run'], ownerEnv());
+    expect(withKey.stdout).toContain("The runtime's dry run accepts the funding batch.");
+    expect(await chain.nonce(k.owner.address)).toBe(nonce);
+    expect(fundEntries()).toEqual([]);
+  });
+
+  it('a rehearsal runs the signed batch on a fork and sends nothing to the node', async () => {
+    const before = await chain.freeBalance(k.payer.address);
+    const nonce = await chain.nonce(k.owner.address);
+    const result = await ok(['fund', ...w(), ...slip, '--rehearse'], ownerEnv());
+    expect(result.stdout).toMatch(/Rehearsal: the funding batch would be included in block \d+; fee [\d.]+ TAO \(estimated [\d.]+\)\./);
+    expect(result.stdout).toMatch(/subnet 0: 1\.000000000 α unstaked, 1\.000000000 TAO received/);
+    expect(result.stdout).toMatch(/subnet 1: [\d.]+ α unstaked, [\d.]+ TAO received/);
+    expect(await chain.freeBalance(k.payer.address)).toBe(before);
+    expect(await chain.nonce(k.owner.address)).toBe(nonce);
+    expect(fundEntries()).toEqual([]);
+  });
+
+  it('funds: the payout coldkey rises by what the events say, each unstake as StakeRemoved shows it, recorded in the send log', async () => {
+    const hotkey = k.hotkey.address;
+    const payerBefore = await chain.freeBalance(k.payer.address);
+    const alphaBefore = [await alphaOf(chain, hotkey, k.owner.address, 0), await alphaOf(chain, hotkey, k.owner.address, 1)];
+    const result = await ok(['fund', ...w(), ...slip, '--yes'], ownerEnv());
+    const need = BigInt(/= ([\d.]+) TAO to fund\./.exec(result.stdout)![1]!.replace('.', ''));
+    const entries = fundEntries();
+    expect(entries.map((e) => e.type)).toEqual(['funding', 'funded']);
+    const [sent, settled] = entries as [FundingEntry, FundedEntry];
+    expect(settled.outcome).toBe('funded');
+    const events = await chain.extrinsicEvents(settled.blockHash!, sent.extrinsicHash);
+    expect(named(events, 'utility', 'BatchCompleted')).toHaveLength(1);
+    const removed = named(events, 'subtensorModule', 'StakeRemoved').map((e) => ({ netuid: Number(fields(e)[4]!.toString()), tao: BigInt(fields(e)[2]!.toString()), alpha: BigInt(fields(e)[3]!.toString()) }));
+    expect(removed.map((r) => r.netuid)).toEqual([0, 1]);
+    expect(removed[0]!.alpha).toBe(tao(1));
+    expect(removed[0]!.tao).toBe(tao(1));
+    const transfers = named(events, 'balances', 'Transfer').filter((e) => fields(e)[1]!.toString() === k.payer.address);
+    expect(transfers).toHaveLength(1);
+    const moved = BigInt(fields(transfers[0]!)[2]!.toString());
+    expect(moved).toBe(need);
+    expect((await chain.freeBalance(k.payer.address)) - payerBefore).toBe(moved);
+    expect(removed.reduce((s, r) => s + r.tao, 0n)).toBeGreaterThanOrEqual(moved);
+    const alphaAfter = [await alphaOf(chain, hotkey, k.owner.address, 0), await alphaOf(chain, hotkey, k.owner.address, 1)];
+    expect(alphaBefore[0]! - alphaAfter[0]!).toBe(removed[0]!.alpha);
+    expect(alphaBefore[1]! - alphaAfter[1]! - removed[1]!.alpha).toBeLessThanOrEqual(1n);
+    expect(settled.received).toEqual(removed.map((r) => ({ netuid: r.netuid, alpha: r.alpha.toString(), tao: r.tao.toString() })));
+    expect(settled.transferred).toBe(moved.toString());
+    const fee = BigInt(fields(named(events, 'transactionPayment', 'TransactionFeePaid')[0]!)[1]!.toString());
+    const estimate = /Fee about ([\d.]+) TAO/.exec(result.stdout)![1]!;
+    for (const [i, u] of sent.unstakes.entries()) {
+      figures.push(`subnet ${u.netuid}: unstaked ${formatTao(removed[i]!.alpha)} α, received ${formatTao(removed[i]!.tao)} TAO (expected ${formatTao(BigInt(u.expected))}, at least ${formatTao(BigInt(u.guaranteed))}, limit ${formatTao(BigInt(u.limitPrice))} TAO/α)`);
+    }
+    figures.push(`transferred ${formatTao(moved)} TAO to the payout coldkey (needed ${formatTao(need)}); fee ${formatTao(fee)} TAO, estimated ${estimate}`);
+    expect(result.stdout).toContain(`the payout coldkey ${k.payer.address} received ${formatTao(moved)} TAO of ${formatTao(need)} TAO`);
+  });
+
+  it('a second fund sends nothing', async () => {
+    const nonce = await chain.nonce(k.owner.address);
+    const result = await ok(['fund', ...w(), ...slip, '--yes'], ownerEnv());
+    expect(result.stdout).toContain('already holds what confirm needs: nothing to fund.');
+    expect(await chain.nonce(k.owner.address)).toBe(nonce);
+    expect(fundEntries()).toHaveLength(2);
+  });
+
+  it('confirm then pays every user exactly from what fund moved', async () => {
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
+    expect(rows.length).toBe(3);
+    const before = new Map(await Promise.all(rows.map(async (r) => [r.address, await chain.freeBalance(r.address)] as const)));
+    await ok(['confirm', ...w(), '--yes'], { VALTRAC_PAYOUT_MNEMONIC: k.payer.uri });
+    for (const r of rows) expect((await chain.freeBalance(r.address)) - before.get(r.address)!).toBe(r.amount);
+    expect((await planRows({ workbook, store })).filter((r) => r.status === 'paid')).toHaveLength(3);
+    const left = await chain.freeBalance(k.payer.address);
+    expect(left).toBeGreaterThanOrEqual(500n);
+    figures.push(`after confirm the payout coldkey keeps ${formatTao(left)} TAO`);
+    const after = await ok(['fund', ...w(), '--dry-run']);
+    expect(after.stdout).toMatch(/nothing to fund, no payment is due \(3 paid\)/);
+  });
+});
