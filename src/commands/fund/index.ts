@@ -9,8 +9,10 @@ import { payerOptions, walletName, walletsDir, type PayerArgs } from '../../chai
 import { readValidator } from '../../chain/stake.js';
 import { accountStates, planBatches, planRemark, taoCalls } from '../../chain/transfer.js';
 import { OWNER_KEY } from '../../chain/walletFiles.js';
+import { readStakeMoveFacts } from '../../chain/moveFacts.js';
 import { chooseUnstakes, fundingNeed, type FundingChoice } from '../../domain/funding.js';
 import { settingPlace } from '../../domain/settings.js';
+import { requireStakeMoves } from '../../domain/stakeMoves.js';
 import { formatTao } from '../../domain/tao.js';
 import type { Rao, ValidatorSnapshot } from '../../domain/types.js';
 import { askYes } from '../../util/askYes.js';
@@ -18,6 +20,7 @@ import { UserError } from '../../util/errors.js';
 import { readPlanFile } from '../../workbook/planFile.js';
 import { SendLog } from '../../workbook/sendLog.js';
 import { WorkbookStore } from '../../workbook/store.js';
+import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from '../acceptRuntime.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from '../common.js';
 import { paidInLog } from '../confirm/paidTruth.js';
 import { taoPayment } from '../confirm/payments.js';
@@ -30,7 +33,7 @@ import { fundCalls, fundMoves, hasPriceLimit, type FundMove } from './moves.js';
 import { rehearseFunding } from './rehearse.js';
 import { fundRemark, reconcileFunding, sendFunding } from './send.js';
 
-interface FundArgs extends PayerArgs, NetworkArgs {
+interface FundArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
   'dry-run': boolean;
   rehearse: boolean;
@@ -39,7 +42,7 @@ interface FundArgs extends PayerArgs, NetworkArgs {
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
-  return payerOptions(networkOption(yargs), OWNER_KEY)
+  return acceptRuntimeOption(payerOptions(networkOption(yargs), OWNER_KEY))
     .option('dry-run', { type: 'boolean', default: false, describe: 'Work out and show the funding batch and its fee, send nothing (without a key: read-only)' })
     .option('rehearse', { type: 'boolean', default: false, describe: 'Send the exact signed batch to a chopsticks fork of the node and show what the chain would do; nothing reaches the real node' })
     .option('yes', { type: 'boolean', default: false, describe: 'Do not ask for "yes" before sending' })
@@ -73,6 +76,7 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
   const { network, argument } = chosenNetwork(args, first.data.settings, first.settingsCells);
   const api = await connect(network, { argument });
   try {
+    await guardRuntime(api, store, first.data.settings, args.acceptRuntime, 'fund');
     // Whatever was sent before is settled with the chain first: an open funding batch, and confirm's own batches (the
     // rows still due are the chain's truth, not the workbook's last word).
     await reconcileFunding(api, log);
@@ -118,7 +122,9 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
       );
     }
     printBatch(funding, payout, sameKey, hasPriceLimit(api));
-    // Stake-move pre-checks (subnet rules, root hold windows, the runtime guard) belong here, before any key is asked for.
+    // What the runtime would refuse (root hold, a basket migration, locks, minimums) is refused before a key is asked for.
+    const facts = await readStakeMoveFacts(api, owner, hotkey, funding.unstakes.map((u) => u.netuid), validator.blockHash);
+    requireStakeMoves(facts, funding.unstakes.map((u) => ({ kind: 'unstake' as const, netuid: u.netuid, alpha: u.alpha, tao: u.expected })), 'fund');
 
     const pair = await ownerKey(args, args.dryRun, owner);
     if (pair === null) {
