@@ -24,6 +24,7 @@ interface PlanArgs extends NetworkArgs {
   pool: string;
   toBlock?: number;
   'include-owner-rewards': boolean;
+  fromMenu: boolean;
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
@@ -39,6 +40,8 @@ export function builder(yargs: Argv<{ workbook: string }>) {
       default: false,
       describe: "With --pool accrued: pay it even though the owner holds stake of their own on the hotkey (its rewards go out too)",
     })
+    // The menu runs plan and then asks itself whether to pay: its next step is that question, not a command.
+    .option('from-menu', { type: 'boolean', default: false, hidden: true })
     .example('valtrac plan', 'pay out what the delegate stake earned since the last payout')
     .example('valtrac plan --pool 12.5 --to-block 4200000', 'pay 12.5 TAO for the snapshots up to block 4200000');
 }
@@ -118,7 +121,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     console.log(`Allocated ${formatTao(result.allocated)} TAO of the pool to registered users (the rest is unregistered ` +
       `nominators' share and stays in the pool). To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
     console.log(outcome === 'written'
-      ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
+      ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
