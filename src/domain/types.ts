@@ -40,6 +40,12 @@ export interface Referral {
 /** `base`: tax applies to the referee's base share only. `compound`: to all the referee receives, deepest layer first. */
 export type TaxMode = 'base' | 'compound';
 
+/**
+ * From which snapshot a registered coldkey's stake counts. `period`: from the start of the period in which it was added
+ * (as the original Python tool did, whose log held every nominator). `added`: from the first snapshot after it was added.
+ */
+export type CountFrom = 'period' | 'added';
+
 export interface Settings {
   hotkey: string | null;
   network: string;
@@ -54,6 +60,7 @@ export interface Settings {
   webhookUrl: string | null;
   /** How long the node may stay unreachable before a notification says so. */
   nodeAlertMinutes: number;
+  countFrom: CountFrom;
 }
 
 /** One row of the Snapshots sheet. */

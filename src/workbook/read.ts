@@ -13,6 +13,7 @@ import type {
   SheetName,
   SnapshotSummary,
   TaxMode,
+  CountFrom,
   User,
 } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
@@ -153,6 +154,9 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
         break;
       case 'taxMode':
         settings.taxMode = text.toLowerCase() as TaxMode;
+        break;
+      case 'countFrom':
+        settings.countFrom = text.toLowerCase() as CountFrom;
         break;
       default:
         (settings as unknown as Record<string, string>)[key] = text;
