@@ -14,6 +14,8 @@ import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readRecord, readStakes, recordsDir } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
+import { countFromFor, restateUsersStake } from './counting.js';
+import { describeCountFrom } from '../domain/countFrom.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
@@ -68,7 +70,8 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
   connecting.catch(() => undefined); // a failure is reported where it is awaited
   let api: ApiPromise | null = null;
   try {
-    const period = await loadPeriod(args.workbook, data.users, history.closedThrough, args.toBlock);
+    const countFrom = await countFromFor(recordsDir(args.workbook), data);
+    const period = await loadPeriod(args.workbook, data.users, countFrom, history.closedThrough, args.toBlock);
     const pool = choosePool(args.pool, period.accrued);
     const setup = args.pool.trim() === 'accrued' ? await checkSetup(args.workbook, period, args['include-owner-rewards']) : [];
     api = await connecting;
@@ -108,10 +111,12 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     const rows = draft.map((r) => ({ ...r, planId }));
     await writePlanFile(args.workbook, { planId, fingerprint, rows });
     const outcome = await store.apply({ kind: 'replacePlan', rows: [...rows, ...history.carriedRows] });
+    // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => console.log(line));
 
     console.log(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
       `${result.skippedSnapshots.length ? `, ${result.skippedSnapshots.length} without nominator stake left out` : ''}), ` +
-      `tax mode ${data.settings.taxMode}.`);
+      `tax mode ${data.settings.taxMode}, ${describeCountFrom(data.settings.countFrom)} (Settings: Users count from ${data.settings.countFrom}).`);
     console.log(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
       `${formatTao(period.accrued)} TAO over the period).`);
     for (const line of setup) console.log(line);
@@ -157,6 +162,7 @@ async function checkSetup(workbook: string, period: Period, includeOwnerRewards:
 async function loadPeriod(
   workbook: string,
   users: readonly User[],
+  countFrom: ReadonlyMap<string, number>,
   closedThrough: number | null,
   toBlock: number | undefined,
 ): Promise<Period> {
@@ -170,7 +176,7 @@ async function loadPeriod(
         `${toBlock === undefined ? '' : ` up to block ${toBlock}`}) in ${dir}: run valtrac snapshot and plan again later`,
     );
   }
-  const snapshots = new PeriodShares(users);
+  const snapshots = new PeriodShares(users, countFrom);
   const delegate = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const coldkeys = users.flatMap((u) => u.addresses);

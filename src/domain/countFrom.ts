@@ -54,3 +54,10 @@ export function describeCountFrom(rule: CountFrom): string {
     ? 'users count from the first snapshot after they were added'
     : "users count from the start of the period in which they were added";
 }
+
+/** The last block of each paid period: the end of every plan with a paid row. */
+export function paidPeriodEnds(payouts: ReadonlyArray<{ planId: string; status: string; toBlock: number }>): number[] {
+  const ends = new Map<string, number>();
+  for (const row of payouts) if (row.status === 'paid') ends.set(row.planId, Math.max(ends.get(row.planId) ?? 0, row.toBlock));
+  return [...new Set(ends.values())].sort((a, b) => a - b);
+}
