@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registrations } from '../domain/countFrom.js';
 import { UserError } from '../util/errors.js';
@@ -28,6 +28,8 @@ export async function readRegistrations(dir: string): Promise<Map<string, number
 }
 
 export async function writeRegistrations(dir: string, registrations: Registrations): Promise<void> {
+  // The first snapshot of a program notes its users before its record makes the folder.
+  await mkdir(dir, { recursive: true });
   const coldkeys = Object.fromEntries([...registrations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   await writeFileAtomic(path.join(dir, REGISTRATIONS_FILE), `${JSON.stringify({ format: FORMAT, coldkeys }, null, 1)}\n`);
 }
