@@ -284,3 +284,13 @@ describe('the optional Settings rows: price source, webhook, node alert', () => 
     expect(check({ pricePath: 'usd' })).toEqual([expect.objectContaining({ cell: 'B8', message: 'A USD price JSON path is given without the USD price URL.' })]);
   });
 });
+
+describe('the Settings row "Users count from" (B12 in a new workbook)', () => {
+  it('takes period (the default) or added, and names the cell of anything else with the near value', () => {
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS })).toEqual([]);
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, countFrom: 'added' })).toEqual([]);
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, countFrom: 'addded' as 'added' })).toEqual([
+      expect.objectContaining({ sheet: 'Settings', cell: 'B12', message: '"addded" is not a rule for when users count.', fix: expect.stringMatching(/^Did you mean added\? Choose period/) }),
+    ]);
+  });
+});
