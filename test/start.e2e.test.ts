@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRecords, recordsDir } from '../src/workbook/records.js';
 import { TestChain } from './chain/testChain.js';
 import { runCli } from './cliProcess.js';
-import { addresses, repoRoot, tempDir } from './helpers.js';
+import { addresses, tempDir } from './helpers.js';
+import { privatePm2 } from './helpers/pm2.js';
 import { freePort } from '../src/util/freePort.js';
-
-const pm2Bin = path.join(repoRoot, 'node_modules', 'pm2', 'bin', 'pm2');
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Pm2Process {
@@ -20,21 +16,19 @@ interface Pm2Process {
 
 describe('npm start (valtrac start) under pm2', () => {
   let chain: TestChain;
-  let env: NodeJS.ProcessEnv;
-  let dir: string;
   const secret = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
-
-  const pm2 = async (...args: string[]) => (await run(process.execPath, [pm2Bin, ...args], { env })).stdout;
+  // A private pm2 home, made before anything can throw, so the test neither sees nor disturbs anyone's pm2 (afterAll's
+  // pm2 kill runs even when the test chain fails to start); a secret in the environment must not travel into pm2's
+  // process list.
+  const dir = tempDir('start');
+  const env: NodeJS.ProcessEnv = { ...process.env, PM2_HOME: path.join(dir, 'pm2'), VALTRAC_MNEMONIC: secret };
+  const pm2 = privatePm2(env.PM2_HOME, env);
   // jlist prints the list as one JSON line, sometimes after pm2's own notices.
   const processes = async (): Promise<Pm2Process[]> =>
     JSON.parse((await pm2('jlist')).split('\n').find((l) => l.startsWith('['))!) as Pm2Process[];
 
   beforeAll(async () => {
     chain = await TestChain.start({ metadata: 'devnet-381', blockIntervalMs: 50 });
-    dir = tempDir('start');
-    // A private pm2 home so the test neither sees nor disturbs anyone's pm2; a secret in the environment must not
-    // travel into pm2's process list.
-    env = { ...process.env, PM2_HOME: path.join(dir, 'pm2'), VALTRAC_MNEMONIC: secret };
   });
 
   afterAll(async () => {

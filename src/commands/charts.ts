@@ -8,6 +8,8 @@ import { UserError } from '../util/errors.js';
 import { writeCharts } from '../charts/write.js';
 import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
+import { recordsDir } from '../workbook/records.js';
+import { countFromFor } from './counting.js';
 import { readRecent } from '../workbook/recentRead.js';
 import type { WorkbookArgs } from './common.js';
 
@@ -34,8 +36,10 @@ export function periodStart(payouts: readonly PayoutRow[]): number {
  */
 export async function refreshCharts(workbookPath: string): Promise<string> {
   const program = await withArchive(workbookPath, await readRecent(workbookPath));
-  const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS });
-  const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts) });
+  // The charts count users' stake as plan does (Settings: Users count from).
+  const countFrom = await countFromFor(recordsDir(workbookPath), program);
+  const history = await readStakeHistory(workbookPath, program.users, { maxRecords: MAX_CHART_SNAPSHOTS, countFrom });
+  const period = await readStakeHistory(workbookPath, program.users, { fromBlock: periodStart(program.payouts), countFrom });
   const dir = chartsDir(workbookPath);
   await writeCharts(dir, chartData(program, history.records, period.records), path.basename(workbookPath));
   return path.join(dir, 'index.html');

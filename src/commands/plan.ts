@@ -15,6 +15,8 @@ import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readRecord, readStakes, recordsDir } from '../workbook/records.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
+import { countFromFor, restateUsersStake } from './counting.js';
+import { describeCountFrom } from '../domain/countFrom.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
@@ -26,6 +28,7 @@ interface PlanArgs extends NetworkArgs, AcceptRuntimeArgs {
   pool: string;
   toBlock?: number;
   'include-owner-rewards': boolean;
+  fromMenu: boolean;
 }
 
 export function builder(yargs: Argv<{ workbook: string }>) {
@@ -41,6 +44,8 @@ export function builder(yargs: Argv<{ workbook: string }>) {
       default: false,
       describe: "With --pool accrued: pay it even though the owner holds stake of their own on the hotkey (its rewards go out too)",
     })
+    // The menu runs plan and then asks itself whether to pay: its next step is that question, not a command.
+    .option('from-menu', { type: 'boolean', default: false, hidden: true })
     .example('valtrac plan', 'pay out what the delegate stake earned since the last payout')
     .example('valtrac plan --pool 12.5 --to-block 4200000', 'pay 12.5 TAO for the snapshots up to block 4200000');
 }
@@ -67,7 +72,8 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
   connecting.catch(() => undefined); // a failure is reported where it is awaited
   let api: ApiPromise | null = null;
   try {
-    const period = await loadPeriod(args.workbook, data.users, history.closedThrough, args.toBlock);
+    const countFrom = await countFromFor(recordsDir(args.workbook), data);
+    const period = await loadPeriod(args.workbook, data.users, countFrom, history.closedThrough, args.toBlock);
     const pool = choosePool(args.pool, period.accrued);
     const setup = args.pool.trim() === 'accrued' ? await checkSetup(args.workbook, period, args['include-owner-rewards']) : [];
     api = await connecting;
@@ -108,10 +114,12 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     const rows = draft.map((r) => ({ ...r, planId }));
     await writePlanFile(args.workbook, { planId, fingerprint, rows });
     const outcome = await store.apply({ kind: 'replacePlan', rows: [...rows, ...history.carriedRows] });
+    // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => console.log(line));
 
     console.log(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
       `${result.skippedSnapshots.length ? `, ${result.skippedSnapshots.length} without nominator stake left out` : ''}), ` +
-      `tax mode ${data.settings.taxMode}.`);
+      `tax mode ${data.settings.taxMode}, ${describeCountFrom(data.settings.countFrom)} (Settings: Users count from ${data.settings.countFrom}).`);
     console.log(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
       `${formatTao(period.accrued)} TAO over the period).`);
     for (const line of setup) console.log(line);
@@ -120,7 +128,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     console.log('');
     console.log(`${allocationSentence(pool, result.allocated)} To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
     console.log(outcome === 'written'
-      ? `Written to Payouts in ${args.workbook}. Check it, then run valtrac confirm.`
+      ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
@@ -156,6 +164,7 @@ async function checkSetup(workbook: string, period: Period, includeOwnerRewards:
 async function loadPeriod(
   workbook: string,
   users: readonly User[],
+  countFrom: ReadonlyMap<string, number>,
   closedThrough: number | null,
   toBlock: number | undefined,
 ): Promise<Period> {
@@ -169,7 +178,7 @@ async function loadPeriod(
         `${toBlock === undefined ? '' : ` up to block ${toBlock}`}) in ${dir}: run valtrac snapshot and plan again later`,
     );
   }
-  const snapshots = new PeriodShares(users);
+  const snapshots = new PeriodShares(users, countFrom);
   const delegate = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const coldkeys = users.flatMap((u) => u.addresses);

@@ -3,7 +3,7 @@ import { layers } from '../domain/referrals.js';
 import { formatTaxPercent } from '../domain/tax.js';
 import { excerpt } from '../domain/text.js';
 import type { Referral } from '../domain/types.js';
-import { addReferral, removeReferral, setReferralTax, userNamed } from '../workbook/edits.js';
+import { addReferral, removeReferral, setReferralTax, taxText, userNamed } from '../workbook/edits.js';
 import type { WorkbookStore } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
 
@@ -48,7 +48,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
         const store = await openStore(argv.workbook);
         const { referrer, referee } = await edgeNames(store, argv);
         const outcome = await addReferral(store, referrer, referee, String(argv.tax));
-        reportOutcome(outcome, `${referrer} now refers ${referee} at ${argv.tax}`, argv.workbook);
+        reportOutcome(outcome, `${referrer} now refers ${referee} at ${taxText(String(argv.tax))}`, argv.workbook);
       },
     )
     .command(
@@ -59,7 +59,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
         const store = await openStore(argv.workbook);
         const { referrer, referee } = await edgeNames(store, argv);
         const outcome = await setReferralTax(store, referrer, referee, String(argv.tax));
-        reportOutcome(outcome, `Set the tax of ${referrer} → ${referee} to ${argv.tax}`, argv.workbook);
+        reportOutcome(outcome, `Set the tax of ${referrer} → ${referee} to ${taxText(String(argv.tax))}`, argv.workbook);
       },
     )
     .command(

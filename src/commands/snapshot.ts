@@ -21,6 +21,7 @@ import { snapshotsArchivedThrough } from '../workbook/archive.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
 import { networkOption, type NetworkArgs } from './common.js';
+import { countedColdkeys, countFromFor, noteUsersAt, restateUsersStake } from './counting.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
 const TIMESTAMP_NOW = '0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb';
@@ -198,9 +199,9 @@ class Snapshotter {
     const inSheet = new Set(data.snapshots.map((s) => s.block));
     const missing = blocks.filter((b) => !inSheet.has(b) && (archivedThrough === null || b > archivedThrough));
     if (missing.length > 0) {
-      const coldkeys = registeredColdkeys(data.users);
+      const countFrom = await countFromFor(this.dir, data);
       const rows: SnapshotSummary[] = [];
-      for await (const record of readRecordsAt(this.dir, missing)) rows.push(summarize(record, coldkeys));
+      for await (const record of readRecordsAt(this.dir, missing)) rows.push(summarize(record, countedColdkeys(countFrom, record.block)));
       await this.store.apply({ kind: 'appendSnapshots', rows });
       log(`restored ${rows.length} Snapshots row(s) from their records (blocks ${missing.join(', ')})`);
     }
@@ -349,7 +350,10 @@ class Snapshotter {
     const CHUNK = 50;
     for (let start = 0; start < blocks.length; start += CHUNK) {
       const chunk = blocks.slice(start, start + CHUNK);
-      const coldkeys = registeredColdkeys((await this.store.read()).users);
+      const data = await this.store.read();
+      // Users new since the last snapshot are noted as added at this one (Settings: Users count from).
+      const noted = await noteUsersAt(this.dir, data.users, Math.max(...chunk));
+      const countFrom = await countFromFor(this.dir, data);
       const rows: SnapshotSummary[] = [];
       let failure: unknown = null;
       try {
@@ -359,7 +363,7 @@ class Snapshotter {
           for (const note of snapshot.notes ?? []) log(`block ${block}: ${note}`);
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
-          const row = summarize(snapshot, coldkeys);
+          const row = summarize(snapshot, countedColdkeys(countFrom, block));
           rows.push(row);
           this.last = Math.max(this.last ?? 0, block);
           this.recorded = Math.max(this.recorded ?? 0, block);
@@ -372,6 +376,7 @@ class Snapshotter {
       }
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
       if (failure !== null) throw failure;
+      if (noted) await restateUsersStake(this.store, this.dir, countFrom, log);
       if (rows.length) await refreshChartsQuietly(this.store.path, log);
       if (rows.length) await notifyAfterSnapshots(this.api, this.store.path, { log });
     }
@@ -431,10 +436,6 @@ function describeChange(from: Followed, to: Followed): string {
   if (from.interval !== to.interval) changes.push(`interval ${from.interval} -> ${to.interval} blocks`);
   if (from.network.trim() !== to.network.trim()) changes.push(`network ${from.network} -> ${to.network}`);
   return changes.join(', ');
-}
-
-function registeredColdkeys(users: Array<{ addresses: string[] }>): Set<string> {
-  return new Set(users.flatMap((u) => u.addresses));
 }
 
 function describeRow(row: SnapshotSummary): string {

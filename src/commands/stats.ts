@@ -10,6 +10,7 @@ import { UserError } from '../util/errors.js';
 import { withArchive } from '../workbook/archive.js';
 import { readStakeHistory } from '../workbook/history.js';
 import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
+import { countFromFor } from './counting.js';
 import { periodStart } from './charts.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
@@ -38,7 +39,8 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<StatsArgs> {
 export async function statsInput(workbookPath: string): Promise<StatsInput> {
   const data = await withArchive(workbookPath, await new WorkbookStore(workbookPath).read());
   // Only the current period's records (and the newest, which is in it) are needed: a long history is not read.
-  const { records, takePpm } = await readStakeHistory(workbookPath, data.users, { fromBlock: periodStart(data.payouts) });
+  const countFrom = await countFromFor(recordsDir(workbookPath), data);
+  const { records, takePpm } = await readStakeHistory(workbookPath, data.users, { fromBlock: periodStart(data.payouts), countFrom });
   return { ...data, records, takePpm };
 }
 

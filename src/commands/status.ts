@@ -101,11 +101,14 @@ async function pm2Processes(workbook: string): Promise<StatusFacts['processes']>
   return states.map((s) => ({ name: s.name, status: s.status, restarts: s.restarts, lastError: logTail(s.errorLog, 1)[0] ?? null, elsewhere: s.elsewhere }));
 }
 
-/** The validator-setup estimate over the current period (from the last paid period's end, or the first record). */
-async function setupEstimate(dir: string, records: number[], closedThrough: number | null): Promise<SetupEstimate | null> {
+/**
+ * The validator-setup estimate over the current period (from the last paid period's end, or the first record); from
+ * the first snapshot on, so that a period of one says it cannot tell yet rather than leaving the check out.
+ */
+export async function setupEstimate(dir: string, records: number[], closedThrough: number | null): Promise<SetupEstimate | null> {
   const from = closedThrough !== null && records.includes(closedThrough) ? closedThrough : records.find((b) => closedThrough === null || b > closedThrough);
   const to = records.at(-1);
-  if (from === undefined || to === undefined || to <= from) return null;
+  if (from === undefined || to === undefined || to < from) return null;
   return estimateValidatorSetup(await readRecord(dir, from), await readRecord(dir, to));
 }
 

@@ -4,9 +4,15 @@ import { CommandServer, commandRunner } from '../resident/server.js';
 import { socketPath } from '../resident/socket.js';
 import { safeText } from '../domain/text.js';
 import { logLine } from '../util/logLine.js';
+import { WATCHER } from '../util/pm2.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 import { notifyNewProblems, stopDeliveries } from '../notify/notify.js';
+
+/** Under pm2 (which sets pm_id) Ctrl-C reaches no one: pm2 stops the watcher, and restarts it if it is only killed. */
+export function howToStop(env: NodeJS.ProcessEnv = process.env): string {
+  return env.pm_id !== undefined ? `npx pm2 stop ${WATCHER} stops it` : 'Ctrl-C stops';
+}
 
 export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
   return yargs;
@@ -35,7 +41,7 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
     console.log(logLine(`not answering commands (${error.message}); they run on their own`));
     return false;
   });
-  console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (Ctrl-C stops)`));
+  console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (${howToStop()})`));
   // Stopped by a signal: one line saying so (and what it gives up), exit code 0, whatever is still pending.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -91,7 +91,8 @@ export function healthChecks(f: StatusFacts): Check[] {
   const checks: Check[] = [];
   const add = (level: Check['level'], finding: string, fix?: string) => checks.push(fix ? { level, finding, fix } : { level, finding });
 
-  for (const m of f.missing) add('warn', `${m.place} is empty; ${m.neededBy} needs it.`, m.command);
+  // plan and confirm refuse without these settings, so doctor fails (exit code 1) as they would.
+  for (const m of f.missing) add('fail', `${m.place} is empty; ${m.neededBy} needs it.`, m.command);
   if (f.problems.length === 0) add('ok', 'The workbook has no problems.');
   else {
     const first = f.problems[0]!;
@@ -151,7 +152,9 @@ export function healthChecks(f: StatusFacts): Check[] {
 
   if (f.setup) {
     const lines = describeSetup(f.setup);
-    add(f.setup.verdict === 'own-stake' ? 'warn' : 'ok', lines.slice(0, 2).join(' '), f.setup.verdict === 'own-stake' ? lines[2]!.replace(/^Fix: /, '') : undefined);
+    // own-stake is where plan --pool accrued (plan's default) refuses: a failed check, so doctor exits 1 as plan would.
+    const level = f.setup.verdict === 'own-stake' ? 'fail' : f.setup.verdict === 'unknown' ? 'warn' : 'ok';
+    add(level, lines.slice(0, 2).join(' '), f.setup.verdict === 'own-stake' ? lines[2]!.replace(/^Fix: /, '') : undefined);
   }
 
   if (f.plan) {

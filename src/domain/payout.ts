@@ -22,6 +22,8 @@ export interface PayoutInput {
   taxMode: TaxMode;
   /** The period's snapshots, or their shares already summed one snapshot at a time (a long period need not be held). */
   snapshots: readonly PeriodSnapshot[] | PeriodShares;
+  /** With snapshots given as a list: the block from which each coldkey counts (src/domain/countFrom.ts); all, without. */
+  countFrom?: ReadonlyMap<string, number>;
   pool: Rao;
   /** Amounts carried from the last closed period, by user name. */
   carriedIn: ReadonlyMap<string, Rao>;
@@ -64,7 +66,7 @@ export interface PayoutPlan {
 
 export function computePayouts(input: PayoutInput): PayoutPlan {
   if (input.pool < 0n) throw new UserError(`the pool is negative (${formatTao(input.pool)} TAO)`);
-  const period = input.snapshots instanceof PeriodShares ? input.snapshots : PeriodShares.of(input.users, input.snapshots);
+  const period = input.snapshots instanceof PeriodShares ? input.snapshots : PeriodShares.of(input.users, input.snapshots, input.countFrom ?? null);
   const { users, counted, skipped } = period;
   if (users.length !== input.users.length || users.some((u) => !input.users.includes(u))) {
     throw new Error('computePayouts: the period shares were summed for other users than the ones being paid');

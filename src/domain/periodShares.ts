@@ -1,3 +1,4 @@
+import { countsAt } from './countFrom.js';
 import { Enclosed } from './enclosed.js';
 import { FractionColumns } from './fractionColumns.js';
 import { formatTao } from './tao.js';
@@ -29,15 +30,19 @@ export class PeriodShares {
   /** One column per user in `users` order, then one for the registered users together. */
   private readonly sums: FractionColumns;
 
-  constructor(users: readonly User[]) {
+  /**
+   * `countFrom`: the block from which each coldkey's stake counts (the Settings rule, src/domain/countFrom.ts); before
+   * it, the coldkey is left out of its user's stake as if it held none. Without it every registered coldkey counts.
+   */
+  constructor(users: readonly User[], private readonly countFrom: ReadonlyMap<string, number> | null = null) {
     this.users = [...users].sort((a, b) => compareNames(a.name, b.name));
     this.columnOf = new Map(this.users.map((u, i) => [u.name, i]));
     this.ownerOf = coldkeyOwners(this.users, this.columnOf);
     this.sums = new FractionColumns(this.users.length + 1);
   }
 
-  static of(users: readonly User[], snapshots: readonly PeriodSnapshot[]): PeriodShares {
-    const shares = new PeriodShares(users);
+  static of(users: readonly User[], snapshots: readonly PeriodSnapshot[], countFrom: ReadonlyMap<string, number> | null = null): PeriodShares {
+    const shares = new PeriodShares(users, countFrom);
     for (const snapshot of snapshots) shares.add(snapshot);
     return shares;
   }
@@ -56,6 +61,7 @@ export class PeriodShares {
     for (const [coldkey, amount] of snapshot.stakeByColdkey) {
       const column = this.ownerOf.get(coldkey);
       if (column === undefined) continue;
+      if (this.countFrom && !countsAt(this.countFrom, coldkey, snapshot.block)) continue;
       if (amount < 0n) throw new Error(`negative stake for ${coldkey} at block ${snapshot.block}`);
       stakes[column] += amount;
       registered += amount;

@@ -1,5 +1,5 @@
 import { closest } from './suggest.js';
-import type { Settings, TaxMode } from './types.js';
+import type { CountFrom, Settings, TaxMode } from './types.js';
 
 export const DEFAULT_SETTINGS: Settings = {
   hotkey: null,
@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   pricePath: null,
   webhookUrl: null,
   nodeAlertMinutes: 10,
+  countFrom: 'period',
   explorer: 'taostats',
   acceptedRuntime: null,
 };
@@ -58,6 +59,7 @@ export function networkAdvice(network: string): string {
 }
 
 export const TAX_MODES: readonly TaxMode[] = ['base', 'compound'];
+export const COUNT_FROM: readonly CountFrom[] = ['period', 'added'];
 
 /**
  * How a setting's cell is read: `text` as typed, `count` as a whole number. Validation of the value itself lives in
@@ -108,6 +110,13 @@ export const SETTING_ROWS: readonly SettingRow[] = [
     cell: 'count',
     optional: true,
     note: 'The webhook is told once the node has been unreachable this many minutes (default 10).',
+  },
+  {
+    key: 'countFrom',
+    label: 'Users count from',
+    cell: 'text',
+    optional: true,
+    note: "period: a user's stake counts from the start of the period in which they were added (as the original tool did). added: from the first snapshot after they were added.",
   },
   {
     key: 'explorer',

@@ -1,6 +1,6 @@
 import type { SnapshotSummary, ValidatorSnapshot } from './types.js';
 
-/** The Snapshots sheet's row for a snapshot: totals, and the stake of the coldkeys registered to users. */
+/** The Snapshots sheet's row for a snapshot: totals, and the stake of the registered coldkeys that count at its block. */
 export function summarize(snapshot: ValidatorSnapshot, registeredColdkeys: ReadonlySet<string>): SnapshotSummary {
   let usersStake = 0n;
   for (const n of snapshot.nominators) if (registeredColdkeys.has(n.coldkey)) usersStake += n.stake;

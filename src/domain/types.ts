@@ -42,6 +42,12 @@ export interface Referral {
 /** `base`: tax applies to the referee's base share only. `compound`: to all the referee receives, deepest layer first. */
 export type TaxMode = 'base' | 'compound';
 
+/**
+ * From which snapshot a registered coldkey's stake counts. `period`: from the start of the period in which it was added
+ * (as the original Python tool did, whose log held every nominator). `added`: from the first snapshot after it was added.
+ */
+export type CountFrom = 'period' | 'added';
+
 export interface Settings {
   hotkey: string | null;
   network: string;
@@ -56,6 +62,7 @@ export interface Settings {
   webhookUrl: string | null;
   /** How long the node may stay unreachable before a notification says so. */
   nodeAlertMinutes: number;
+  countFrom: CountFrom;
   /** The public block explorer statements link to (`taostats` or `none`); no link is made for a local node. */
   explorer: string;
   /** A runtime spec that differs from the known-runtime table and that the owner accepted; null: none. */

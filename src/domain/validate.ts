@@ -4,7 +4,7 @@ import { lookalikeKeys, unusualCharacters } from './lookalike.js';
 import { checkName, nameKey } from './names.js';
 import { cycles } from './referrals.js';
 import { parseJsonPath } from './jsonPath.js';
-import { EXPLORERS, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES, urlFault } from './settings.js';
+import { COUNT_FROM, EXPLORERS, networkAdvice, NETWORKS, networkUrl, SETTING_ROWS, TAX_MODES, urlFault } from './settings.js';
 import { closest } from './suggest.js';
 import { formatTaxPercent, taxInRange } from './tax.js';
 import { excerpt } from './text.js';
@@ -198,6 +198,10 @@ export function validateSettings(settings: Settings, cells: SettingsCells = defa
   if (!TAX_MODES.includes(settings.taxMode)) {
     const near = closest(settings.taxMode, TAX_MODES);
     problems.push({ sheet: 'Settings', cell: cell('taxMode'), message: `The tax mode "${excerpt(settings.taxMode)}" is unknown.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose base or compound.` });
+  }
+  if (!COUNT_FROM.includes(settings.countFrom)) {
+    const near = closest(settings.countFrom, COUNT_FROM);
+    problems.push({ sheet: 'Settings', cell: cell('countFrom'), message: `"${excerpt(settings.countFrom)}" is not a rule for when users count.`, fix: `${near ? `Did you mean ${near}? ` : ''}Choose period (from the period's start) or added (from the first snapshot after the user was added).` });
   }
   problems.push(...validateOptionalServices(settings, cell));
   return problems;

@@ -38,6 +38,9 @@ export interface SetupEstimate {
   reason: string | null;
 }
 
+/** Why a period of one snapshot cannot be checked: the take is measured as growth between two. */
+const ONE_SNAPSHOT = 'needs a second snapshot';
+
 const SCALE = 1_000_000_000n;
 /** Differences below this are rounding, not stake. */
 const DUST: Rao = 1_000_000n;
@@ -46,7 +49,7 @@ export function estimateValidatorSetup(start: ValidatorSnapshot, end: ValidatorS
   const accrued = end.delegateStake - start.delegateStake;
   const base = { fromBlock: start.block, toBlock: end.block, takePpm: end.takePpm, ownerStake: end.delegateStake, accrued };
   const unknown = (reason: string): SetupEstimate => ({ ...base, takeAccrued: 0n, unexplained: 0n, notTake: 0n, verdict: 'unknown', reason });
-  if (end.block <= start.block) return unknown('the period has one snapshot; the check needs two');
+  if (end.block <= start.block) return unknown(ONE_SNAPSHOT);
   if (end.takePpm >= PPM) return unknown(`the take is ${formatTaxPercent(end.takePpm)}%`);
 
   const price = pricer(end);
@@ -70,7 +73,11 @@ export function estimateValidatorSetup(start: ValidatorSnapshot, end: ValidatorS
 /** The check's finding in words: what was compared, and what it means for `plan --pool accrued`. */
 export function describeSetup(e: SetupEstimate): string[] {
   const period = `blocks ${e.fromBlock}–${e.toBlock}`;
-  if (e.verdict === 'unknown') return [`validator setup: cannot check over ${period}: ${e.reason}.`];
+  if (e.verdict === 'unknown') {
+    return e.fromBlock === e.toBlock
+      ? [`validator setup: cannot tell yet: ${e.reason} (block ${e.fromBlock} is the period's only one).`]
+      : [`validator setup: cannot check over ${period}: ${e.reason}.`];
+  }
   const compared =
     `the owner coldkey has ${formatTao(e.ownerStake)} TAO on the hotkey; the take (${formatTaxPercent(e.takePpm)}%) ` +
     `can have added at most about ${formatTao(e.takeAccrued)} TAO over ${period} (estimated from the nominators' growth)`;

@@ -37,7 +37,7 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
     const rao = parseTao(answer);
     return rao !== null && rao > 0n ? { ok: true, value: answer } : { ok: false, message: 'Type an amount of TAO such as 12.5 (at most 9 decimals), or press Enter.' };
   });
-  const planned = await p.handOver(() => valtrac(['plan', '--workbook', workbook, '--pool', pool]));
+  const planned = await p.handOver(() => valtrac(['plan', '--workbook', workbook, '--pool', pool, '--from-menu']));
   if (planned !== 0) {
     p.print('No payout planned (see above).');
     return;

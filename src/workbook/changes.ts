@@ -39,6 +39,8 @@ export interface PayoutUpdate {
  */
 export type Change =
   | { kind: 'appendSnapshots'; rows: SnapshotSummary[] }
+  /** The users' stake of Snapshots rows, counted again under the Settings rule (usersStake: RAO as a decimal string). */
+  | { kind: 'restateUsersStake'; rows: Array<{ block: number; usersStake: string }> }
   | { kind: 'replacePlan'; rows: PayoutRow[] }
   | { kind: 'updatePayouts'; planId: string; updates: PayoutUpdate[] }
   /** The paying block's time and the USD price on paid rows; a row that already has them keeps them. */
@@ -141,6 +143,15 @@ export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: 
           settings.getCell(row, 1).value = label;
         }
         settings.getCell(row, 2).value = value ?? null;
+      }
+      return null;
+    }
+    case 'restateUsersStake': {
+      const snapshots = sheet(workbook, 'Snapshots');
+      const stakes = new Map(change.rows.map((r) => [r.block, BigInt(r.usersStake)]));
+      for (let r = firstDataRow(snapshots); r <= snapshots.rowCount; r++) {
+        const stake = stakes.get(readInteger(snapshots.getCell(r, 1)) ?? -1);
+        if (stake !== undefined) writeScaled9(snapshots.getCell(r, 8), stake);
       }
       return null;
     }
@@ -247,6 +258,7 @@ export function changeSheet(change: Change): SheetName | null {
     case 'setSettings':
       return 'Settings';
     case 'appendSnapshots':
+    case 'restateUsersStake':
       return 'Snapshots';
     case 'replacePlan':
     case 'updatePayouts':
@@ -283,6 +295,8 @@ export function describeChange(change: Change): string {
       const range = blocks.length === 1 ? ` (block ${blocks[0]})` : blocks.length > 1 ? ` (blocks ${Math.min(...blocks)}-${Math.max(...blocks)})` : '';
       return `${blocks.length} Snapshots row${blocks.length === 1 ? '' : 's'}${range}`;
     }
+    case 'restateUsersStake':
+      return `users' stake of ${change.rows.length} Snapshots row${change.rows.length === 1 ? '' : 's'} (Settings: Users count from)`;
     case 'replacePlan':
       return `plan ${[...new Set(change.rows.map((r) => r.planId))].join(', ') || '(empty)'} (${change.rows.length} Payouts rows)`;
     case 'updatePayouts':

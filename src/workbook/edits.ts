@@ -1,6 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { DEFAULT_SETTINGS, findSettingRow, settingAdvice } from '../domain/settings.js';
-import { parseTax } from '../domain/tax.js';
+import { formatTaxPercent, parseTax } from '../domain/tax.js';
 import { nameKey } from '../domain/names.js';
 import { closest } from '../domain/suggest.js';
 import { excerpt } from '../domain/text.js';
@@ -64,6 +64,11 @@ function taxArgument(tax: string): string {
   const parsed = parseTax({ kind: 'text', text: tax });
   if (!parsed.ok) throw new UserError(`TAX argument: ${parsed.message} ${parsed.fix}`);
   return parsed.ppm.toString();
+}
+
+/** A TAX argument as the Referrals sheet and the messages show it: "10" and "10%" both read "10%". */
+export function taxText(tax: string): string {
+  return `${formatTaxPercent(BigInt(taxArgument(tax)))}%`;
 }
 
 export function addReferral(store: WorkbookStore, referrer: string, referee: string, tax: string): Promise<EditOutcome> {

@@ -1,3 +1,4 @@
+import { countsAt } from '../domain/countFrom.js';
 import type { ColdkeyStakes } from '../domain/stakes.js';
 import { evenlySpaced } from '../domain/sample.js';
 import type { User } from '../domain/types.js';
@@ -15,6 +16,8 @@ export interface HistoryOptions {
   fromBlock?: number;
   /** Read at most this many records, evenly spaced (charts of a long history). */
   maxRecords?: number;
+  /** The block from which each coldkey counts (Settings: Users count from): before it, its stake is left out. */
+  countFrom?: ReadonlyMap<string, number>;
 }
 
 /** Reads the per-nominator records beside the workbook, keeping only the registered users' coldkeys. */
@@ -25,12 +28,13 @@ export async function readStakeHistory(workbookPath: string, users: readonly Use
   const blocks = options.maxRecords === undefined ? inRange : evenlySpaced(inRange, options.maxRecords);
   const coldkeys = users.flatMap((u) => u.addresses);
   const records: ColdkeyStakes[] = [];
-  for await (const r of readStakesAt(dir, blocks, coldkeys)) records.push(toStakes(r));
+  for await (const r of readStakesAt(dir, blocks, coldkeys)) records.push(toStakes(r, options.countFrom));
   const newest = all.at(-1);
   const takePpm = newest === undefined ? null : (await readRecord(dir, newest)).takePpm;
   return { records, takePpm };
 }
 
-function toStakes(r: ColdkeyStakes): ColdkeyStakes {
-  return { block: r.block, time: r.time, stakes: r.stakes };
+function toStakes(r: ColdkeyStakes, countFrom: ReadonlyMap<string, number> | undefined): ColdkeyStakes {
+  const stakes = countFrom ? new Map([...r.stakes].filter(([coldkey]) => countsAt(countFrom, coldkey, r.block))) : r.stakes;
+  return { block: r.block, time: r.time, stakes };
 }

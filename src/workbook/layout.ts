@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
+import { COUNT_FROM, SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
 import type { SheetName } from '../domain/types.js';
 import { setCellStyle } from './cells.js';
 import { headerPlace } from './header.js';
@@ -129,6 +129,9 @@ function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName, firstDa
       const cell = `B${FIRST_DATA_ROW + i}`;
       if (key === 'taxMode') {
         add(cell, { type: 'list', allowBlank: true, formulae: [`"${TAX_MODES.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', error: 'Choose base or compound.' });
+      }
+      if (key === 'countFrom') {
+        add(cell, { type: 'list', allowBlank: true, formulae: [`"${COUNT_FROM.join(',')}"`], showErrorMessage: true, errorStyle: 'stop', error: 'Choose period or added.' });
       }
       if (kind === 'count') {
         add(cell, { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [1], showErrorMessage: true, errorStyle: 'stop', error: key === 'snapshotInterval' ? 'A whole number of blocks, at least 1.' : 'A whole number, at least 1.' });

@@ -13,6 +13,7 @@ import type {
   SheetName,
   SnapshotSummary,
   TaxMode,
+  CountFrom,
   User,
 } from '../domain/types.js';
 import type { SettingsCells } from '../domain/validate.js';
@@ -164,6 +165,9 @@ export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]):
         break;
       case 'taxMode':
         settings.taxMode = text.toLowerCase() as TaxMode;
+        break;
+      case 'countFrom':
+        settings.countFrom = text.toLowerCase() as CountFrom;
         break;
       case 'explorer':
         settings.explorer = text.toLowerCase();

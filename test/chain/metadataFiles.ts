@@ -1,20 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import { expandMetadata } from '@polkadot/types/metadata/decorate';
 import type { DecoratedMeta } from '@polkadot/types/metadata/decorate/types';
 import { u8aToHex } from '@polkadot/util';
+import { sharedDir } from '../support/sharedFiles.js';
 
 export type MetadataName = 'finney-219' | 'testnet-224' | 'devnet-240' | 'devnet-346' | 'devnet-381';
 export const ALL_METADATA: MetadataName[] = ['finney-219', 'testnet-224', 'devnet-240', 'devnet-346', 'devnet-381'];
 
-/** Shared test data lives outside the repository (team rule); VALTRAC_SHARED overrides where. */
-export function sharedDir(): string {
-  if (process.env.VALTRAC_SHARED) return path.resolve(process.env.VALTRAC_SHARED);
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  return path.resolve(repoRoot, '../shared');
-}
+export { sharedDir };
 
 export function metadataPath(name: MetadataName): string {
   return path.join(sharedDir(), 'subtensor', 'metadata', `${name}.scale`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { healthChecks, openPlan, snapshotGaps, type StatusFacts } from '../../src/domain/health.js';
+import type { SetupEstimate } from '../../src/domain/validatorSetup.js';
 import * as seed from '../fixtures/seed.js';
 
 describe('openPlan', () => {
@@ -71,5 +72,33 @@ describe('healthChecks', () => {
     expect(byText('missing in 1 gap(s)')).toMatchObject({ level: 'warn', finding: '2 snapshot(s) are missing in 1 gap(s), e.g. between blocks 300 and 1200.', fix: expect.stringContaining('--network archive') });
     // 1 TAO free against the 2 TAO accrued plus the existential deposit
     expect(byText('The payout coldkey 5Payer has 1.000000000 TAO free')).toMatchObject({ level: 'fail', fix: 'Send TAO to 5Payer (Settings!B6 (Payout coldkey)) before confirm.' });
+  });
+});
+
+describe('doctor fails where plan or confirm would refuse', () => {
+  const setup = (over: Partial<SetupEstimate>): SetupEstimate => ({
+    fromBlock: 300, toBlock: 600, takePpm: 180_000n, ownerStake: 0n, takeAccrued: 0n, accrued: 0n, unexplained: 0n, notTake: 0n,
+    verdict: 'ok', reason: null, ...over,
+  });
+
+  it('the owner holds stake of their own (plan --pool accrued refuses): a failed check with the fix', () => {
+    // The case of issue 20: the owner's stake grew ~100 TAO beyond what the take explains.
+    const own = setup({ verdict: 'own-stake', ownerStake: 101_000_000_000n, takeAccrued: 500_000_000n, accrued: 100_500_000_000n, unexplained: 100_500_000_000n, notTake: 100_000_000_000n });
+    const check = healthChecks(facts({ setup: own })).find((c) => c.finding.startsWith('validator setup'))!;
+    expect(check.level).toBe('fail');
+    expect(check.fix).toMatch(/^move the owner's own stake to a separate coldkey/);
+  });
+
+  it('one snapshot in the period: the check is shown, "cannot tell yet", to look at', () => {
+    const one = setup({ fromBlock: 600, toBlock: 600, verdict: 'unknown', reason: 'needs a second snapshot' });
+    expect(healthChecks(facts({ setup: one })).find((c) => c.finding.startsWith('validator setup'))).toEqual({
+      level: 'warn',
+      finding: "validator setup: cannot tell yet: needs a second snapshot (block 600 is the period's only one).",
+    });
+  });
+
+  it('an empty setting that plan or confirm needs fails', () => {
+    const missing = [{ place: 'Settings!B3 (Validator hotkey)', neededBy: 'snapshot (and so plan)', command: 'valtrac settings set hotkey 5F...' }];
+    expect(healthChecks(facts({ missing }))[0]).toMatchObject({ level: 'fail', finding: 'Settings!B3 (Validator hotkey) is empty; snapshot (and so plan) needs it.' });
   });
 });

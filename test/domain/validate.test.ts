@@ -283,12 +283,22 @@ describe('the optional Settings rows: price source, webhook, node alert', () => 
     expect(DEFAULT_SETTINGS.explorer).toBe('taostats');
     expect(check({ explorer: 'none' })).toEqual([]);
     expect(check({ explorer: 'polkadot.js' })).toEqual([
-      expect.objectContaining({ cell: 'B12', message: 'The block explorer "polkadot.js" is unknown.', fix: 'Type taostats or none, or leave the cell empty for taostats.' }),
+      expect.objectContaining({ cell: 'B13', message: 'The block explorer "polkadot.js" is unknown.', fix: 'Type taostats or none, or leave the cell empty for taostats.' }),
     ]);
   });
 
   it('wants the price URL and its path together', () => {
     expect(check({ priceUrl: 'https://p.example' })).toEqual([expect.objectContaining({ cell: 'B9', message: 'The USD price URL is given without its JSON path.' })]);
     expect(check({ pricePath: 'usd' })).toEqual([expect.objectContaining({ cell: 'B8', message: 'A USD price JSON path is given without the USD price URL.' })]);
+  });
+});
+
+describe('the Settings row "Users count from" (B12 in a new workbook)', () => {
+  it('takes period (the default) or added, and names the cell of anything else with the near value', () => {
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS })).toEqual([]);
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, countFrom: 'added' })).toEqual([]);
+    expect(validateWorkbook([], [], { ...DEFAULT_SETTINGS, countFrom: 'addded' as 'added' })).toEqual([
+      expect.objectContaining({ sheet: 'Settings', cell: 'B12', message: '"addded" is not a rule for when users count.', fix: expect.stringMatching(/^Did you mean added\? Choose period/) }),
+    ]);
   });
 });

@@ -83,7 +83,9 @@ describe('estimateValidatorSetup (hand-computed)', () => {
   });
 
   it('cannot tell from one snapshot, or without a nominator staked at both', () => {
-    expect(estimateValidatorSetup(start(0n), start(0n))).toMatchObject({ verdict: 'unknown', reason: expect.stringMatching(/one snapshot/) });
+    const one = estimateValidatorSetup(start(0n), start(0n));
+    expect(one).toMatchObject({ verdict: 'unknown', reason: 'needs a second snapshot' });
+    expect(describeSetup(one)).toEqual(["validator setup: cannot tell yet: needs a second snapshot (block 300 is the period's only one)."]);
     const e = estimateValidatorSetup(snapshot(300, 0n, { a: TAO }), snapshot(600, TAO, { b: TAO }));
     expect(e.verdict).toBe('unknown');
     expect(describeSetup(e)[0]).toMatch(/cannot check over blocks 300–600: no nominator was staked at both snapshots/);

@@ -18,13 +18,14 @@ afterAll(async () => {
 const noPm2 = (s: Setup) => ({ PM2_HOME: path.join(s.dir, 'pm2-home') });
 
 describe('the validator setup guard', { timeout: 600_000 }, () => {
-  it('an owner with 100 TAO of their own on the hotkey: doctor warns, plan --pool accrued refuses and writes nothing', async () => {
+  it('an owner with 100 TAO of their own on the hotkey: doctor fails (exit 1), plan --pool accrued refuses and writes nothing', async () => {
     const s = await setUpProgram('guard-own');
     setups.push(s);
     const w = ['--workbook', s.workbook];
 
     const doctor = await valtrac(['doctor', ...w], noPm2(s));
-    expect(doctor.stdout).toMatch(/WARN {2}validator setup: the owner holds stake of their own on the hotkey: the owner coldkey has 10\d\.\d{9} TAO on the hotkey; the take \(17\.9995%\) can have added at most about 0\.\d{9} TAO over blocks \d+–\d+/);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/FAIL {2}validator setup: the owner holds stake of their own on the hotkey: the owner coldkey has 10\d\.\d{9} TAO on the hotkey; the take \(17\.9995%\) can have added at most about 0\.\d{9} TAO over blocks \d+–\d+/);
     expect(doctor.stdout).toMatch(/Fix: move the owner's own stake to a separate coldkey \(README, "Validator setup"\)/);
 
     const plan = await valtrac(['plan', ...w], noPm2(s));

@@ -144,7 +144,8 @@ describe('the README first screen on a real runtime', () => {
     await chain.newBlocks(INTERVAL);
     await until('a snapshot after the owner staked', async () => (await listRecords(records)).length > snapshotsBefore);
     const warned = await owner('npx', ['valtrac', 'doctor']);
-    expect(warned.output).toMatch(/WARN {2}validator setup: the owner holds stake of their own on the hotkey: the owner coldkey has 200\.000000000 TAO/);
+    expect(warned.code).toBe(1);
+    expect(warned.output).toMatch(/FAIL {2}validator setup: the owner holds stake of their own on the hotkey: the owner coldkey has 200\.000000000 TAO/);
     const refused = await owner('npx', ['valtrac', 'plan']);
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('plan --pool accrued refused, nothing was written');

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startChopsticks, type ChopsticksNode } from '../../../src/chain/chopsticks.js';
-import { repoRoot } from '../../helpers.js';
+import { sharedDir } from '../sharedFiles.js';
 
-/** The real subtensor runtimes kept beside the repository (../shared/subtensor/runtimes, see its README). */
-export const RUNTIMES_DIR = path.resolve(repoRoot, '..', 'shared', 'subtensor', 'runtimes');
+/** The real subtensor runtimes kept beside the repository (../shared/subtensor/runtimes, see its README; VALTRAC_SHARED moves it). */
+export const RUNTIMES_DIR = path.join(sharedDir(), 'subtensor', 'runtimes');
 
 export type Spec = 103 | 218 | 300;
 
@@ -33,7 +33,7 @@ export function requireRuntimes(): void {
   if (missing.length > 0) {
     throw new Error(
       `the real-runtime tests need ${RUNTIMES_DIR} with ${missing.join(', ')} (the subtensor runtimes run under chopsticks, ` +
-        'see its README); check out ../shared beside the repository',
+        'see its README): node scripts/fetch-runtimes.mjs PATH-TO-A-SUBTENSOR-CHECKOUT puts them there',
     );
   }
 }
