@@ -1,15 +1,15 @@
-import type ExcelJS from 'exceljs';
+import type * as Xlsx from './xlsx.js';
 import { formatScaled9, parseScaled9 } from '../domain/tao.js';
 
 /** A cell's content as the text a person sees/typed. Formulas keep their "=" so injection is visible. Not trimmed. */
-export function cellText(cell: ExcelJS.Cell): string {
+export function cellText(cell: Xlsx.Cell): string {
   const value = cell.value;
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('richText' in value && value.richText) return value.richText.map((r) => r.text).join('');
     if ('formula' in value || 'sharedFormula' in value) {
       const formula = 'formula' in value ? value.formula : (value as { sharedFormula: string }).sharedFormula;
       return `=${formula}`;
@@ -20,8 +20,14 @@ export function cellText(cell: ExcelJS.Cell): string {
   return String(value);
 }
 
-export function isPercentFormat(cell: ExcelJS.Cell): boolean {
-  return (cell.numFmt ?? '').includes('%');
+export function isPercentFormat(cell: Xlsx.Cell): boolean {
+  return numFmtOf(cell).includes('%');
+}
+
+/** The cell's number format code ('' for none): the library gives a built-in format as its id and code. */
+export function numFmtOf(cell: Xlsx.Cell): string {
+  const format = cell.numFmt;
+  return typeof format === 'string' ? format : (format?.formatCode ?? '');
 }
 
 /** The plain decimal JavaScript reads back as `value` (shortest round trip), never in exponent notation. */
@@ -40,21 +46,21 @@ function canonicalDecimal(text: string): string {
  * exactly the value (so the file's XML carries the exact digits and any reader gets them back); otherwise it holds the
  * exact decimal as text. No arithmetic is ever done on the float.
  */
-export function writeScaled9(cell: ExcelJS.Cell, value: bigint): void {
+export function writeScaled9(cell: Xlsx.Cell, value: bigint): void {
   const exact = formatScaled9(value);
   const asNumber = Number(exact);
   cell.value = canonicalDecimal(plainDecimal(asNumber)) === canonicalDecimal(exact) ? asNumber : exact;
 }
 
 /** Reads what writeScaled9 wrote (or a person typed) back to the exact scaled value; null when it is not such a decimal. */
-export function readScaled9(cell: ExcelJS.Cell): bigint | null {
+export function readScaled9(cell: Xlsx.Cell): bigint | null {
   const value = cell.value;
   if (typeof value === 'number') return parseScaled9(plainDecimal(value));
   if (typeof value === 'string') return parseScaled9(value);
   return null;
 }
 
-export function readInteger(cell: ExcelJS.Cell): number | null {
+export function readInteger(cell: Xlsx.Cell): number | null {
   const value = cell.value;
   if (typeof value === 'number') return Number.isSafeInteger(value) ? value : null;
   if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
@@ -64,7 +70,7 @@ export function readInteger(cell: ExcelJS.Cell): number | null {
   return null;
 }
 
-/** Assigns a style property without mutating a style object exceljs may share between cells. */
-export function setCellStyle(cell: ExcelJS.Cell, style: Partial<ExcelJS.Style>): void {
+/** Assigns a style property without mutating a style object the xlsx library may share between cells. */
+export function setCellStyle(cell: Xlsx.Cell, style: Partial<Xlsx.Style>): void {
   cell.style = { ...cell.style, ...style };
 }

@@ -1,4 +1,4 @@
-import type ExcelJS from 'exceljs';
+import type * as Xlsx from './xlsx.js';
 import { DEFAULT_SETTINGS, findSettingRow, settingAdvice } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
 import { nameKey } from '../domain/names.js';
@@ -110,7 +110,7 @@ export function settingsChange(values: ReadonlyArray<readonly [string, string]>)
  * A new workbook with Settings `values` (pairs as for setSettings). Refused with every problem the Settings sheet
  * would flag in it, each named by `where` (e.g. the option that gave the value), before anything is written.
  */
-export function newWorkbook(values: ReadonlyArray<readonly [string, string]>, where: (key: keyof Settings) => string): ExcelJS.Workbook {
+export function newWorkbook(values: ReadonlyArray<readonly [string, string]>, where: (key: keyof Settings) => string): Xlsx.Workbook {
   const workbook = createWorkbook({ ...DEFAULT_SETTINGS });
   applyChange(workbook, settingsChange(values), true);
   const parsed = parseWorkbook(workbook);

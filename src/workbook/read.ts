@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type ExcelJS from 'exceljs';
+import type * as Xlsx from './xlsx.js';
 import { a1 } from '../domain/a1.js';
 import { DEFAULT_SETTINGS, SETTING_ROWS } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
@@ -42,23 +42,23 @@ export interface ParsedWorkbook {
 
 export class MissingSheetError extends Error {}
 
-export function sheet(workbook: ExcelJS.Workbook, name: SheetName): ExcelJS.Worksheet {
+export function sheet(workbook: Xlsx.Workbook, name: SheetName): Xlsx.Worksheet {
   const worksheet = workbook.getWorksheet(name);
   if (!worksheet) throw new MissingSheetError(`The workbook has no sheet "${name}".`);
   return worksheet;
 }
 
-export function missingSheets(workbook: ExcelJS.Workbook): SheetName[] {
+export function missingSheets(workbook: Xlsx.Workbook): SheetName[] {
   return SHEET_ORDER.filter((name) => !workbook.getWorksheet(name));
 }
 
-function dataRows(worksheet: ExcelJS.Worksheet): number[] {
+function dataRows(worksheet: Xlsx.Worksheet): number[] {
   const rows: number[] = [];
   for (let r = headerPlace(worksheet).firstData; r <= worksheet.rowCount; r++) rows.push(r);
   return rows;
 }
 
-export function readUsers(worksheet: ExcelJS.Worksheet): User[] {
+export function readUsers(worksheet: Xlsx.Worksheet): User[] {
   const users: User[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -77,7 +77,7 @@ export function readUsers(worksheet: ExcelJS.Worksheet): User[] {
   return users;
 }
 
-export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[]): Referral[] {
+export function readReferrals(worksheet: Xlsx.Worksheet, problems: Problem[]): Referral[] {
   const referrals: Referral[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -108,7 +108,7 @@ export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[])
   return referrals;
 }
 
-export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]): { settings: Settings; cells: SettingsCells } {
+export function readSettings(worksheet: Xlsx.Worksheet, problems: Problem[]): { settings: Settings; cells: SettingsCells } {
   const byLabel = new Map<string, number>();
   for (const r of dataRows(worksheet)) {
     const label = cellText(worksheet.getCell(r, 1)).trim().toLowerCase();
@@ -168,7 +168,7 @@ function required<T>(value: T | null, sheetName: SheetName, cell: string, what: 
   return value;
 }
 
-export function readSnapshots(worksheet: ExcelJS.Worksheet, problems: Problem[]): SnapshotSummary[] {
+export function readSnapshots(worksheet: Xlsx.Worksheet, problems: Problem[]): SnapshotSummary[] {
   const rows: SnapshotSummary[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -200,12 +200,12 @@ export function readSnapshots(worksheet: ExcelJS.Worksheet, problems: Problem[])
 
 const STATUSES: readonly PayoutStatus[] = ['planned', 'carried', 'sent', 'paid', 'failed'];
 
-function optionalText(cell: ExcelJS.Cell): string | null {
+function optionalText(cell: Xlsx.Cell): string | null {
   const text = cellText(cell);
   return text === '' ? null : text;
 }
 
-export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): PayoutSheetRow[] {
+export function readPayouts(worksheet: Xlsx.Worksheet, problems: Problem[]): PayoutSheetRow[] {
   const rows: PayoutSheetRow[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -262,9 +262,9 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
 }
 
 /** What people typed: every value of Users, Referrals' own columns and Settings, with the tax cells' percent flag. */
-export function peopleHash(workbook: ExcelJS.Workbook): string {
+export function peopleHash(workbook: Xlsx.Workbook): string {
   const hash = createHash('sha256');
-  const add = (worksheet: ExcelJS.Worksheet | undefined, maxColumn: number) => {
+  const add = (worksheet: Xlsx.Worksheet | undefined, maxColumn: number) => {
     if (!worksheet) return;
     hash.update(`#${worksheet.name}\n`);
     const place = headerPlace(worksheet);
@@ -283,7 +283,7 @@ export function peopleHash(workbook: ExcelJS.Workbook): string {
   return hash.digest('hex');
 }
 
-export function parseWorkbook(workbook: ExcelJS.Workbook): ParsedWorkbook {
+export function parseWorkbook(workbook: Xlsx.Workbook): ParsedWorkbook {
   const parseProblems: Problem[] = [];
   for (const name of PEOPLE_SHEETS) parseProblems.push(...headerProblems(sheet(workbook, name)));
   const users = readUsers(sheet(workbook, 'Users'));

@@ -1,0 +1,23 @@
+/**
+ * The xlsx library, in one place: only this module imports it, so changing library is one file and the types below.
+ * @cj-tech-master/excelts (a maintained TypeScript descendant of exceljs with the same object model) replaced exceljs
+ * 4.4.0, which cannot read files openpyxl saves; the comparison is in docs/xlsx-library.md.
+ */
+import { Workbook } from '@cj-tech-master/excelts';
+
+export { Workbook };
+export type { Cell, CellFormulaValue, CellValue, DataValidation, Fill, Row, Style, Worksheet } from '@cj-tech-master/excelts';
+
+/**
+ * The workbook as .xlsx bytes. The library checks its own output against the OOXML schema unless told not to: seconds
+ * on a big workbook and warnings printed to the console, for files ValTrac's tests already read back.
+ */
+export async function xlsxBytes(workbook: Workbook): Promise<Buffer> {
+  return Buffer.from(await workbook.xlsx.writeBuffer({ validate: false }));
+}
+
+export async function readXlsxFile(file: string): Promise<Workbook> {
+  const workbook = new Workbook();
+  await workbook.xlsx.readFile(file);
+  return workbook;
+}
