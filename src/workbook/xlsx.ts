@@ -3,6 +3,7 @@
  * @cj-tech-master/excelts (a maintained TypeScript descendant of exceljs with the same object model) replaced exceljs
  * 4.4.0, which cannot read files openpyxl saves; the comparison is in docs/xlsx-library.md.
  */
+import fs from 'node:fs';
 import { Workbook, type Style } from '@cj-tech-master/excelts';
 
 export { Workbook };
@@ -18,7 +19,7 @@ export async function xlsxBytes(workbook: Workbook): Promise<Buffer> {
 
 export async function readXlsxFile(file: string): Promise<Workbook> {
   const workbook = new Workbook();
-  await workbook.xlsx.readFile(file);
+  await workbook.xlsx.load(await fs.promises.readFile(file));
   namePatternlessFills(workbook);
   return workbook;
 }
