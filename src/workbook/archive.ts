@@ -1,6 +1,5 @@
 import { mkdir, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
-import * as Xlsx from './xlsx.js';
 import { archiveStep, changesWorkbook, snapshotsDroppedThrough } from '../domain/archive.js';
 import { closedPlans, type ClosedPlan } from '../domain/period.js';
 import type { PayoutRow, PayoutSheetRow, Problem, SnapshotSummary } from '../domain/types.js';
@@ -12,6 +11,7 @@ import { applyLayout } from './layout.js';
 import { readPayouts, readSnapshots, sheet } from './read.js';
 import { FIRST_DATA_ROW } from './schema.js';
 import type { WorkbookData, WorkbookStore } from './store.js';
+import * as Xlsx from './xlsx.js';
 
 /**
  * `workbook/archive/<plan>.xlsx`: one file per paid period, with that plan's Payouts rows and the Snapshots rows of its

@@ -1,5 +1,5 @@
-import type * as Xlsx from './xlsx.js';
 import { formatScaled9, parseScaled9 } from '../domain/tao.js';
+import type * as Xlsx from './xlsx.js';
 
 /** A cell's content as the text a person sees/typed. Formulas keep their "=" so injection is visible. Not trimmed. */
 export function cellText(cell: Xlsx.Cell): string {

@@ -1,4 +1,3 @@
-import type * as Xlsx from './xlsx.js';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
 import { formatTaxPercent, taxCell } from '../domain/tax.js';
@@ -18,6 +17,7 @@ import {
   TAX_PERCENT_FORMAT,
   TIME_FORMAT,
 } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 export type { UserEntry };
 

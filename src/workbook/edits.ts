@@ -1,4 +1,3 @@
-import type * as Xlsx from './xlsx.js';
 import { DEFAULT_SETTINGS, findSettingRow, settingAdvice } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
 import { nameKey } from '../domain/names.js';
@@ -12,6 +11,7 @@ import { applyChange, type Change } from './changes.js';
 import { createWorkbook } from './layout.js';
 import { MAX_TAX_TEXT, parseWorkbook } from './read.js';
 import type { WorkbookStore } from './store.js';
+import type * as Xlsx from './xlsx.js';
 
 /**
  * The edits a person makes in the people's sheets, for scripts and the menu. Each is checked exactly like a save in the

@@ -1,4 +1,3 @@
-import type * as Xlsx from './xlsx.js';
 import { layers } from '../domain/referrals.js';
 import { fitCell, safeText } from '../domain/text.js';
 import type { Problem, Referral } from '../domain/types.js';
@@ -7,6 +6,7 @@ import { clearDataRows } from './changes.js';
 import { firstDataRow } from './header.js';
 import { sheet } from './read.js';
 import { FEEDBACK_FILL_ARGB, FEEDBACK_NOTE_PREFIX, FIRST_DATA_ROW, PEOPLE_SHEETS, REFERRALS_LAYER_COLUMN, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 const FEEDBACK_FILL: Xlsx.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FEEDBACK_FILL_ARGB } };
 

@@ -1,9 +1,9 @@
-import type * as Xlsx from './xlsx.js';
 import { a1 } from '../domain/a1.js';
 import { excerpt } from '../domain/text.js';
 import type { Problem, SheetName } from '../domain/types.js';
 import { cellText } from './cells.js';
 import { COLUMNS, FIRST_DATA_ROW, HEADER_ROW, isPeopleSheet, PEOPLE_TITLE, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 /** How far down a person may push the header row of their sheet (by inserting rows above it) and have it found. */
 export const HEADER_SEARCH_ROWS = 20;

@@ -1,4 +1,3 @@
-import * as Xlsx from './xlsx.js';
 import { SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
 import type { SheetName } from '../domain/types.js';
 import { isPercentFormat, numFmtOf, setCellStyle } from './cells.js';
@@ -17,6 +16,7 @@ import {
   VALTRAC_TAB_ARGB,
   VALTRAC_TITLE,
 } from './schema.js';
+import * as Xlsx from './xlsx.js';
 
 const HEADER_FILL: Xlsx.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type * as Xlsx from './xlsx.js';
 import { a1 } from '../domain/a1.js';
 import { DEFAULT_SETTINGS, SETTING_ROWS } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
@@ -19,6 +18,7 @@ import type { SettingsCells } from '../domain/validate.js';
 import { cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
 import { headerPlace, headerProblems } from './header.js';
 import { PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, PEOPLE_SHEETS, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 /** Longest tax text read: a tax is a short number such as "12.3456 %"; longer text is refused before it is parsed. */
 export const MAX_TAX_TEXT = 32;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import * as Xlsx from './xlsx.js';
 import { backupsToKeep } from '../domain/retention.js';
 import { fitCell, safeText } from '../domain/text.js';
 import type { Problem } from '../domain/types.js';
@@ -19,6 +18,7 @@ import { Notices } from './notices.js';
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
 import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
+import * as Xlsx from './xlsx.js';
 
 export type { WorkbookData } from './read.js';
 export type { Change } from './changes.js';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type * as Xlsx from './xlsx.js';
 import { appendLineDurably, readCompleteLines } from '../util/appendLog.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { decodeTagged, encodeTagged } from '../util/taggedJson.js';
 import { readZipEntry } from '../util/zipEntry.js';
 import type { Change } from './changes.js';
+import type * as Xlsx from './xlsx.js';
 
 /**
  * Which of ValTrac's writes a workbook file descends from. Every write stamps the file with a version mark in its
