@@ -23,7 +23,7 @@ interface Command {
 }
 
 // The command table reads like the README's command list: one line per command. Only the command being run is
-// loaded (most commands never need exceljs' writer, @polkadot/api, pm2 or Vega); the others are only listed.
+// loaded (most commands never need the xlsx library's writer, @polkadot/api, pm2 or Vega); the others are only listed.
 const COMMANDS: Command[] = [
   { command: 'init', describe: 'Create the workbook with its sheets, or fill in Settings of the one there (--force replaces it)', load: () => import('./commands/init.js') },
   { command: 'import-users <file>', describe: 'Import users from a CSV file Name,Address1,Address2,... (adds and merges, or --replace)', load: () => import('./commands/import-users.js') },

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../src/workbook/xlsx.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFeedbackFill, isFeedbackNote, readProblemRows } from '../src/workbook/feedback.js';
 import { addReferral, addUser, setReferralTax } from '../src/workbook/edits.js';
@@ -18,18 +18,18 @@ const bad = (() => {
   return base58Encode(bytes);
 })();
 
-async function readBack(file: string): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+async function readBack(file: string): Promise<Xlsx.Workbook> {
+  const workbook = new Xlsx.Workbook();
   await workbook.xlsx.readFile(file);
   return workbook;
 }
 
 /**
- * Waits until a version of the workbook (read with exceljs, as a third party would) satisfies `ready`. Each version is
+ * Waits until a version of the workbook (read with the xlsx library, as a third party would) satisfies `ready`. Each version is
  * parsed once, when the file's identity changes, so the polling does not compete with the watcher for the CPU. Returns
  * the workbook and the time that version was written (its mtime).
  */
-async function waitFor(file: string, ready: (wb: ExcelJS.Workbook) => boolean, timeoutMs: number): Promise<{ workbook: ExcelJS.Workbook; writtenAt: number }> {
+async function waitFor(file: string, ready: (wb: Xlsx.Workbook) => boolean, timeoutMs: number): Promise<{ workbook: Xlsx.Workbook; writtenAt: number }> {
   const deadline = Date.now() + timeoutMs;
   let seen = '';
   for (;;) {
@@ -136,7 +136,7 @@ describe('a person editing in LibreOffice while valtrac watch runs', { timeout: 
     await editor.send({ op: 'set', sheet: 'Users', cell: 'B6', text: sr[4]! });
     await editor.send({ op: 'save' });
     await editor.send({ op: 'close' });
-    const names = (wb: ExcelJS.Workbook) => {
+    const names = (wb: Xlsx.Workbook) => {
       const users = wb.getWorksheet('Users')!;
       return Array.from({ length: users.rowCount }, (_, i) => String(users.getCell(i + 1, 1).value ?? ''));
     };
@@ -147,7 +147,7 @@ describe('a person editing in LibreOffice while valtrac watch runs', { timeout: 
     expect(fs.existsSync(path.join(dir, '.valtrac-journal.jsonl'))).toBe(false);
   });
   describe('a referral tax typed in LibreOffice', () => {
-    const problemAt = (wb: ExcelJS.Workbook) => readProblemRows(wb.getWorksheet('Problems')!).find((p) => p.sheet === 'Referrals' && p.cell === 'C3');
+    const problemAt = (wb: Xlsx.Workbook) => readProblemRows(wb.getWorksheet('Problems')!).find((p) => p.sheet === 'Referrals' && p.cell === 'C3');
     const typeTax = async (text: string) => {
       await editor.send({ op: 'open', path: file });
       await editor.send({ op: 'type', sheet: 'Referrals', cell: 'C3', text });

@@ -2,20 +2,19 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import { readXlsxFile, xlsxBytes } from '../workbook/xlsx.js';
 import { REPO } from './host.js';
 import { peakRssMb, type Sample } from './measure.js';
 
 
 /** A copy of the workbook with one address mistyped (a person's edit), saved beside it under a name the watcher ignores. */
 async function editedCopy(workbook: string): Promise<{ file: string; cell: string }> {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.readFile(workbook);
+  const book = await readXlsxFile(workbook);
   const cell = book.getWorksheet('Users')!.getCell('B3');
   const address = String(cell.value);
   cell.value = `${address.slice(0, 20)}${address[20] === 'a' ? 'b' : 'a'}${address.slice(21)}`;
   const file = path.join(path.dirname(workbook), '.person-save.tmp');
-  await book.xlsx.writeFile(file);
+  fs.writeFileSync(file, await xlsxBytes(book));
   return { file, cell: 'Users!B3' };
 }
 
@@ -43,8 +42,7 @@ export async function measureWatcher(workbook: string): Promise<Sample> {
     }
     const ms = performance.now() - start;
     const rssMb = peakRssMb(child.pid!);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile(workbook);
+    const book = await readXlsxFile(workbook);
     const problems: string[] = [];
     book.getWorksheet('Problems')!.eachRow((row) => problems.push(`${row.getCell(1).text}!${row.getCell(2).text}: ${row.getCell(3).text}`));
     const problem = problems.find((p) => p.startsWith(edit.cell));

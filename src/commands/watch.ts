@@ -34,7 +34,7 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   // plan, check and charts typed meanwhile are answered here, where the workbook and the node connection stay loaded.
   keepConnections();
   const runner = commandRunner();
-  // Loaded now, so that the first command answered does not wait for @polkadot/api, exceljs' writer or Vega.
+  // Loaded now, so that the first command answered does not wait for @polkadot/api, the xlsx library's writer or Vega.
   await runner.load();
   const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(logLine(line)));
   const serving = await commands.start().catch((error: Error) => {

@@ -1,6 +1,5 @@
 import { mkdir, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
-import ExcelJS from 'exceljs';
 import { archiveStep, changesWorkbook, snapshotsDroppedThrough } from '../domain/archive.js';
 import { closedPlans, type ClosedPlan } from '../domain/period.js';
 import type { PayoutRow, PayoutSheetRow, Problem, SnapshotSummary } from '../domain/types.js';
@@ -12,6 +11,7 @@ import { applyLayout } from './layout.js';
 import { readPayouts, readSnapshots, sheet } from './read.js';
 import { FIRST_DATA_ROW } from './schema.js';
 import type { WorkbookData, WorkbookStore } from './store.js';
+import * as Xlsx from './xlsx.js';
 
 /**
  * `workbook/archive/<plan>.xlsx`: one file per paid period, with that plan's Payouts rows and the Snapshots rows of its
@@ -48,7 +48,7 @@ export interface ArchivedRows {
 }
 
 async function writeArchive(file: string, rows: ArchivedRows): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new Xlsx.Workbook();
   workbook.creator = 'ValTrac';
   const snapshots = workbook.addWorksheet('Snapshots');
   rows.snapshots.forEach((s, i) => writeSnapshotRow(snapshots.getRow(FIRST_DATA_ROW + i), s));
@@ -56,7 +56,7 @@ async function writeArchive(file: string, rows: ArchivedRows): Promise<void> {
   rows.payouts.forEach((p, i) => writePayoutRow(payouts.getRow(FIRST_DATA_ROW + i), p));
   applyLayout(workbook);
   await mkdir(nodePath.dirname(file), { recursive: true });
-  await writeFileAtomic(file, Buffer.from(await workbook.xlsx.writeBuffer()), 'Archiving paid payouts to');
+  await writeFileAtomic(file, await Xlsx.xlsxBytes(workbook), 'Archiving paid payouts to');
 }
 
 /** An archive holds payout rows without the workbook row they came from. */
@@ -72,9 +72,9 @@ export async function readArchive(file: string): Promise<ArchivedRows> {
   const stamp = `${info.size}:${info.mtimeMs}`;
   const cached = cache.get(file);
   if (cached?.stamp === stamp) return cached.rows;
-  const workbook = new ExcelJS.Workbook();
+  let workbook: Xlsx.Workbook;
   try {
-    await workbook.xlsx.readFile(file);
+    workbook = await Xlsx.readXlsxFile(file);
   } catch (error) {
     throw new UserError(`${file} cannot be read as an .xlsx archive (${(error as Error).message}); restore it from a backup.`);
   }

@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { nameKey } from '../domain/names.js';
 import { SETTING_ROWS } from '../domain/settings.js';
 import { formatTaxPercent, taxCell } from '../domain/tax.js';
@@ -18,6 +17,7 @@ import {
   TAX_PERCENT_FORMAT,
   TIME_FORMAT,
 } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 export type { UserEntry };
 
@@ -69,7 +69,7 @@ export type Change =
  * `strict`: the person just asked for this change, so such a change is their mistake and is refused (UserError).
  * Otherwise (a replay of a journalled or re-applied change) the reason is returned for the caller to report.
  */
-export function applyChange(workbook: ExcelJS.Workbook, change: Change, strict: boolean): string | null {
+export function applyChange(workbook: Xlsx.Workbook, change: Change, strict: boolean): string | null {
   const refuse = (message: string): string => {
     if (strict) throw new UserError(message);
     return message;
@@ -312,9 +312,9 @@ export function describeChange(change: Change): string {
 
 /**
  * Removes the data rows `drop` selects. Whole runs go in one splice (the year's first archive removes tens of
- * thousands of rows); a run that reaches the sheet's end goes row by row, as exceljs ignores a longer splice there.
+ * thousands of rows); a run that reaches the sheet's end goes row by row, as the xlsx library ignores a longer splice there.
  */
-function removeRows(worksheet: ExcelJS.Worksheet, drop: (row: number) => boolean): void {
+function removeRows(worksheet: Xlsx.Worksheet, drop: (row: number) => boolean): void {
   const last = worksheet.rowCount;
   const first = firstDataRow(worksheet);
   for (let r = last; r >= first; ) {
@@ -330,21 +330,21 @@ function removeRows(worksheet: ExcelJS.Worksheet, drop: (row: number) => boolean
   }
 }
 
-function findRow(worksheet: ExcelJS.Worksheet, column: number, match: (text: string, row: number) => boolean): number | null {
+function findRow(worksheet: Xlsx.Worksheet, column: number, match: (text: string, row: number) => boolean): number | null {
   for (let r = firstDataRow(worksheet); r <= worksheet.rowCount; r++) if (match(cellText(worksheet.getCell(r, column)), r)) return r;
   return null;
 }
 
-function findUserRow(users: ExcelJS.Worksheet, name: string): number | null {
+function findUserRow(users: Xlsx.Worksheet, name: string): number | null {
   return findRow(users, 1, (text) => text !== '' && nameKey(text) === nameKey(name));
 }
 
-function findReferralRow(referrals: ExcelJS.Worksheet, referrer: string, referee: string): number | null {
+function findReferralRow(referrals: Xlsx.Worksheet, referrer: string, referee: string): number | null {
   return findRow(referrals, 1, (text, r) => text === referrer && cellText(referrals.getCell(r, 2)) === referee);
 }
 
 /** The last row at or below the header with a value in the first `columns` columns. */
-function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
+function lastDataRow(worksheet: Xlsx.Worksheet, columns: number): number {
   const first = firstDataRow(worksheet);
   for (let r = worksheet.rowCount; r >= first; r--) {
     const row = worksheet.getRow(r);
@@ -354,13 +354,13 @@ function lastDataRow(worksheet: ExcelJS.Worksheet, columns: number): number {
   return first - 1;
 }
 
-/** Removes every data row; one at a time from the bottom, because exceljs leaves rows behind when a splice reaches the end. */
-export function clearDataRows(worksheet: ExcelJS.Worksheet): void {
+/** Removes every data row; one at a time from the bottom, because the xlsx library leaves rows behind when a splice reaches the end. */
+export function clearDataRows(worksheet: Xlsx.Worksheet): void {
   const first = firstDataRow(worksheet);
   for (let r = worksheet.rowCount; r >= first; r--) worksheet.spliceRows(r, 1);
 }
 
-function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {
+function addUser(users: Xlsx.Worksheet, user: UserEntry): void {
   const existing = findUserRow(users, user.name);
   const row = users.getRow(existing ?? lastDataRow(users, Number.MAX_SAFE_INTEGER) + 1);
   if (existing === null) row.getCell(1).value = user.name;
@@ -379,7 +379,7 @@ function addUser(users: ExcelJS.Worksheet, user: UserEntry): void {
   }
 }
 
-export function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
+export function writeSnapshotRow(row: Xlsx.Row, s: SnapshotSummary): void {
   row.getCell(1).value = s.block;
   row.getCell(2).value = s.blockHash;
   row.getCell(3).value = s.time;
@@ -391,7 +391,7 @@ export function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
   writeScaled9(row.getCell(8), s.usersStake);
 }
 
-export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
+export function writePayoutRow(row: Xlsx.Row, p: PayoutRow): void {
   row.getCell(1).value = p.planId;
   row.getCell(2).value = p.status;
   row.getCell(3).value = p.fromBlock;
@@ -414,7 +414,7 @@ export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
 }
 
 /** The paying block's time and the USD price, on a row that carries them. */
-export function writePayment(row: ExcelJS.Row, p: Pick<PayoutRow, 'paidAt' | 'usdPrice'>): void {
+export function writePayment(row: Xlsx.Row, p: Pick<PayoutRow, 'paidAt' | 'usdPrice'>): void {
   if (p.paidAt !== undefined) {
     row.getCell(PAYOUT_PAID_AT_COLUMN).value = p.paidAt;
     setCellStyle(row.getCell(PAYOUT_PAID_AT_COLUMN), { numFmt: TIME_FORMAT });

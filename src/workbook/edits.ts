@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { DEFAULT_SETTINGS, findSettingRow, settingAdvice } from '../domain/settings.js';
 import { formatTaxPercent, parseTax } from '../domain/tax.js';
 import { nameKey } from '../domain/names.js';
@@ -12,6 +11,7 @@ import { applyChange, type Change } from './changes.js';
 import { createWorkbook } from './layout.js';
 import { MAX_TAX_TEXT, parseWorkbook } from './read.js';
 import type { WorkbookStore } from './store.js';
+import type * as Xlsx from './xlsx.js';
 
 /**
  * The edits a person makes in the people's sheets, for scripts and the menu. Each is checked exactly like a save in the
@@ -115,7 +115,7 @@ export function settingsChange(values: ReadonlyArray<readonly [string, string]>)
  * A new workbook with Settings `values` (pairs as for setSettings). Refused with every problem the Settings sheet
  * would flag in it, each named by `where` (e.g. the option that gave the value), before anything is written.
  */
-export function newWorkbook(values: ReadonlyArray<readonly [string, string]>, where: (key: keyof Settings) => string): ExcelJS.Workbook {
+export function newWorkbook(values: ReadonlyArray<readonly [string, string]>, where: (key: keyof Settings) => string): Xlsx.Workbook {
   const workbook = createWorkbook({ ...DEFAULT_SETTINGS });
   applyChange(workbook, settingsChange(values), true);
   const parsed = parseWorkbook(workbook);

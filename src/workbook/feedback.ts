@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { layers } from '../domain/referrals.js';
 import { fitCell, safeText } from '../domain/text.js';
 import type { Problem, Referral } from '../domain/types.js';
@@ -7,28 +6,29 @@ import { clearDataRows } from './changes.js';
 import { firstDataRow } from './header.js';
 import { sheet } from './read.js';
 import { FEEDBACK_FILL_ARGB, FEEDBACK_NOTE_PREFIX, FIRST_DATA_ROW, PEOPLE_SHEETS, REFERRALS_LAYER_COLUMN, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
-const FEEDBACK_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FEEDBACK_FILL_ARGB } };
+const FEEDBACK_FILL: Xlsx.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FEEDBACK_FILL_ARGB } };
 
-function noteText(cell: ExcelJS.Cell): string {
+function noteText(cell: Xlsx.Cell): string {
   const note = cell.note;
   if (note === undefined || note === null) return '';
   if (typeof note === 'string') return note;
   return (note.texts ?? []).map((t) => t.text).join('');
 }
 
-export function isFeedbackFill(cell: ExcelJS.Cell): boolean {
+export function isFeedbackFill(cell: Xlsx.Cell): boolean {
   const fill = cell.fill;
   if (!fill || fill.type !== 'pattern') return false;
   const argb = fill.fgColor?.argb ?? '';
   return argb.slice(-6).toUpperCase() === FEEDBACK_FILL_ARGB.slice(-6);
 }
 
-export function isFeedbackNote(cell: ExcelJS.Cell): boolean {
+export function isFeedbackNote(cell: Xlsx.Cell): boolean {
   return noteText(cell).startsWith(FEEDBACK_NOTE_PREFIX);
 }
 
-function clearFeedback(worksheet: ExcelJS.Worksheet): void {
+function clearFeedback(worksheet: Xlsx.Worksheet): void {
   // From row 1: a header pushed down leaves the marks of the rows it moved past above it.
   worksheet.eachRow({ includeEmpty: true }, (row) => {
     row.eachCell({ includeEmpty: true }, (cell) => {
@@ -45,7 +45,7 @@ function clearFeedback(worksheet: ExcelJS.Worksheet): void {
  * Writes the feedback for people: every problem as a red fill and a note on its cell and as a row in Problems, each
  * referral row's derived layer, and clears the marks of problems that are gone. People's values are never touched.
  */
-export function writeFeedback(workbook: ExcelJS.Workbook, problems: Problem[], referrals: Referral[], checkedAt: Date): void {
+export function writeFeedback(workbook: Xlsx.Workbook, problems: Problem[], referrals: Referral[], checkedAt: Date): void {
   for (const name of PEOPLE_SHEETS) clearFeedback(sheet(workbook, name));
   const byCell = new Map<string, Problem[]>();
   for (const problem of problems) {
@@ -65,7 +65,7 @@ export function writeFeedback(workbook: ExcelJS.Workbook, problems: Problem[], r
   writeProblemRows(sheet(workbook, 'Problems'), problems, checkedAt);
 }
 
-function writeLayers(worksheet: ExcelJS.Worksheet, referrals: Referral[], problems: Problem[]): void {
+function writeLayers(worksheet: Xlsx.Worksheet, referrals: Referral[], problems: Problem[]): void {
   const layerOf = layers(referrals);
   const badRows = new Set(problems.filter((p) => p.sheet === 'Referrals').map((p) => Number(p.cell.replace(/^[A-Z]+/, ''))));
   const byRow = new Map(referrals.map((r) => [r.row, r]));
@@ -78,7 +78,7 @@ function writeLayers(worksheet: ExcelJS.Worksheet, referrals: Referral[], proble
   }
 }
 
-function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], checkedAt: Date): void {
+function writeProblemRows(worksheet: Xlsx.Worksheet, problems: Problem[], checkedAt: Date): void {
   clearDataRows(worksheet);
   problems.forEach((problem, i) => {
     const row = worksheet.getRow(FIRST_DATA_ROW + i);
@@ -97,7 +97,7 @@ function writeProblemRows(worksheet: ExcelJS.Worksheet, problems: Problem[], che
 }
 
 /** The problems currently listed in the Problems sheet. */
-export function readProblemRows(worksheet: ExcelJS.Worksheet): Problem[] {
+export function readProblemRows(worksheet: Xlsx.Worksheet): Problem[] {
   const problems: Problem[] = [];
   for (let r = FIRST_DATA_ROW; r <= worksheet.rowCount; r++) {
     const row = worksheet.getRow(r);

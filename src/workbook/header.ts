@@ -1,9 +1,9 @@
-import type ExcelJS from 'exceljs';
 import { a1 } from '../domain/a1.js';
 import { excerpt } from '../domain/text.js';
 import type { Problem, SheetName } from '../domain/types.js';
 import { cellText } from './cells.js';
 import { COLUMNS, FIRST_DATA_ROW, HEADER_ROW, isPeopleSheet, PEOPLE_TITLE, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 /** How far down a person may push the header row of their sheet (by inserting rows above it) and have it found. */
 export const HEADER_SEARCH_ROWS = 20;
@@ -23,7 +23,7 @@ function isHeaderText(name: SheetName, text: string): boolean {
 }
 
 /** A row whose cells under the sheet's own columns are all header texts: two of them, or the first column's alone. */
-function looksLikeHeader(worksheet: ExcelJS.Worksheet, name: SheetName, r: number): boolean {
+function looksLikeHeader(worksheet: Xlsx.Worksheet, name: SheetName, r: number): boolean {
   const columns = COLUMNS[name];
   let matched = 0;
   for (let c = 1; c <= columns.length; c++) {
@@ -35,13 +35,13 @@ function looksLikeHeader(worksheet: ExcelJS.Worksheet, name: SheetName, r: numbe
   return matched >= 2 || (matched === 1 && normal(cellText(worksheet.getCell(r, 1))) === normal(columns[0]!.header));
 }
 
-function rowIsEmpty(worksheet: ExcelJS.Worksheet, r: number): boolean {
+function rowIsEmpty(worksheet: Xlsx.Worksheet, r: number): boolean {
   const row = worksheet.getRow(r);
   for (let c = 1; c <= row.cellCount; c++) if (cellText(row.getCell(c)).trim() !== '') return false;
   return true;
 }
 
-function isTitleRow(worksheet: ExcelJS.Worksheet, r: number): boolean {
+function isTitleRow(worksheet: Xlsx.Worksheet, r: number): boolean {
   return cellText(worksheet.getCell(r, 1)).trim() === PEOPLE_TITLE;
 }
 
@@ -50,7 +50,7 @@ function isTitleRow(worksheet: ExcelJS.Worksheet, r: number): boolean {
  * looks like it in the first rows (rows inserted above it push it down); when none does and row 2 holds data (the
  * header row was deleted), the data starts right below the title and no header is written over it.
  */
-export function headerPlace(worksheet: ExcelJS.Worksheet): HeaderPlace {
+export function headerPlace(worksheet: Xlsx.Worksheet): HeaderPlace {
   const name = worksheet.name as SheetName;
   if (!isPeopleSheet(name)) return { row: HEADER_ROW, firstData: FIRST_DATA_ROW };
   const last = Math.min(HEADER_SEARCH_ROWS, worksheet.rowCount);
@@ -59,14 +59,14 @@ export function headerPlace(worksheet: ExcelJS.Worksheet): HeaderPlace {
   return { row: null, firstData: isTitleRow(worksheet, TITLE_ROW) ? TITLE_ROW + 1 : 1 };
 }
 
-export function firstDataRow(worksheet: ExcelJS.Worksheet): number {
+export function firstDataRow(worksheet: Xlsx.Worksheet): number {
   return headerPlace(worksheet).firstData;
 }
 
 const WHAT: Partial<Record<SheetName, string>> = { Users: 'a user', Referrals: 'a referral', Settings: 'a setting' };
 
 /** A header row that is missing, and rows above a header that ValTrac therefore does not read, named at their cells. */
-export function headerProblems(worksheet: ExcelJS.Worksheet): Problem[] {
+export function headerProblems(worksheet: Xlsx.Worksheet): Problem[] {
   const name = worksheet.name as SheetName;
   if (!isPeopleSheet(name)) return [];
   const place = headerPlace(worksheet);

@@ -1,7 +1,6 @@
-import ExcelJS from 'exceljs';
 import { COUNT_FROM, SETTING_ROWS, TAX_MODES } from '../domain/settings.js';
 import type { SheetName } from '../domain/types.js';
-import { setCellStyle } from './cells.js';
+import { isPercentFormat, numFmtOf, setCellStyle } from './cells.js';
 import { headerPlace } from './header.js';
 import { printSetup } from './print.js';
 import {
@@ -18,15 +17,16 @@ import {
   VALTRAC_TAB_ARGB,
   VALTRAC_TITLE,
 } from './schema.js';
+import * as Xlsx from './xlsx.js';
 
 /** Columns of hashes, indented from the block number on their left. */
 const HASH_HEADERS = new Set(['Block hash', 'Extrinsic hash']);
 
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
+const HEADER_FILL: Xlsx.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
 
 /** A new workbook with every sheet, its title, headers and the Settings rows with their defaults. */
-export function createWorkbook(settingsValues: Record<string, string | number | null>): ExcelJS.Workbook {
-  const workbook = new ExcelJS.Workbook();
+export function createWorkbook(settingsValues: Record<string, string | number | null>): Xlsx.Workbook {
+  const workbook = new Xlsx.Workbook();
   workbook.creator = 'ValTrac';
   for (const name of SHEET_ORDER) workbook.addWorksheet(name);
   const settings = workbook.getWorksheet('Settings')!;
@@ -45,14 +45,14 @@ export function createWorkbook(settingsValues: Record<string, string | number | 
  * ValTrac's presentation of every sheet: title, bold frozen header with notes, widths, number formats, tab colours and
  * dropdowns. Re-applied on every write because an editor's save may drop some of it (LibreOffice drops frozen panes).
  */
-export function applyLayout(workbook: ExcelJS.Workbook): void {
+export function applyLayout(workbook: Xlsx.Workbook): void {
   for (const name of SHEET_ORDER) {
     const worksheet = workbook.getWorksheet(name);
     if (worksheet) layoutSheet(worksheet, name);
   }
 }
 
-function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
+function layoutSheet(worksheet: Xlsx.Worksheet, name: SheetName): void {
   const people = isPeopleSheet(name);
   const columns = COLUMNS[name];
   // A person's sheet keeps its header where they moved it, and gets none written over their data when it has none.
@@ -85,7 +85,7 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
     if (column.numFmt) {
       for (let r = place.firstData; r <= Math.max(worksheet.rowCount, place.firstData); r++) {
         const cell = worksheet.getCell(r, i + 1);
-        if (cell.numFmt !== column.numFmt && !(name === 'Referrals' && (cell.numFmt ?? '').includes('%'))) {
+        if (numFmtOf(cell) !== column.numFmt && !(name === 'Referrals' && isPercentFormat(cell))) {
           setCellStyle(cell, { numFmt: column.numFmt });
         }
       }
@@ -94,13 +94,13 @@ function layoutSheet(worksheet: ExcelJS.Worksheet, name: SheetName): void {
   applyValidations(worksheet, name, place.firstData);
 }
 
-function applyValidations(worksheet: ExcelJS.Worksheet, name: SheetName, firstData: number): void {
+function applyValidations(worksheet: Xlsx.Worksheet, name: SheetName, firstData: number): void {
   const rows = (column: string) => `${column}${firstData}:${column}${LAST_VALIDATED_ROW}`;
   // Replace whatever the editor's save left (LibreOffice adds a "0" formula to list validations) with ours.
-  // exceljs keeps a sheet's validations in this (untyped) model keyed by cell or range address.
-  const validations = (worksheet as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations;
+  // The xlsx library keeps a sheet's validations in this (untyped) model keyed by cell or range address.
+  const validations = (worksheet as unknown as { dataValidations: { model: Record<string, Xlsx.DataValidation> } }).dataValidations;
   validations.model = {};
-  const add = (range: string, validation: ExcelJS.DataValidation) => (validations.model[range] = validation);
+  const add = (range: string, validation: Xlsx.DataValidation) => (validations.model[range] = validation);
   if (name === 'Referrals') {
     for (const [column, role] of [['A', 'referrer'], ['B', 'referee']] as const) {
       add(rows(column), {

@@ -1,4 +1,4 @@
-import type ExcelJS from 'exceljs';
+import type * as Xlsx from './xlsx.js';
 import type { SheetName } from '../domain/types.js';
 import { cellText } from './cells.js';
 import { COLUMNS, TITLE_ROW } from './schema.js';
@@ -32,7 +32,7 @@ function columnLetter(n: number): string {
 }
 
 /** Users' columns up to the last address any user has (Name and one address at least). */
-function usedColumns(worksheet: ExcelJS.Worksheet, firstData: number): number {
+function usedColumns(worksheet: Xlsx.Worksheet, firstData: number): number {
   let last = 2;
   for (let r = firstData; r <= worksheet.rowCount; r++) {
     const row = worksheet.getRow(r);
@@ -51,7 +51,7 @@ function usedColumns(worksheet: ExcelJS.Worksheet, firstData: number): number {
  * MIN_PRINT_SCALE or larger (as many pages down as needed), the title and header rows repeated on every page.
  * Everything on one page width made Payouts' 19 columns 2-3 pt text, and scaled Users' empty address columns in.
  */
-export function printSetup(worksheet: ExcelJS.Worksheet, name: SheetName, headerRows: { last: number; firstData: number }): Partial<ExcelJS.PageSetup> {
+export function printSetup(worksheet: Xlsx.Worksheet, name: SheetName, headerRows: { last: number; firstData: number }): Partial<Xlsx.PageSetup> {
   const columns = COLUMNS[name];
   const wanted = PRINTED_COLUMNS[name];
   const printed = Math.min(wanted === 'used' ? usedColumns(worksheet, headerRows.firstData) : wanted, Math.max(columns.length, worksheet.columnCount));
@@ -61,8 +61,8 @@ export function printSetup(worksheet: ExcelJS.Worksheet, name: SheetName, header
     fitToPage: true,
     fitToWidth: Math.max(1, Math.ceil(width / (PAGE_CHARS / MIN_PRINT_SCALE))),
     fitToHeight: 0,
-    // Whole columns (`A:K`) do not survive exceljs's read-write round trip (it reads them back as `ANaN:KNaN`), so rows
-    // are given; exceljs adds only the column's `$`, and a relative row in a print area is one LibreOffice drops, so the
+    // Whole columns (`A:K`) do not survive the xlsx library's read-write round trip (it reads them back as `ANaN:KNaN`), so rows
+    // are given; the xlsx library adds only the column's `$`, and a relative row in a print area is one LibreOffice drops, so the
     // rows carry their own. Layout re-applies this on every write, as rows are added.
     printArea: `A$${TITLE_ROW}:${columnLetter(printed)}$${Math.max(worksheet.rowCount, headerRows.firstData)}`,
     ...(headerRows.last >= TITLE_ROW ? { printTitlesRow: `${TITLE_ROW}:${headerRows.last}` } : {}),

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type ExcelJS from 'exceljs';
 import { a1 } from '../domain/a1.js';
 import { DEFAULT_SETTINGS, SETTING_ROWS } from '../domain/settings.js';
 import { parseTax } from '../domain/tax.js';
@@ -20,6 +19,7 @@ import type { SettingsCells } from '../domain/validate.js';
 import { cellDate, cellText, isPercentFormat, readInteger, readScaled9 } from './cells.js';
 import { headerPlace, headerProblems } from './header.js';
 import { PAYOUT_DELIVERED_COLUMN, PAYOUT_PAID_AT_COLUMN, PAYOUT_USD_COLUMN, PEOPLE_SHEETS, REFERRALS_PEOPLE_COLUMNS, SHEET_ORDER, TITLE_ROW } from './schema.js';
+import type * as Xlsx from './xlsx.js';
 
 /** Longest tax text read: a tax is a short number such as "12.3456 %"; longer text is refused before it is parsed. */
 export const MAX_TAX_TEXT = 32;
@@ -43,23 +43,23 @@ export interface ParsedWorkbook {
 
 export class MissingSheetError extends Error {}
 
-export function sheet(workbook: ExcelJS.Workbook, name: SheetName): ExcelJS.Worksheet {
+export function sheet(workbook: Xlsx.Workbook, name: SheetName): Xlsx.Worksheet {
   const worksheet = workbook.getWorksheet(name);
   if (!worksheet) throw new MissingSheetError(`The workbook has no sheet "${name}".`);
   return worksheet;
 }
 
-export function missingSheets(workbook: ExcelJS.Workbook): SheetName[] {
+export function missingSheets(workbook: Xlsx.Workbook): SheetName[] {
   return SHEET_ORDER.filter((name) => !workbook.getWorksheet(name));
 }
 
-function dataRows(worksheet: ExcelJS.Worksheet): number[] {
+function dataRows(worksheet: Xlsx.Worksheet): number[] {
   const rows: number[] = [];
   for (let r = headerPlace(worksheet).firstData; r <= worksheet.rowCount; r++) rows.push(r);
   return rows;
 }
 
-export function readUsers(worksheet: ExcelJS.Worksheet): User[] {
+export function readUsers(worksheet: Xlsx.Worksheet): User[] {
   const users: User[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -78,7 +78,7 @@ export function readUsers(worksheet: ExcelJS.Worksheet): User[] {
   return users;
 }
 
-export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[]): Referral[] {
+export function readReferrals(worksheet: Xlsx.Worksheet, problems: Problem[]): Referral[] {
   const referrals: Referral[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -120,7 +120,7 @@ export function readReferrals(worksheet: ExcelJS.Worksheet, problems: Problem[])
   return referrals;
 }
 
-export function readSettings(worksheet: ExcelJS.Worksheet, problems: Problem[]): { settings: Settings; cells: SettingsCells } {
+export function readSettings(worksheet: Xlsx.Worksheet, problems: Problem[]): { settings: Settings; cells: SettingsCells } {
   const byLabel = new Map<string, number>();
   for (const r of dataRows(worksheet)) {
     const label = cellText(worksheet.getCell(r, 1)).trim().toLowerCase();
@@ -186,7 +186,7 @@ function required<T>(value: T | null, sheetName: SheetName, cell: string, what: 
   return value;
 }
 
-export function readSnapshots(worksheet: ExcelJS.Worksheet, problems: Problem[]): SnapshotSummary[] {
+export function readSnapshots(worksheet: Xlsx.Worksheet, problems: Problem[]): SnapshotSummary[] {
   const rows: SnapshotSummary[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -218,12 +218,12 @@ export function readSnapshots(worksheet: ExcelJS.Worksheet, problems: Problem[])
 
 const STATUSES: readonly PayoutStatus[] = ['planned', 'carried', 'sent', 'paid', 'failed'];
 
-function optionalText(cell: ExcelJS.Cell): string | null {
+function optionalText(cell: Xlsx.Cell): string | null {
   const text = cellText(cell);
   return text === '' ? null : text;
 }
 
-export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): PayoutSheetRow[] {
+export function readPayouts(worksheet: Xlsx.Worksheet, problems: Problem[]): PayoutSheetRow[] {
   const rows: PayoutSheetRow[] = [];
   for (const r of dataRows(worksheet)) {
     const row = worksheet.getRow(r);
@@ -280,9 +280,9 @@ export function readPayouts(worksheet: ExcelJS.Worksheet, problems: Problem[]): 
 }
 
 /** What people typed: every value of Users, Referrals' own columns and Settings, with the tax cells' percent flag. */
-export function peopleHash(workbook: ExcelJS.Workbook): string {
+export function peopleHash(workbook: Xlsx.Workbook): string {
   const hash = createHash('sha256');
-  const add = (worksheet: ExcelJS.Worksheet | undefined, maxColumn: number) => {
+  const add = (worksheet: Xlsx.Worksheet | undefined, maxColumn: number) => {
     if (!worksheet) return;
     hash.update(`#${worksheet.name}\n`);
     const place = headerPlace(worksheet);
@@ -305,7 +305,7 @@ export function peopleHash(workbook: ExcelJS.Workbook): string {
  * Rows and columns a person hid in Users or Referrals while they hold something: who is paid must be visible to the
  * person looking at the sheet, so each is a problem at its first filled cell until it is unhidden or deleted.
  */
-export function hiddenProblems(worksheet: ExcelJS.Worksheet, name: 'Users' | 'Referrals'): Problem[] {
+export function hiddenProblems(worksheet: Xlsx.Worksheet, name: 'Users' | 'Referrals'): Problem[] {
   const problems: Problem[] = [];
   const rows = dataRows(worksheet);
   const lastColumn = name === 'Referrals' ? REFERRALS_PEOPLE_COLUMNS : Math.max(1, worksheet.columnCount);
@@ -336,7 +336,7 @@ export function hiddenProblems(worksheet: ExcelJS.Worksheet, name: 'Users' | 'Re
   return problems;
 }
 
-export function parseWorkbook(workbook: ExcelJS.Workbook): ParsedWorkbook {
+export function parseWorkbook(workbook: Xlsx.Workbook): ParsedWorkbook {
   const parseProblems: Problem[] = [];
   for (const name of PEOPLE_SHEETS) parseProblems.push(...headerProblems(sheet(workbook, name)));
   parseProblems.push(...hiddenProblems(sheet(workbook, 'Users'), 'Users'), ...hiddenProblems(sheet(workbook, 'Referrals'), 'Referrals'));

@@ -6,7 +6,7 @@ export const HEADER_ROW = 2;
 export const FIRST_DATA_ROW = 3;
 /**
  * How far down dropdowns and validations reach. Kept modest on purpose: editors store a validated cell as a cell and
- * exceljs expands validation ranges cell by cell, so every validated row costs time on each read and write.
+ * the xlsx library expands validation ranges cell by cell, so every validated row costs time on each read and write.
  */
 export const LAST_VALIDATED_ROW = 600;
 /** The range of user names the referrer/referee dropdowns offer (a formula, so its size costs nothing). */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import ExcelJS from 'exceljs';
 import { backupsToKeep } from '../domain/retention.js';
 import { fitCell, safeText } from '../domain/text.js';
 import type { Problem } from '../domain/types.js';
@@ -22,6 +21,7 @@ import { checkRegularFile, readWorkbookBytes, unreadableWorkbook } from './openF
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
 import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
+import * as Xlsx from './xlsx.js';
 
 export type { WorkbookData } from './read.js';
 export type { Change } from './changes.js';
@@ -42,7 +42,7 @@ function problemKey(p: Problem): string {
 
 /** The workbook as read, with what ValTrac had written that it lacked and the waiting journal applied in memory. */
 interface Prepared {
-  workbook: ExcelJS.Workbook;
+  workbook: Xlsx.Workbook;
   mark: VersionMark | null;
   lag: Lag;
   /** Journalled changes that applied (what the next write records as its own). */
@@ -164,7 +164,7 @@ export class WorkbookStore {
   }
 
   /** Creates the workbook file; an existing one is replaced only with `force`, and then kept in .backup/. */
-  async create(workbook: ExcelJS.Workbook, force: boolean): Promise<void> {
+  async create(workbook: Xlsx.Workbook, force: boolean): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
     await this.locked(async () => {
       if (fs.existsSync(this.path) && !force) {
@@ -218,7 +218,7 @@ export class WorkbookStore {
       const parsed = withProblems(parseWorkbook(workbook));
       writeFeedback(workbook, parsed.problems, parsed.data.referrals, new Date());
       applyLayout(workbook);
-      await workbook.xlsx.writeBuffer();
+      await Xlsx.xlsxBytes(workbook);
     }
   }
 
@@ -226,7 +226,7 @@ export class WorkbookStore {
    * The workbook to change: the one a read of this file left unchanged in memory (this process, any store of the same
    * path) when the file is still the one it read, else a fresh read. The copy in memory is handed over, not shared.
    */
-  async load(): Promise<ExcelJS.Workbook> {
+  async load(): Promise<Xlsx.Workbook> {
     const key = nodePath.resolve(this.path);
     const kept = unchanged.get(key);
     unchanged.delete(key);
@@ -234,7 +234,7 @@ export class WorkbookStore {
   }
 
   /** For a read that changes nothing: the workbook is kept in memory afterwards, keyed by the file's identity. */
-  private async loadShared(): Promise<ExcelJS.Workbook> {
+  private async loadShared(): Promise<Xlsx.Workbook> {
     const key = nodePath.resolve(this.path);
     const kept = unchanged.get(key);
     const identity = this.identity();
@@ -244,11 +244,11 @@ export class WorkbookStore {
     return workbook;
   }
 
-  private async loadFile(): Promise<ExcelJS.Workbook> {
+  private async loadFile(): Promise<Xlsx.Workbook> {
     const data = readWorkbookBytes(this.path);
-    const workbook = new ExcelJS.Workbook();
+    let workbook: Xlsx.Workbook;
     try {
-      await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
+      workbook = await Xlsx.readXlsxBytes(data);
     } catch (error) {
       throw unreadableWorkbook(this.path, data, error);
     }
@@ -331,9 +331,9 @@ export class WorkbookStore {
     return outcome;
   }
 
-  private async replaceFile(workbook: ExcelJS.Workbook, readIdentity?: string): Promise<'written' | 'deferred' | 'retry'> {
+  private async replaceFile(workbook: Xlsx.Workbook, readIdentity?: string): Promise<'written' | 'deferred' | 'retry'> {
     refuseReadOnly(this.path);
-    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const buffer = await Xlsx.xlsxBytes(workbook);
     const temp = nodePath.join(this.dir, `.${this.stem}-write-${process.pid}-${Date.now()}.tmp`);
     // Whatever fails from here (a full disk, a permission), the workbook is the one before and no temp file is left.
     let doing = 'Writing the workbook';
@@ -439,7 +439,7 @@ function backupTime(stem: string, name: string): number | null {
  * it again) costs nothing, and a write right after a read starts from it. The identity (inode, size, mtime) is that
  * of the file before it was read, so a save in between is never missed.
  */
-const unchanged = new Map<string, { identity: string; workbook: ExcelJS.Workbook }>();
+const unchanged = new Map<string, { identity: string; workbook: Xlsx.Workbook }>();
 
 function withProblems(parsed: ParsedWorkbook): ParsedWithProblems {
   const { users, referrals, settings } = parsed.data;

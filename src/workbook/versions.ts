@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type ExcelJS from 'exceljs';
 import { appendLineDurably, readCompleteLines } from '../util/appendLog.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { decodeTagged, encodeTagged } from '../util/taggedJson.js';
 import { readZipEntry } from '../util/zipEntry.js';
 import type { Change } from './changes.js';
+import type * as Xlsx from './xlsx.js';
 
 /**
  * Which of ValTrac's writes a workbook file descends from. Every write stamps the file with a version mark in its
@@ -22,7 +22,7 @@ export interface VersionMark {
 /** Letters, digits and hyphens only: LibreOffice splits keywords at punctuation such as ":" and rejoins them with spaces. */
 const MARK = /valtrac-version-([0-9a-f]{12})-(\d+)/;
 
-export function readMark(workbook: ExcelJS.Workbook): VersionMark | null {
+export function readMark(workbook: Xlsx.Workbook): VersionMark | null {
   const match = MARK.exec(workbook.keywords ?? '');
   return match ? { id: match[1]!, version: Number(match[2]) } : null;
 }
@@ -40,7 +40,7 @@ export function readFileMark(file: string): VersionMark | null | undefined {
 }
 
 /** Sets the mark, keeping whatever else a person put in the keywords. */
-export function setMark(workbook: ExcelJS.Workbook, mark: VersionMark): void {
+export function setMark(workbook: Xlsx.Workbook, mark: VersionMark): void {
   const token = `valtrac-version-${mark.id}-${mark.version}`;
   const keywords = workbook.keywords ?? '';
   workbook.keywords = MARK.test(keywords) ? keywords.replace(MARK, token) : [keywords, token].filter((k) => k !== '').join(' ');

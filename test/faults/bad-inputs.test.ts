@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type ExcelJS from 'exceljs';
+import type * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { address, baseWorkbook, copyFolder, editWorkbook, mistyped, tempDir, treeDigest, valtrac } from './helpers.js';
 
@@ -14,7 +14,7 @@ interface Case {
   /** Extra files (e.g. a CSV) written into the folder before the command. */
   files?: Record<string, string>;
   /** A person's edit of the workbook before the command (saved like an editor saves). */
-  edit?: (book: ExcelJS.Workbook) => void;
+  edit?: (book: Xlsx.Workbook) => void;
   /** No workbook at all (init cases). */
   noWorkbook?: boolean;
   args: string[];
@@ -26,9 +26,9 @@ const A1 = address(1);
 const A2 = address(2);
 const NEW = address(77);
 const ZWSP = '\u200B';
-const users = (book: ExcelJS.Workbook) => book.getWorksheet('Users')!;
-const referrals = (book: ExcelJS.Workbook) => book.getWorksheet('Referrals')!;
-const settings = (book: ExcelJS.Workbook) => book.getWorksheet('Settings')!;
+const users = (book: Xlsx.Workbook) => book.getWorksheet('Users')!;
+const referrals = (book: Xlsx.Workbook) => book.getWorksheet('Referrals')!;
+const settings = (book: Xlsx.Workbook) => book.getWorksheet('Settings')!;
 const AMBIGUOUS_15 = /TAX argument: The tax "0\.15" could mean 15% or 0\.15% \(a hundred times less\), so ValTrac does not guess\. For 15% type 15 or 15%; for 0\.15% type 0\.15%\./;
 const SHEET_AMBIGUOUS_15 = /Referrals!C3: The tax 0\.15 could mean 15% or 0\.15% \(a hundred times less\), so ValTrac does not guess\.\s+Fix: For 15% type 15 or 15%; for 0\.15% type 0\.15%\./;
 const csv = (body: string) => ({ 'people.csv': `Name,Address1,Address2\n${body}` });
@@ -89,7 +89,7 @@ const cases: Case[] = [
   { name: 'sheet: whitespace around address', edit: (b) => void (users(b).getCell('B5').value = ` ${address(3)}`), args: ['check'], message: /Users!B5.*space/s },
   { name: 'sheet: zero-width in address', edit: (b) => void (users(b).getCell('B6').value = `${address(4)}${ZWSP}`), args: ['check'], message: /Users!B6.*invisible/s },
   { name: 'sheet: key in two users', edit: (b) => void (users(b).getCell('C6').value = A2), args: ['check'], message: /Users!C6.*also belongs to Bob/s },
-  { name: 'sheet: formula as a name', edit: (b) => void (users(b).getCell('A7').value = { formula: 'HYPERLINK("http://evil","x")' } as ExcelJS.CellFormulaValue), args: ['check'], message: /Users!A7/ },
+  { name: 'sheet: formula as a name', edit: (b) => void (users(b).getCell('A7').value = { formula: 'HYPERLINK("http://evil","x")' } as Xlsx.CellFormulaValue), args: ['check'], message: /Users!A7/ },
   { name: 'sheet: tax 120', edit: (b) => void (referrals(b).getCell('C3').value = 120), args: ['check'], message: /Referrals!C3/ },
   { name: 'sheet: tax -5', edit: (b) => void (referrals(b).getCell('C3').value = -5), args: ['check'], message: /Referrals!C3/ },
   { name: 'sheet: plain 0.15 as ValTrac wrote it before', edit: (b) => void Object.assign(referrals(b).getCell('C3'), { value: 0.15, numFmt: '0.####' }), args: ['check'], message: SHEET_AMBIGUOUS_15 },

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { address, baseWorkbookCopies, editWorkbook, treeDigest, valtrac } from './helpers.js';
@@ -53,7 +53,7 @@ describe('oversized cells a person saved', () => {
     const r = await run(workbook, ['users', 'add', 'Erin', address(6)]);
     expect(r.code, (r.stdout + r.stderr).slice(0, 500)).toBe(0);
     expect(r.stdout).toMatch(/Added Erin \(written to/);
-    const book = new ExcelJS.Workbook();
+    const book = new Xlsx.Workbook();
     await book.xlsx.readFile(workbook);
     const note = book.getWorksheet('Users')!.getCell('B4').note;
     const noteText = typeof note === 'string' ? note : (note?.texts ?? []).map((t) => t.text).join('');

@@ -137,10 +137,13 @@ describe('advice to restore from .backup', () => {
   it('a valid .xlsx that ValTrac cannot parse is not called damaged: save it again, no restore', async () => {
     const { dir, workbook } = folder();
     // A workbook whose sheet XML is cut short inside a complete zip: a writer ValTrac does not understand.
-    const JSZip = (await import('jszip')).default;
-    const zip = await JSZip.loadAsync(fs.readFileSync(workbook));
-    zip.file('xl/workbook.xml', '<workbook><sheets><sheet');
-    fs.writeFileSync(workbook, await zip.generateAsync({ type: 'nodebuffer' }));
+    const cut = [
+      'import sys, zipfile',
+      'src = zipfile.ZipFile(sys.argv[1]); items = [(i, src.read(i.filename)) for i in src.infolist()]; src.close()',
+      'with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as out:',
+      '    for info, data in items: out.writestr(info, b"<workbook><sheets><sheet" if info.filename == "xl/workbook.xml" else data)',
+    ].join('\n');
+    execFileSync('/usr/bin/python3', ['-c', cut, workbook]);
     const r = await valtrac(['check', '--workbook', workbook], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/is an \.xlsx file that ValTrac cannot read .*save it again as \.xlsx/);

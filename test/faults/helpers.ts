@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, encodeAddress } from '@polkadot/util-crypto';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterAll, beforeAll } from 'vitest';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -87,8 +87,8 @@ export async function devAccount(uri = '//Alice') {
 }
 
 /** Opens a workbook, lets `edit` change it as a person would, and saves it the way an editor does (new file, renamed over). */
-export async function editWorkbook(file: string, edit: (book: ExcelJS.Workbook) => void | Promise<void>): Promise<void> {
-  const book = new ExcelJS.Workbook();
+export async function editWorkbook(file: string, edit: (book: Xlsx.Workbook) => void | Promise<void>): Promise<void> {
+  const book = new Xlsx.Workbook();
   await book.xlsx.readFile(file);
   await edit(book);
   const temp = path.join(path.dirname(file), `.person-edit-${process.pid}.tmp`);
@@ -97,7 +97,7 @@ export async function editWorkbook(file: string, edit: (book: ExcelJS.Workbook) 
 }
 
 export async function readSheet(file: string, sheet: string): Promise<string[][]> {
-  const book = new ExcelJS.Workbook();
+  const book = new Xlsx.Workbook();
   await book.xlsx.readFile(file);
   const rows: string[][] = [];
   book.getWorksheet(sheet)?.eachRow((row, r) => {

@@ -4,7 +4,7 @@
  * as the date it is.
  */
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { cellDate } from '../../src/workbook/cells.js';
 import { baseWorkbookCopies, editWorkbook, valtrac } from './helpers.js';
@@ -77,7 +77,7 @@ describe('a date in a tax cell', () => {
   });
 
   it('a day number under a date format exceljs does not know is read as the date too, a percent is not', () => {
-    const sheet = new ExcelJS.Workbook().addWorksheet('x');
+    const sheet = new Xlsx.Workbook().addWorksheet('x');
     const cell = sheet.getCell('C3');
     cell.value = 45672;
     cell.numFmt = '[$-409]DD/MM/YYYY;@';

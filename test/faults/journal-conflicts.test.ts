@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { Editor } from '../helpers/libreoffice.js';
@@ -55,7 +55,7 @@ describe('journalled changes that no longer apply when the editor closes', { tim
     expect(r.stdout).toMatch(/Not applied \(listed in Problems\): referrals remove Alice Bob: There is no referral from Alice to Bob in Referrals/);
     expect(r.stdout).toMatch(/Not applied \(listed in Problems\): users remove Bob: There is no user "Bob" in Users/);
 
-    const book = new ExcelJS.Workbook();
+    const book = new Xlsx.Workbook();
     await book.xlsx.readFile(workbook);
     const notices = readProblemRows(book.getWorksheet('Problems')!);
     expect(notices.map((p) => p.sheet)).toEqual(['Referrals', 'Users']);

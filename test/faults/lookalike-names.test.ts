@@ -4,7 +4,7 @@
  * (shows reversed) and one with a carriage return (rewrites the terminal line). Each is refused naming the name it
  * collides with, and no output, note or Problems row carries the character itself, only its escaped form.
  */
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { address, baseWorkbookCopies, editWorkbook, treeDigest, valtrac } from './helpers.js';
@@ -66,7 +66,7 @@ describe('look-alike names a person typed in the sheet', () => {
 
     // A write puts the marks in: the note and the Problems rows escape the characters too.
     expect((await valtrac(['users', 'add', 'Frank', address(44), '--workbook', workbook], { cwd: dir })).code).toBe(0);
-    const book = new ExcelJS.Workbook();
+    const book = new Xlsx.Workbook();
     await book.xlsx.readFile(workbook);
     const rows = readProblemRows(book.getWorksheet('Problems')!);
     expect(rows.map((p) => `${p.sheet}!${p.cell}`)).toEqual(['Users!A7', 'Users!A8', 'Users!A8', 'Users!A9', 'Users!A9']);

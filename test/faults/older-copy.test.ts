@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { CliProcess } from '../cliProcess.js';
@@ -32,7 +32,7 @@ async function saveOlderCopyOver(workbook: string): Promise<void> {
 }
 
 async function problemsSheet(workbook: string) {
-  const book = new ExcelJS.Workbook();
+  const book = new Xlsx.Workbook();
   await book.xlsx.readFile(workbook);
   return readProblemRows(book.getWorksheet('Problems')!);
 }

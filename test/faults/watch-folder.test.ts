@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { CliProcess } from '../cliProcess.js';
@@ -28,7 +28,7 @@ afterAll(() => {
 });
 
 async function problems(file: string) {
-  const book = new ExcelJS.Workbook();
+  const book = new Xlsx.Workbook();
   await book.xlsx.readFile(file);
   return readProblemRows(book.getWorksheet('Problems')!);
 }

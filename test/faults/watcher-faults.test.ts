@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { readProblemRows } from '../../src/workbook/feedback.js';
 import { CliProcess } from '../cliProcess.js';
@@ -15,7 +15,7 @@ import { address, baseWorkbookCopies, editWorkbook, mistyped } from './helpers.j
 const folder = baseWorkbookCopies();
 
 async function problemCells(file: string): Promise<string[]> {
-  const book = new ExcelJS.Workbook();
+  const book = new Xlsx.Workbook();
   await book.xlsx.readFile(file);
   return readProblemRows(book.getWorksheet('Problems')!).map((p) => `${p.sheet}!${p.cell}`);
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { address, baseWorkbookCopies, editWorkbook, readSheet, tempDir, treeDigest, valtrac } from './helpers.js';
 
@@ -107,7 +107,7 @@ describe("people reshaping their sheets", () => {
 
   it('a formula in a tax cell is flagged at its cell, never evaluated into money', async () => {
     const { dir, workbook } = folder();
-    await editWorkbook(workbook, (b) => void (b.getWorksheet('Referrals')!.getCell('C3').value = { formula: '5*2', result: 10 } as ExcelJS.CellFormulaValue));
+    await editWorkbook(workbook, (b) => void (b.getWorksheet('Referrals')!.getCell('C3').value = { formula: '5*2', result: 10 } as Xlsx.CellFormulaValue));
     const before = treeDigest(dir);
     const r = await valtrac(['plan', '--pool', '1', '--workbook', workbook], { cwd: dir });
     expect(r.code).not.toBe(0);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { Keyring } from '@polkadot/keyring';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/chain/connect.js';
@@ -31,8 +31,8 @@ async function newPeriod(pool: string): Promise<PayoutRow[]> {
   return planRows(s);
 }
 
-async function editPayoutsCell(user: string, column: number, value: ExcelJS.CellValue): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+async function editPayoutsCell(user: string, column: number, value: Xlsx.CellValue): Promise<void> {
+  const workbook = new Xlsx.Workbook();
   await workbook.xlsx.readFile(s.workbook);
   const sheet = workbook.getWorksheet('Payouts')!;
   let edited = 0;

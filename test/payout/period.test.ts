@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { checkPlanAgainstWorkbook, paidKey } from '../../src/commands/planCheck.js';
 import { payoutHistory, planFingerprint, planIdFor } from '../../src/domain/period.js';
@@ -113,7 +113,7 @@ describe('checkPlanAgainstWorkbook', () => {
   });
 
   it('names the right cell when a blank row and an unreadable row come before the plan', () => {
-    const worksheet = new ExcelJS.Workbook().addWorksheet('Payouts');
+    const worksheet = new Xlsx.Workbook().addWorksheet('Payouts');
     const write = (r: number, p: PayoutRow) =>
       worksheet.getRow(r).values = [p.planId, p.status, p.fromBlock, p.toBlock, '0.000001000', p.user, p.address,
         '0.500000000', '0', '0', `0.${String(p.amount).padStart(9, '0')}`];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { PayoutRow, SnapshotSummary } from '../../src/domain/types.js';
 import { addUser } from '../../src/workbook/edits.js';
@@ -37,8 +37,8 @@ async function freshWorkbook(): Promise<{ dir: string; file: string }> {
   return { dir, file: path.join(dir, 'workbook', 'valtrac.xlsx') };
 }
 
-async function editWith(file: string, edit: (wb: ExcelJS.Workbook) => void): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+async function editWith(file: string, edit: (wb: Xlsx.Workbook) => void): Promise<void> {
+  const workbook = new Xlsx.Workbook();
   await workbook.xlsx.readFile(file);
   edit(workbook);
   await workbook.xlsx.writeFile(file);
@@ -47,7 +47,7 @@ async function editWith(file: string, edit: (wb: ExcelJS.Workbook) => void): Pro
 describe('workbook round trip', { timeout: 180_000 }, () => {
   it('init makes every sheet with frozen headers, notes and dropdowns, and refuses to overwrite', async () => {
     const { dir, file } = await freshWorkbook();
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new Xlsx.Workbook();
     await workbook.xlsx.readFile(file);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['Users', 'Referrals', 'Settings', 'Snapshots', 'Payouts', 'Problems']);
     const referrals = workbook.getWorksheet('Referrals')!;
@@ -87,7 +87,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     expect(problems.find((p) => p.cell === 'B3')!.message).toMatch(/Alice → Bob → carol → Alice/);
 
     expect(await store.apply({ kind: 'feedback', problems })).toBe('written');
-    const marked = new ExcelJS.Workbook();
+    const marked = new Xlsx.Workbook();
     await marked.xlsx.readFile(file);
     const bob = marked.getWorksheet('Users')!.getCell('B4');
     expect(isFeedbackFill(bob) && isFeedbackNote(bob)).toBe(true);
@@ -100,7 +100,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     });
     const after = await store.readWithProblems();
     await store.apply({ kind: 'feedback', problems: after.problems });
-    const cleared = new ExcelJS.Workbook();
+    const cleared = new Xlsx.Workbook();
     await cleared.xlsx.readFile(file);
     const fixed = cleared.getWorksheet('Users')!.getCell('B4');
     expect(isFeedbackFill(fixed) || isFeedbackNote(fixed)).toBe(false);
@@ -134,7 +134,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     const data = await store.read();
     expect(data.snapshots).toEqual([snapshot]);
     expect(data.payouts).toEqual([{ ...payout, status: 'paid', batch: 0, extrinsicHash: '0x01', blockNumber: 601, blockHash: '0x02', row: 3 }]);
-    const raw = new ExcelJS.Workbook();
+    const raw = new Xlsx.Workbook();
     await raw.xlsx.readFile(file);
     expect(typeof raw.getWorksheet('Snapshots')!.getCell('E3').value).toBe('number');
     expect(raw.getWorksheet('Snapshots')!.getCell('D3').value).toBe('21000000123.456789001');
@@ -155,7 +155,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Wrote the changes that waited/);
     expect(fs.existsSync(store.journal.path)).toBe(false);
-    const written = new ExcelJS.Workbook();
+    const written = new Xlsx.Workbook();
     await written.xlsx.readFile(file);
     expect(written.getWorksheet('Users')!.getCell('A3').value).toBe('Dave');
   });
@@ -182,7 +182,7 @@ describe('one read per command', { timeout: 180_000 }, () => {
 
   it('a write right after a read of the unchanged file starts from that read instead of reading the file again', async () => {
     const { file } = await freshWorkbook();
-    const spy = vi.spyOn(Object.getPrototypeOf(new ExcelJS.Workbook().xlsx) as { load: () => Promise<unknown> }, 'load');
+    const spy = vi.spyOn(Object.getPrototypeOf(new Xlsx.Workbook().xlsx) as { load: () => Promise<unknown> }, 'load');
     try {
       const store = new WorkbookStore(file);
       await store.readWithProblems();
@@ -210,7 +210,7 @@ describe('one read per command', { timeout: 180_000 }, () => {
 
 describe('referral taxes', { timeout: 180_000 }, () => {
   // [what a person left in Referrals column C, value, number format, the two readings when ValTrac must ask, else ppm]
-  const forms: Array<[string, ExcelJS.CellValue, string | undefined, string | bigint]> = [
+  const forms: Array<[string, Xlsx.CellValue, string | undefined, string | bigint]> = [
     ['plain 0.15 as ValTrac wrote it before', 0.15, '0.####', 'The tax 0.15 could mean 15% or 0.15%'],
     ['text 0.15', '0.15', undefined, 'The tax "0.15" could mean 15% or 0.15%'],
     ['plain 0.5', 0.5, undefined, 'The tax 0.5 could mean 50% or 0.5%'],
@@ -256,7 +256,7 @@ describe('referral taxes', { timeout: 180_000 }, () => {
     );
 
     await store.apply({ kind: 'feedback', problems });
-    const marked = new ExcelJS.Workbook();
+    const marked = new Xlsx.Workbook();
     await marked.xlsx.readFile(file);
     const referrals = marked.getWorksheet('Referrals')!;
     forms.forEach(([, value, , expected], i) => {
@@ -295,7 +295,7 @@ describe('referral taxes', { timeout: 180_000 }, () => {
     expect(problems).toEqual([]);
     expect(data.referrals.map((r) => [r.referee, r.taxPpm])).toEqual([['Bob', 1_500n], ['Carol', 150_000n]]);
     // Below 1 % the cell holds the fraction in a percent format, as an editor stores a typed 0.15%, not a plain 0.15.
-    const raw = new ExcelJS.Workbook();
+    const raw = new Xlsx.Workbook();
     await raw.xlsx.readFile(file);
     const c3 = raw.getWorksheet('Referrals')!.getCell('C3');
     expect([c3.value, c3.numFmt]).toEqual([0.0015, '0.####%']);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { describe, expect, it } from 'vitest';
 import { readFileMark, readMark, setMark, WriteHistory, WRITES_KEPT_MS } from '../../src/workbook/versions.js';
 import { tempDir } from '../helpers.js';
@@ -54,7 +54,7 @@ describe('WriteHistory', () => {
 describe('the version mark', () => {
   it('lives in the keywords beside a person\'s own, and is read from the file without loading it', async () => {
     const file = path.join(tempDir('versions'), 'book.xlsx');
-    const book = new ExcelJS.Workbook();
+    const book = new Xlsx.Workbook();
     book.addWorksheet('Users');
     book.keywords = 'referrals, 2026';
     setMark(book, { id: '0123456789ab', version: 7 });

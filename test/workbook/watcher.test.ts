@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import * as Xlsx from '../../src/workbook/xlsx.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkbook } from '../../src/workbook/layout.js';
 import { Notices } from '../../src/workbook/notices.js';
@@ -29,7 +29,7 @@ describe('WorkbookWatcher', () => {
 
     // Another ValTrac process re-applied an older copy's missing changes: its notice is in the file, not in this log.
     await notices.add([{ sheet: 'Users', cell: '', message: 'An older copy of the workbook was saved over it; re-applied: users add Erin.', fix: 'Nothing.' }]);
-    const book = new ExcelJS.Workbook();
+    const book = new Xlsx.Workbook();
     await book.xlsx.readFile(file);
     book.getWorksheet('Users')!.getCell('A3').value = 'Alice';
     await book.xlsx.writeFile(file);
