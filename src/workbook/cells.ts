@@ -21,7 +21,7 @@ export function cellText(cell: Xlsx.Cell): string {
 }
 
 /**
- * The date a cell shows (yyyy-mm-dd) when a person typed a date in it: exceljs gives a Date for the formats it knows,
+ * The date a cell shows (yyyy-mm-dd) when a person typed a date in it: the xlsx library gives a Date for the formats it knows,
  * and a bare day number (days since 1899-12-30) for other date formats, such as some an editor writes. Null otherwise.
  */
 export function cellDate(cell: Xlsx.Cell): string | null {

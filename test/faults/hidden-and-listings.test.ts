@@ -76,7 +76,7 @@ describe('a date in a tax cell', () => {
     expect(check.stdout).toMatch(/Referrals!C3: The tax is a date \(2025-01-15\)/);
   });
 
-  it('a day number under a date format exceljs does not know is read as the date too, a percent is not', () => {
+  it('a day number under a date format the xlsx library does not know is read as the date too, a percent is not', () => {
     const sheet = new Xlsx.Workbook().addWorksheet('x');
     const cell = sheet.getCell('C3');
     cell.value = 45672;

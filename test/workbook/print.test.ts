@@ -74,7 +74,7 @@ describe('the workbook prints (LibreOffice reads its page setup and exports it t
     expect(snapshots.getCell('B122').alignment?.indent).toBe(1);
   });
 
-  it('the print areas survive a read and write by exceljs (whole-column areas came back as ANaN:KNaN)', async () => {
+  it('the print areas survive a read and write by the xlsx library (whole-column areas came back as ANaN:KNaN)', async () => {
     const first = new Xlsx.Workbook();
     await first.xlsx.readFile(file);
     expect(first.getWorksheet('Payouts')!.pageSetup.printArea).toBe('A1:K122');

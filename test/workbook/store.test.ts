@@ -177,7 +177,7 @@ describe('workbook round trip', { timeout: 180_000 }, () => {
 });
 
 describe('one read per command', { timeout: 180_000 }, () => {
-  // The workbook's bytes are parsed by exceljs' XLSX.load (the store reads them itself, checked, in src/workbook/openFile.ts).
+  // The workbook's bytes are parsed by the xlsx library's load (the store reads them itself, checked, in src/workbook/openFile.ts).
   const reads = (_file: string, spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.length;
 
   it('a write right after a read of the unchanged file starts from that read instead of reading the file again', async () => {
