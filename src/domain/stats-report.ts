@@ -32,6 +32,7 @@ export function validatorReport(v: ValidatorStats): string {
     ['Newest snapshot', n ? `block ${n.block} at ${n.time.toISOString()}` : 'none yet (start logging: valtrac snapshot)'],
     ['Total stake', tao(n?.totalStake)],
     ['Nominator stake', tao(n?.nominatorStake)],
+    ...(n?.escrowStake !== undefined ? ([['Basket escrow (not a nominator)', tao(n.escrowStake)]] as [string, string][]) : []),
     ['Delegate stake (pool)', tao(n?.delegateStake)],
     ['Take', v.takePpm === null ? '– (no snapshot record)' : `${formatTaxPercent(v.takePpm)}%`],
     ['Nominators', n ? String(n.nominators) : '–'],

@@ -66,6 +66,8 @@ export interface SnapshotSummary {
   nominatorStake: Rao;
   nominators: number;
   usersStake: Rao;
+  /** subtensor's basket escrow on the hotkey (what look-through left with it): not a nominator, not in the total. */
+  escrowStake?: Rao;
 }
 
 export interface SubnetStake {

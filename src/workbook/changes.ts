@@ -375,6 +375,7 @@ export function writeSnapshotRow(row: ExcelJS.Row, s: SnapshotSummary): void {
   writeScaled9(row.getCell(6), s.nominatorStake);
   row.getCell(7).value = s.nominators;
   writeScaled9(row.getCell(8), s.usersStake);
+  if (s.escrowStake !== undefined) writeScaled9(row.getCell(9), s.escrowStake);
 }
 
 export function writePayoutRow(row: ExcelJS.Row, p: PayoutRow): void {
