@@ -48,7 +48,7 @@ export interface DynamicRead {
 }
 
 /** A share or pool denominator as stored: U64F64 bits (`Alpha`), a SafeFloat (`AlphaV2`), or a u64 (spec 218). */
-type Share = { kind: 'bits'; bits: bigint } | { kind: 'float'; value: SafeFloat } | { kind: 'integer'; value: bigint };
+export type Share = { kind: 'bits'; bits: bigint } | { kind: 'float'; value: SafeFloat } | { kind: 'integer'; value: bigint };
 
 /**
  * Dynamic TAO: shares from `AlphaV2(hotkey, coldkey, netuid)` where the runtime has it, and `Alpha` for the entries
@@ -58,25 +58,35 @@ type Share = { kind: 'bits'; bits: bigint } | { kind: 'float'; value: SafeFloat 
  */
 export async function readDynamicStake(api: Api, hotkey: string, layout: Dynamic): Promise<DynamicRead> {
   const sm = api.query.subtensorModule!;
+  const row = (key: { args: Codec[] }) => ({ coldkey: str(key.args[1]), netuid: Number(big(key.args[2])) });
+  const v2 = layout.alphaV2 ? ((await sm.alphaV2!.entries(hotkey)) as unknown as Entries).map(([key, value]) => ({ ...row(key), share: floatShare(value) })) : [];
+  const v1 = ((await sm.alpha!.entries(hotkey)) as unknown as Entries).map(([key, value]) => ({ ...row(key), share: shareValue(value, layout) }));
+  const shares = mergeShares(v2, v1);
+  const netuids = [...new Set([...shares.values()].flatMap((r) => [...r.keys()]))].sort((a, b) => a - b);
+  return valueShares(shares, await readPools(api, hotkey, netuids, layout), layout);
+}
+
+export interface ShareEntry {
+  coldkey: string;
+  netuid: number;
+  share: Share;
+}
+
+/** AlphaV2 first; an `Alpha` entry counts only where its key has no v2 entry yet (not migrated). */
+export function mergeShares(v2: readonly ShareEntry[], v1: readonly ShareEntry[]): Map<string, Map<number, Share>> {
   const shares = new Map<string, Map<number, Share>>();
-  const put = (coldkey: string, netuid: number, value: Share) => {
+  const put = ({ coldkey, netuid, share }: ShareEntry, keepExisting: boolean) => {
     let row = shares.get(coldkey);
     if (!row) shares.set(coldkey, (row = new Map()));
-    row.set(netuid, value);
+    if (!(keepExisting && row.has(netuid))) row.set(netuid, share);
   };
-  if (layout.alphaV2) {
-    const v2 = (await sm.alphaV2!.entries(hotkey)) as unknown as Entries;
-    for (const [key, value] of v2) put(str(key.args[1]), Number(big(key.args[2])), floatShare(value));
-  }
-  const v1 = (await sm.alpha!.entries(hotkey)) as unknown as Entries;
-  for (const [key, value] of v1) {
-    const coldkey = str(key.args[1]);
-    const netuid = Number(big(key.args[2]));
-    if (!shares.get(coldkey)?.has(netuid)) put(coldkey, netuid, shareValue(value, layout));
-  }
+  for (const e of v2) put(e, false);
+  for (const e of v1) put(e, true);
+  return shares;
+}
 
-  const netuids = [...new Set([...shares.values()].flatMap((row) => [...row.keys()]))].sort((a, b) => a - b);
-  const pools = await readPools(api, hotkey, netuids, layout);
+/** Each coldkey's alpha per subnet as the runtime values its shares, and how many coldkeys hold shares per subnet. */
+export function valueShares(shares: ReadonlyMap<string, ReadonlyMap<number, Share>>, pools: ReadonlyMap<number, Pool>, layout: Dynamic): DynamicRead {
   const stake: RawStake = new Map();
   const holders = new Map<number, number>();
   for (const [coldkey, row] of shares) {
@@ -89,7 +99,8 @@ export async function readDynamicStake(api: Api, hotkey: string, layout: Dynamic
   return { stake, holders };
 }
 
-interface Pool {
+/** A hotkey's pool on one subnet: `TotalHotkeyAlpha` and the shares denominator (`TotalHotkeySharesV2` first). */
+export interface Pool {
   alpha: bigint;
   shares: Share;
 }
