@@ -13,6 +13,7 @@ describe('the basket escrow coldkey', () => {
     const key = decoded.kind === 'account' ? decoded.key : new Uint8Array();
     expect(new TextDecoder().decode(key.subarray(0, 20))).toBe('modlsubtensrbeta/esc');
     expect([...key.subarray(20)]).toEqual(new Array(12).fill(0));
+    expect(ESCROW_COLDKEY).toBe('5EYCAe5jLQhn6ofDSwHx3AZmsZPVFHnKpstqap4vqwDWtp7s');
     expect(isEscrow(ESCROW_COLDKEY)).toBe(true);
   });
 });
