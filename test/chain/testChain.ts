@@ -89,6 +89,11 @@ export class TestChain {
     this.node.seed(s);
   }
 
+  /** Writes (or with null removes) a storage value in the pending state, by the metadata's types (next block). */
+  setStorage(pallet: string, item: string, keys: unknown[], value: unknown | null): void {
+    this.node.codec.write(this.node.pendingState, pallet, item, keys, value);
+  }
+
   /** Sets a free balance in the pending state (on chain from the next block). */
   setFreeBalance(address: string, rao: bigint): void {
     this.node.accounts.setFree(this.node.pendingState, address, rao);
