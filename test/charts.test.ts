@@ -338,3 +338,14 @@ describe('charts of six weeks with five weekly payouts', () => {
     }
   }, 120_000);
 });
+
+describe('the basket escrow in the stake chart', () => {
+  test('a third panel shows the escrow apart where a snapshot recorded it, and none without', () => {
+    const data = seededChartData();
+    expect(specValues('validator-stake', data).some((v) => String(v.series).startsWith('Basket escrow'))).toBe(false);
+    const withEscrow: ChartData = { ...data, snapshots: data.snapshots.map((s) => ({ ...s, escrowStake: 300_000_000_000n })) };
+    const escrow = specValues('validator-stake', withEscrow).filter((v) => v.series === 'Basket escrow (not a nominator)');
+    expect(escrow).toHaveLength(data.snapshots.length);
+    expect(escrow.every((v) => v.tao === 300)).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import type { ApiDecoration } from '@polkadot/api/types';
-import type { Codec } from '@polkadot/types/types';
-import { u8aToHex } from '@polkadot/util';
+import type { Codec, Registry } from '@polkadot/types/types';
+import { compactFromU8a, u8aToHex } from '@polkadot/util';
 import { decodeSs58 } from '../domain/ss58.js';
 import { big, field, str } from './codec.js';
 import { addStake, type RawStake } from './rawStake.js';
@@ -39,20 +39,31 @@ export async function readDelegateInfo(api: Api, hotkey: string): Promise<Delega
 
 /** The legacy DelegateInfo (read by the runtime from `Stake`): delegate, take, nominators with TAO, owner, ... */
 const LEGACY_DELEGATE_INFO =
-  'Option<(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)>';
+  '(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)';
 
 /**
- * Early-2025 runtimes declare `get_delegate(Bytes) -> Bytes`: the argument is the hotkey's public key, the answer the
- * SCALE of `Option<DelegateInfo>` with each nominator's `Stake` in TAO (on root). Null: not a delegate.
+ * Early-2025 runtimes (spec 218) declare `get_delegate(Vec<u8>) -> Vec<u8>`: the argument is the hotkey's public key;
+ * the runtime answers `DelegateInfo.encode()` for a delegate and an empty vector otherwise (no Option tag), and that
+ * Vec<u8> is itself SCALE-encoded as the call's return value, so the answer @polkadot/api hands back still carries
+ * the inner length prefix. Null: not a delegate.
  */
 export async function readLegacyDelegateInfo(api: Api, hotkey: string): Promise<DelegateStake | null> {
   const key = decodeSs58(hotkey);
   if (key?.kind !== 'account') throw new Error(`${hotkey} is not an SS58 account address`);
   const answer = (await getDelegate(api)(u8aToHex(key.key))) as unknown as { toU8a(bare: boolean): Uint8Array };
-  const decoded = api.registry.createType(LEGACY_DELEGATE_INFO, answer.toU8a(true)) as unknown as { isSome: boolean; unwrap(): Codec[] };
-  if (!decoded.isSome) return null;
-  const [, take, nominators, owner] = decoded.unwrap() as [Codec, Codec, unknown, Codec];
+  return decodeLegacyDelegate(api.registry, answer.toU8a(true));
+}
+
+/** The bytes of the answer (the runtime's Vec<u8> with its length prefix) as owner, take and each nominator's TAO. */
+export function decodeLegacyDelegate(registry: Registry, wrapped: Uint8Array): DelegateStake | null {
+  const [offset, length] = compactFromU8a(wrapped);
+  const end = offset + length.toNumber();
+  if (end !== wrapped.length) throw new Error(`get_delegate answered ${wrapped.length} bytes whose length prefix says ${length.toString()}: not a Vec<u8>`);
+  if (length.isZero()) return null;
+  const info = registry.createType(LEGACY_DELEGATE_INFO, wrapped.subarray(offset)) as unknown as Codec[] & { encodedLength: number };
+  if (info.encodedLength !== length.toNumber()) throw new Error(`get_delegate's DelegateInfo decodes to ${info.encodedLength} of its ${length.toString()} bytes`);
+  const [, take, nominators, owner] = info as unknown as [Codec, Codec, Iterable<[Codec, Codec]>, Codec];
   const stake: RawStake = new Map();
-  for (const [coldkey, tao] of nominators as Iterable<[Codec, Codec]>) addStake(stake, str(coldkey), 0, big(tao));
+  for (const [coldkey, tao] of nominators) addStake(stake, str(coldkey), 0, big(tao));
   return { owner: str(owner), take: big(take), stake };
 }

@@ -123,12 +123,12 @@ export const KNOWN_RUNTIME: Readonly<Record<string, KnownItem>> = {
   "storage SubtensorModule.BasketShares": {
     need: 'optional',
     why: "a validator's basket fund shares outstanding (spec 441+)",
-    shapes: { "Default Blake2_128Concat:([u8;32])->u128": [] },
+    shapes: { "Default Blake2_128Concat:([u8;32])->u64": [] },
   },
   "storage SubtensorModule.BasketRate": {
     need: 'optional',
     why: "fund shares per unit of root stake (spec 441+)",
-    shapes: { "Default Blake2_128Concat:([u8;32])->{bits:u128}": [] },
+    shapes: { "Default Blake2_128Concat:([u8;32])->{bits:i128}": [] },
   },
   "storage SubtensorModule.BasketClaimed": {
     need: 'optional',

@@ -1,5 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import { decodeSs58, encodeSs58 } from '../domain/ss58.js';
+import { ESCROW_COLDKEY, separateEscrow, type BasketState } from '../domain/basket.js';
 import { PPM, type NominatorStake, type SubnetPrice, type SubnetStake, type ValidatorSnapshot } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import { big } from './codec.js';
@@ -7,6 +8,7 @@ import { SS58_PREFIX } from './connect.js';
 import type { DelegateStake } from './delegateInfo.js';
 import { alphaToTao } from './fixedPoint.js';
 import { readPrices } from './prices.js';
+import { readBasket } from './basketStorage.js';
 import { netuidsOf, type RawStake } from './rawStake.js';
 import { atBlock } from './stateErrors.js';
 import { stakeLayout } from './stakeLayout.js';
@@ -34,8 +36,9 @@ export async function readValidator(api: ApiPromise, hotkey: string, blockHash: 
             `(or --hotkey) and the network.`,
         );
       }
+      const basket = layout.basket && hasEscrow(delegate.stake) ? await readBasket(at, hk) : null;
       const prices = await readPrices(at, netuidsOf(delegate.stake), delegate.era, layout);
-      return { ...assemble({ block, blockHash, time: new Date(Number(big(now))), hotkey: hk, era: delegate.era }, delegate, prices), notes: delegate.notes };
+      return { ...assemble({ block, blockHash, time: new Date(Number(big(now))), hotkey: hk, era: delegate.era }, delegate, prices, basket), notes: delegate.notes };
     });
   });
 }
@@ -68,7 +71,7 @@ interface Header {
   era: 'dynamic' | 'legacy';
 }
 
-function assemble(header: Header, delegate: DelegateStake, prices: SubnetPrice[]): ValidatorSnapshot {
+function assemble(header: Header, delegate: DelegateStake, prices: SubnetPrice[], basket: BasketState | null): ValidatorSnapshot {
   const priceOf = new Map(prices.map((p) => [p.netuid, p]));
   const value = (subnets: Map<number, bigint>): SubnetStake[] =>
     [...subnets]
@@ -77,15 +80,19 @@ function assemble(header: Header, delegate: DelegateStake, prices: SubnetPrice[]
   const sum = (subnets: SubnetStake[]) => subnets.reduce((total, s) => total + s.tao, 0n);
 
   const owner = normalize(delegate.owner);
+  const normalized = basket ? { ...basket, claimed: new Map([...basket.claimed].map(([coldkey, c]) => [normalize(coldkey), c])) } : null;
+  const { stake, escrow } = separateEscrow(new Map(sortedByColdkey(delegate.stake)), normalized);
   const nominators: NominatorStake[] = [];
   let delegateSubnets: SubnetStake[] = [];
-  for (const [coldkey, subnets] of sortedByColdkey(delegate.stake)) {
+  for (const [coldkey, subnets] of [...stake].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const valued = value(subnets);
     if (coldkey === owner) delegateSubnets = valued;
     else nominators.push({ coldkey, stake: sum(valued), subnets: valued });
   }
   const delegateStake = sum(delegateSubnets);
+  // The escrow is not in the total: the nominator stake (total − delegate) is what users' shares are measured against.
   const totalStake = nominators.reduce((total, n) => total + n.stake, delegateStake);
+  const escrowSubnets = escrow ? value(escrow.left) : [];
   return {
     ...header,
     owner,
@@ -95,7 +102,13 @@ function assemble(header: Header, delegate: DelegateStake, prices: SubnetPrice[]
     nominators,
     delegateSubnets,
     prices,
+    ...(escrow ? { escrow: { subnets: escrowSubnets, stake: sum(escrowSubnets), ...(escrow.basket ? { basket: escrow.basket } : {}) } } : {}),
   };
+}
+
+function hasEscrow(stake: RawStake): boolean {
+  for (const coldkey of stake.keys()) if (normalize(coldkey) === ESCROW_COLDKEY) return true;
+  return false;
 }
 
 function sortedByColdkey(stake: RawStake): Array<[string, Map<number, bigint>]> {

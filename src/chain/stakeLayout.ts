@@ -21,6 +21,8 @@ export interface StakeLayout {
   delegateInfo: 'perSubnet' | 'legacyBytes' | null;
   /** `SwapRuntimeApi.current_alpha_price(u16) -> u64` (TAO per alpha, scaled by 10^9). */
   alphaPrice: boolean;
+  /** spec 441+: `BasketShares`, `BasketRate`, `BasketClaimed`, by which the escrow's holdings are looked through. */
+  basket: boolean;
 }
 
 /** The nominators field of a DelegateInfo that already converts shares to alpha per subnet. */
@@ -42,6 +44,7 @@ export function stakeLayout(api: Api): StakeLayout {
       : null,
     delegateInfo: delegateInfoKind(api),
     alphaPrice: declaresMethod(api, 'SwapRuntimeApi', 'current_alpha_price', ['u16'], 'u64'),
+    basket: has('basketShares') && has('basketRate') && has('basketClaimed'),
   };
 }
 

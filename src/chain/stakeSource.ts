@@ -146,7 +146,7 @@ function describeMismatches(c: Candidate): string {
     .map((m) =>
       `on subnet ${m.netuid} the coldkeys' stake read from ${c.source} adds up to ${formatTao(m.read)} ${c.unit}, but the ` +
       `runtime's ${c.totalsName} is ${formatTao(m.total)} ${c.unit}` +
-      (m.allowed > 0n ? ` (its rounding explains at most ${m.allowed - 1n} RAO less)` : ''),
+      (m.allowed > 0n ? ` (its rounding explains at most ${m.allowed} RAO less: one per coldkey holding shares)` : ''),
     )
     .join('; ');
 }

@@ -1,7 +1,7 @@
 import type { ApiDecoration } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
 import { absent, big, field, str } from './codec.js';
-import { fromSafeFloat, fromU64F64, sharesToAlpha, type Fraction } from './fixedPoint.js';
+import { safeFloat, safeFloatFromU64F64, safeFloatValue, u64f64Value, type SafeFloat } from './sharePool.js';
 import { addStake, type RawStake } from './rawStake.js';
 import type { StakeLayout } from './stakeLayout.js';
 
@@ -47,44 +47,62 @@ export interface DynamicRead {
   holders: Map<number, number>;
 }
 
+/** A share or pool denominator as stored: U64F64 bits (`Alpha`), a SafeFloat (`AlphaV2`), or a u64 (spec 218). */
+export type Share = { kind: 'bits'; bits: bigint } | { kind: 'float'; value: SafeFloat } | { kind: 'integer'; value: bigint };
+
 /**
- * Dynamic TAO: shares from `Alpha(hotkey, coldkey, netuid)` (and `AlphaV2` where the runtime migrates lazily: the
- * old map wins where both hold a key, as the runtime reads it), converted with the hotkey's pool per subnet:
- * alpha = shares * TotalHotkeyAlpha / TotalHotkeyShares.
+ * Dynamic TAO: shares from `AlphaV2(hotkey, coldkey, netuid)` where the runtime has it, and `Alpha` for the entries
+ * not migrated yet (2026 runtimes move each entry on its next write and `migrate_alpha_v1_to_v2` moves the rest and
+ * empties the old map; a key in both is the v2 one, as the runtime's `alpha_iter` keeps it). Each coldkey's alpha is
+ * valued as the runtime's share pool values it (chain/sharePool.ts), so it equals what the runtime reports.
  */
 export async function readDynamicStake(api: Api, hotkey: string, layout: Dynamic): Promise<DynamicRead> {
   const sm = api.query.subtensorModule!;
-  const shares = new Map<string, Map<number, Fraction>>();
-  const put = (coldkey: string, netuid: number, value: Fraction, keepExisting: boolean) => {
+  const row = (key: { args: Codec[] }) => ({ coldkey: str(key.args[1]), netuid: Number(big(key.args[2])) });
+  const v2 = layout.alphaV2 ? ((await sm.alphaV2!.entries(hotkey)) as unknown as Entries).map(([key, value]) => ({ ...row(key), share: floatShare(value) })) : [];
+  const v1 = ((await sm.alpha!.entries(hotkey)) as unknown as Entries).map(([key, value]) => ({ ...row(key), share: shareValue(value, layout) }));
+  const shares = mergeShares(v2, v1);
+  const netuids = [...new Set([...shares.values()].flatMap((r) => [...r.keys()]))].sort((a, b) => a - b);
+  return valueShares(shares, await readPools(api, hotkey, netuids, layout), layout);
+}
+
+export interface ShareEntry {
+  coldkey: string;
+  netuid: number;
+  share: Share;
+}
+
+/** AlphaV2 first; an `Alpha` entry counts only where its key has no v2 entry yet (not migrated). */
+export function mergeShares(v2: readonly ShareEntry[], v1: readonly ShareEntry[]): Map<string, Map<number, Share>> {
+  const shares = new Map<string, Map<number, Share>>();
+  const put = ({ coldkey, netuid, share }: ShareEntry, keepExisting: boolean) => {
     let row = shares.get(coldkey);
     if (!row) shares.set(coldkey, (row = new Map()));
-    if (!(keepExisting && row.has(netuid))) row.set(netuid, value);
+    if (!(keepExisting && row.has(netuid))) row.set(netuid, share);
   };
-  const v1 = (await sm.alpha!.entries(hotkey)) as unknown as Entries;
-  for (const [key, value] of v1) put(str(key.args[1]), Number(big(key.args[2])), shareValue(value, layout), false);
-  if (layout.alphaV2) {
-    const v2 = (await sm.alphaV2!.entries(hotkey)) as unknown as Entries;
-    for (const [key, value] of v2) put(str(key.args[1]), Number(big(key.args[2])), safeFloat(value), true);
-  }
+  for (const e of v2) put(e, false);
+  for (const e of v1) put(e, true);
+  return shares;
+}
 
-  const netuids = [...new Set([...shares.values()].flatMap((row) => [...row.keys()]))].sort((a, b) => a - b);
-  const pools = await readPools(api, hotkey, netuids, layout);
+/** Each coldkey's alpha per subnet as the runtime values its shares, and how many coldkeys hold shares per subnet. */
+export function valueShares(shares: ReadonlyMap<string, ReadonlyMap<number, Share>>, pools: ReadonlyMap<number, Pool>, layout: Dynamic): DynamicRead {
   const stake: RawStake = new Map();
   const holders = new Map<number, number>();
   for (const [coldkey, row] of shares) {
     for (const [netuid, share] of row) {
-      if (share.num === 0n) continue;
+      if (isZero(share)) continue;
       holders.set(netuid, (holders.get(netuid) ?? 0) + 1);
-      const pool = pools.get(netuid)!;
-      addStake(stake, coldkey, netuid, sharesToAlpha(share, pool.alpha, pool.shares));
+      addStake(stake, coldkey, netuid, valueOf(share, pools.get(netuid)!, layout));
     }
   }
   return { stake, holders };
 }
 
-interface Pool {
+/** A hotkey's pool on one subnet: `TotalHotkeyAlpha` and the shares denominator (`TotalHotkeySharesV2` first). */
+export interface Pool {
   alpha: bigint;
-  shares: Fraction;
+  shares: Share;
 }
 
 async function readPools(api: Api, hotkey: string, netuids: number[], layout: Dynamic): Promise<Map<number, Pool>> {
@@ -97,18 +115,39 @@ async function readPools(api: Api, hotkey: string, netuids: number[], layout: Dy
   ]);
   const pools = new Map<number, Pool>();
   netuids.forEach((netuid, i) => {
-    const old = sharesV1[i]!;
-    const shares = !absent(old) || !layout.sharesV2 ? shareValue(old, layout) : safeFloat(sharesV2[i]!);
+    const v2 = sharesV2[i];
+    const shares = v2 && !absent(v2) ? floatShare(v2) : shareValue(sharesV1[i]!, layout);
     pools.set(netuid, { alpha: big(alphas[i]), shares });
   });
   return pools;
 }
 
-/** A share amount as the metadata declares it: U64F64 `{ bits }`, or a plain u64 on early dynamic runtimes. */
-function shareValue(value: Codec, layout: Dynamic): Fraction {
-  return layout.shares === 'integer' ? { num: big(value), den: 1n } : fromU64F64(big(field(value, 'bits')));
+/** A v1 share as the metadata declares it: U64F64 `{ bits }`, or a plain u64 on early dynamic runtimes. */
+function shareValue(value: Codec, layout: Dynamic): Share {
+  return layout.shares === 'integer' ? { kind: 'integer', value: big(value) } : { kind: 'bits', bits: big(field(value, 'bits')) };
 }
 
-function safeFloat(value: Codec): Fraction {
-  return fromSafeFloat(big(field(value, 'mantissa')), big(field(value, 'exponent')));
+function floatShare(value: Codec): Share {
+  return { kind: 'float', value: safeFloat(big(field(value, 'mantissa')), big(field(value, 'exponent'))) };
+}
+
+function isZero(share: Share): boolean {
+  return share.kind === 'bits' ? share.bits === 0n : share.kind === 'float' ? share.value.mantissa === 0n : share.value === 0n;
+}
+
+/**
+ * The runtime's valuation: a 2026 runtime (SafeFloat maps) converts every share to SafeFloat and values in SafeFloat;
+ * a mid-2025 runtime values in U64F64; spec 218's integer shares divide exactly.
+ */
+function valueOf(share: Share, pool: Pool, layout: Dynamic): bigint {
+  if (layout.alphaV2 || layout.sharesV2) return safeFloatValue(pool.alpha, asFloat(share), asFloat(pool.shares));
+  if (share.kind === 'bits' && pool.shares.kind === 'bits') return u64f64Value(pool.alpha, share.bits, pool.shares.bits);
+  const num = share.kind === 'integer' ? share.value : 0n;
+  const den = pool.shares.kind === 'integer' ? pool.shares.value : 0n;
+  return den === 0n ? 0n : (num * pool.alpha) / den;
+}
+
+function asFloat(share: Share): SafeFloat {
+  if (share.kind === 'float') return share.value;
+  return share.kind === 'bits' ? safeFloatFromU64F64(share.bits) : safeFloat(share.value, 0n);
 }

@@ -17,6 +17,7 @@ const tooltip = [
 export function validatorStakeChart(data: ChartData): ChartSpec {
   if (data.snapshots.length === 0) return { name: 'validator-stake', title: TITLE, spec: emptyChart(TITLE, 'No snapshots recorded yet.') };
   const points = showPoints(data.snapshots.length);
+  const escrow = data.snapshots.some((s) => s.escrowStake !== undefined);
   const panel = (series: string, color: string, pick: (s: ChartData['snapshots'][number]) => bigint, last: boolean) => ({
     width: 640,
     height: 170,
@@ -39,7 +40,12 @@ export function validatorStakeChart(data: ChartData): ChartSpec {
     spec: asSpec({
       $schema: SCHEMA,
       title: { text: TITLE, subtitle: ["Each on its own scale; nominator stake = total stake − the owner's delegate stake", marksNote(data.payoutMarks)] },
-      vconcat: [panel('Nominator stake', '#f58518', (s) => s.nominatorStake, false), panel('Total stake', '#4c78a8', (s) => s.totalStake, true)],
+      vconcat: [
+        panel('Nominator stake', '#f58518', (s) => s.nominatorStake, false),
+        panel('Total stake', '#4c78a8', (s) => s.totalStake, !escrow),
+        // subtensor's basket escrow (spec 441+) is in neither line: shown apart where a snapshot recorded it.
+        ...(escrow ? [panel('Basket escrow (not a nominator)', '#54a24b', (s) => s.escrowStake ?? 0n, true)] : []),
+      ],
       config: chartConfig,
     }),
   };

@@ -442,7 +442,8 @@ function describeRow(row: SnapshotSummary): string {
   return (
     `block ${row.block} ${row.blockHash.slice(0, 10)}… ${row.time.toISOString()}: total ${formatTao(row.totalStake)} TAO, ` +
     `delegate ${formatTao(row.delegateStake)} TAO, nominators ${row.nominators} with ${formatTao(row.nominatorStake)} TAO, ` +
-    `registered users ${formatTao(row.usersStake)} TAO`
+    `registered users ${formatTao(row.usersStake)} TAO` +
+    (row.escrowStake !== undefined ? `, basket escrow ${formatTao(row.escrowStake)} TAO (not a nominator)` : '')
   );
 }
 

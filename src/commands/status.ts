@@ -62,6 +62,7 @@ export async function gatherStatus(workbook: string, args: NetworkArgs): Promise
     intervalPlace: settingPlace('snapshotInterval', cells.snapshotInterval),
     records,
     lastSnapshotTime: data.snapshots.length ? data.snapshots.reduce((a, b) => (b.block > a.block ? b : a)).time : null,
+    escrowStake: data.snapshots.length ? (data.snapshots.reduce((a, b) => (b.block > a.block ? b : a)).escrowStake ?? null) : null,
     problems: parsed.problems,
     journal: { pending: store.journal.pending().length, editorLocks: editorLocks(store.path).map((lock) => lock.path) },
     plan,
@@ -144,6 +145,9 @@ export function statusReport(f: StatusFacts): string {
         `the next at block ${(Math.floor(last / f.interval) + 1) * f.interval} (every ${f.interval})` +
         (gaps.length ? `; ${gaps.reduce((n, g) => n + g.missing, 0)} missing in ${gaps.length} gap(s)` : '; no gaps'),
   ]);
+  if (f.escrowStake != null) {
+    lines.push(['Basket escrow', `${formatTao(f.escrowStake)} TAO on the hotkey at the last snapshot: subtensor's basket escrow, never a nominator (left out of the nominator stake)`]);
+  }
   lines.push(['Problems', f.problems.length === 0 ? 'none' : `${f.problems.length}, first ${f.problems[0]!.sheet}!${f.problems[0]!.cell}: ${f.problems[0]!.message} (valtrac check lists them)`]);
   lines.push([
     'Journal',

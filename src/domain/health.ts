@@ -24,6 +24,8 @@ export interface StatusFacts {
   /** Recorded snapshot blocks, ascending. */
   records: number[];
   lastSnapshotTime: Date | null;
+  /** The basket escrow's stake at the newest snapshot (Snapshots sheet); null when it held nothing on the hotkey. */
+  escrowStake?: Rao | null;
   problems: Problem[];
   journal: { pending: number; editorLocks: string[] };
   plan: OpenPlan | null;

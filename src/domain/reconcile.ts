@@ -6,9 +6,11 @@ export type StakeBySubnet = ReadonlyMap<string, ReadonlyMap<number, bigint>>;
 /**
  * How far a read may fall short of the runtime's own total.
  * - `exact`: legacy `Stake` entries are the very numbers `TotalHotkeyStake` adds up.
- * - `perHolder`: in a share pool each coldkey's alpha is shares x pool / total shares rounded down (the runtime floors
- *   the same way when it reports a coldkey's stake), so the sum of the coldkeys falls short of the pool by less than
- *   one RAO per coldkey holding shares on that subnet, and never exceeds it.
+ * - `perHolder`: in a share pool the runtime values each coldkey's shares on their own and truncates (to a whole RAO,
+ *   after fixed-point steps that each cut less than a RAO's 2^-64), so each holder gets at most one RAO less than its
+ *   exact part of the pool and never more. The coldkeys of a subnet therefore add up to the pool, or fall short of it
+ *   by at most one RAO per coldkey holding shares there: `0 <= TotalHotkeyAlpha - sum <= holders`. The same rule
+ *   holds for the runtime's own `get_delegate` answer and for storage valued as the runtime values it.
  */
 export type Rounding = 'exact' | 'perHolder';
 
@@ -18,7 +20,7 @@ export interface Mismatch {
   read: Rao;
   /** The runtime's total for the hotkey on that subnet. */
   total: Rao;
-  /** The largest shortfall the rounding explains. */
+  /** The largest shortfall the rounding explains (one RAO per holder; 0 for exact sources). */
   allowed: Rao;
 }
 
@@ -49,7 +51,7 @@ export function reconcile(stake: StakeBySubnet, totals: ReadonlyMap<number, bigi
     const holders = BigInt(holdersOnSubnet?.get(netuid) ?? sums.get(netuid)?.holders ?? 0);
     const allowed = rounding === 'exact' ? 0n : holders;
     const shortfall = total - read;
-    const fits = rounding === 'exact' ? shortfall === 0n : shortfall >= 0n && (shortfall < allowed || shortfall === 0n);
+    const fits = shortfall >= 0n && shortfall <= allowed;
     if (!fits) mismatches.push({ netuid, read, total, allowed });
   }
   return mismatches;

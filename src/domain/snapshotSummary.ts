@@ -13,5 +13,6 @@ export function summarize(snapshot: ValidatorSnapshot, registeredColdkeys: Reado
     nominatorStake: snapshot.totalStake - snapshot.delegateStake,
     nominators: snapshot.nominators.length,
     usersStake,
+    ...(snapshot.escrow ? { escrowStake: snapshot.escrow.stake } : {}),
   };
 }

@@ -41,6 +41,7 @@ export function validatorReport(v: ValidatorStats): string {
     ['Newest snapshot', n ? `block ${n.block} at ${n.time.toISOString()}` : 'none yet (start logging: valtrac snapshot)'],
     ['Total stake', tao(n?.totalStake)],
     ['Nominator stake', tao(n?.nominatorStake)],
+    ...(n?.escrowStake !== undefined ? ([['Basket escrow (not a nominator)', tao(n.escrowStake)]] as [string, string][]) : []),
     ['Owner stake on the hotkey', n ? `${tao(n.delegateStake)} (the take accrues here; each period's pool is what it gained)` : '–'],
     ['Take', v.takePpm === null ? '– (no snapshot record)' : `${formatTaxPercent(v.takePpm)}%`],
     ['Nominators', n ? String(n.nominators) : '–'],

@@ -79,6 +79,8 @@ export interface SnapshotSummary {
   nominatorStake: Rao;
   nominators: number;
   usersStake: Rao;
+  /** subtensor's basket escrow on the hotkey (what look-through left with it): not a nominator, not in the total. */
+  escrowStake?: Rao;
 }
 
 export interface SubnetStake {
@@ -103,6 +105,23 @@ export interface SubnetPrice {
   den: bigint;
 }
 
+/** subtensor's basket escrow on the hotkey (domain/basket.ts): never a nominator, shown apart. */
+export interface EscrowStake {
+  /** What stays with the escrow after look-through (all of it where the runtime has no basket maps). */
+  subnets: SubnetStake[];
+  /** Sum of `subnets[].tao`: left out of the nominator stake. */
+  stake: Rao;
+  /** Where the runtime has the basket maps: what look-through attributed, so a plan can be recomputed. */
+  basket?: {
+    /** The escrow's whole holdings on the hotkey, alpha per subnet, before look-through. */
+    holdings: Array<[number, bigint]>;
+    /** `BasketShares(hotkey)`. */
+    shares: bigint;
+    /** Each staker's owed fund shares; its part of each holding is floor(holding × owed / shares). */
+    owed: Array<[string, bigint]>;
+  };
+}
+
 /** Everything read from the chain for one validator hotkey at one block. */
 export interface ValidatorSnapshot {
   block: number;
@@ -115,12 +134,14 @@ export interface ValidatorSnapshot {
   totalStake: Rao;
   /** The owner coldkey's own stake on the hotkey: the payout pool. */
   delegateStake: Rao;
-  /** Every coldkey with stake on the hotkey except the owner. */
+  /** Every coldkey with stake on the hotkey except the owner and the basket escrow (its parts looked through). */
   nominators: NominatorStake[];
   /** The owner's own stake per subnet (what `transfer_stake` can pay out from). */
   delegateSubnets?: SubnetStake[];
   /** The price each subnet's alpha was valued at, so the TAO values can be re-derived exactly. */
   prices?: SubnetPrice[];
+  /** The basket escrow's positions on the hotkey, when it has any (not counted in totalStake). */
+  escrow?: EscrowStake;
   /** What the reader had to work around to reconcile with the runtime's totals (for the log, not recorded). */
   notes?: string[];
 }

@@ -389,6 +389,7 @@ export function writeSnapshotRow(row: Xlsx.Row, s: SnapshotSummary): void {
   writeScaled9(row.getCell(6), s.nominatorStake);
   row.getCell(7).value = s.nominators;
   writeScaled9(row.getCell(8), s.usersStake);
+  if (s.escrowStake !== undefined) writeScaled9(row.getCell(9), s.escrowStake);
 }
 
 export function writePayoutRow(row: Xlsx.Row, p: PayoutRow): void {

@@ -201,6 +201,8 @@ export function readSnapshots(worksheet: Xlsx.Worksheet, problems: Problem[]): S
     const nominatorStake = required(readScaled9(row.getCell(6)), 'Snapshots', at(6), 'The nominator stake', problems);
     const nominators = required(readInteger(row.getCell(7)), 'Snapshots', at(7), 'The nominator count', problems);
     const usersStake = required(readScaled9(row.getCell(8)), 'Snapshots', at(8), "The users' stake", problems);
+    // Rows written before the basket escrow was recorded (and snapshots without it) leave the column blank.
+    const escrowStake = cellText(row.getCell(9)) === '' ? null : required(readScaled9(row.getCell(9)), 'Snapshots', at(9), 'The basket escrow stake', problems);
     if (problems.length > before) continue;
     rows.push({
       block: block!,
@@ -211,6 +213,7 @@ export function readSnapshots(worksheet: Xlsx.Worksheet, problems: Problem[]): S
       nominatorStake: nominatorStake!,
       nominators: nominators!,
       usersStake: usersStake!,
+      ...(escrowStake !== null ? { escrowStake: escrowStake! } : {}),
     });
   }
   return rows;

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
+import type { EscrowStake, NominatorStake, Rao, SnapshotSummary, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../domain/types.js';
 import { writeFileAtomic } from '../util/atomicFile.js';
 import { crashPoint } from '../util/crashPoint.js';
 import { UserError } from '../util/errors.js';
@@ -51,6 +51,11 @@ interface RecordHead {
   coldkeys: number;
   prices: Array<[number, string, string]>;
   delegate: Entry[];
+  /**
+   * The basket escrow (absent when it holds nothing on the hotkey): what stays with it, and where the runtime has the
+   * basket maps, its whole holdings (alpha per subnet), the shares outstanding and each staker's owed shares.
+   */
+  escrow?: { left: Entry[]; basket?: { holdings: Array<[number, string]>; shares: string; owed: Array<[string, string]> } };
 }
 
 interface RecordDoc extends RecordHead {
@@ -161,6 +166,7 @@ export async function writeRecord(dir: string, snapshot: ValidatorSnapshot): Pro
     coldkeys: index.size,
     prices: [...prices.values()].map((p) => [p.netuid, p.num.toString(), p.den.toString()]),
     delegate: (snapshot.delegateSubnets ?? []).map((s) => entry(s, prices)),
+    ...(snapshot.escrow ? { escrow: escrowHead(snapshot.escrow, prices) } : {}),
   };
   const shapes: NominatorShape[] = snapshot.nominators.map((n) => ({ index: index.get(n.coldkey)!, netuids: n.subnets.map((s) => s.netuid) }));
   const alpha = snapshot.nominators.flatMap((n) => n.subnets.map((s) => s.alpha));
@@ -375,6 +381,41 @@ function entry(s: SubnetStake, prices: Map<number, SubnetPrice>): Entry {
   return derived === s.tao ? [s.netuid, s.alpha.toString()] : [s.netuid, s.alpha.toString(), s.tao.toString()];
 }
 
+function escrowHead(escrow: EscrowStake, prices: Map<number, SubnetPrice>): NonNullable<RecordHead['escrow']> {
+  const basket = escrow.basket;
+  return {
+    left: escrow.subnets.map((s) => entry(s, prices)),
+    ...(basket
+      ? {
+          basket: {
+            holdings: basket.holdings.map(([netuid, alpha]) => [netuid, alpha.toString()]),
+            shares: basket.shares.toString(),
+            owed: basket.owed.map(([coldkey, owed]) => [coldkey, owed.toString()]),
+          },
+        }
+      : {}),
+  };
+}
+
+function escrowOf(head: RecordHead, prices: Map<number, SubnetPrice>, file: string): EscrowStake | null {
+  if (!head.escrow) return null;
+  const subnets = head.escrow.left.map((e) => subnetStake(e, prices, file));
+  const basket = head.escrow.basket;
+  return {
+    subnets,
+    stake: subnets.reduce((sum, s) => sum + s.tao, 0n),
+    ...(basket
+      ? {
+          basket: {
+            holdings: basket.holdings.map(([netuid, alpha]) => [netuid, BigInt(alpha)] as [number, bigint]),
+            shares: BigInt(basket.shares),
+            owed: basket.owed.map(([coldkey, owed]) => [coldkey, BigInt(owed)] as [string, bigint]),
+          },
+        }
+      : {}),
+  };
+}
+
 function priceMap(doc: RecordHead): Map<number, SubnetPrice> {
   return new Map(doc.prices.map(([netuid, num, den]) => [netuid, { netuid, num: BigInt(num), den: BigInt(den) }]));
 }
@@ -402,6 +443,7 @@ function headToSnapshot(head: RecordHead, file: string): Omit<ValidatorSnapshot,
     delegateStake: BigInt(head.delegateStake),
     delegateSubnets: head.delegate.map((e) => subnetStake(e, prices, file)),
     prices: [...prices.values()],
+    ...(head.escrow ? { escrow: escrowOf(head, prices, file)! } : {}),
   };
 }
 

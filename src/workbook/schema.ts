@@ -91,6 +91,12 @@ export const SNAPSHOTS_COLUMNS: Column[] = [
   { header: 'Nominator stake (TAO)', note: 'Total stake minus delegate stake.', width: 22, numFmt: TAO_FORMAT },
   { header: 'Nominators', note: 'How many coldkeys other than the owner have stake on the hotkey.', width: 12 },
   { header: "Users' stake (TAO)", note: 'The stake of all registered users together.', width: 22, numFmt: TAO_FORMAT },
+  {
+    header: 'Basket escrow (TAO)',
+    note: "subtensor's basket escrow on the hotkey (spec 441+): never a nominator, not in the total. Where the runtime keeps the basket, each root staker's claimable part is counted in their own stake and only the rest shows here.",
+    width: 22,
+    numFmt: TAO_FORMAT,
+  },
 ];
 
 export const PAYOUTS_COLUMNS: Column[] = [

@@ -97,13 +97,14 @@ export class RuntimeApis {
   }
 
   /**
-   * Legacy runtimes export `get_delegate(Vec<u8>) -> Vec<u8>`: the SCALE of `Option<DelegateInfo>` with one
-   * RAO stake per nominator read from `Stake(hotkey, coldkey)`, wrapped in a byte vector.
+   * Legacy runtimes export `get_delegate(Vec<u8>) -> Vec<u8>`: `DelegateInfo.encode()` (no Option tag) with one RAO
+   * stake per nominator read from `Stake(hotkey, coldkey)`, or an empty vector for a hotkey that is not a delegate;
+   * the call's return value is that Vec<u8> SCALE-encoded (spec 218's `runtime/src/lib.rs`).
    */
   private getDelegateBytes(input: Uint8Array, view: StateView): Hex {
     const [offset] = compactFromU8a(input);
     const hotkey = encodeAddress(input.subarray(offset, offset + 32), 42);
-    if (view.get(this.codec.key('SubtensorModule', 'Delegates', [hotkey])) === null) return u8aToHex(compactAddLength(new Uint8Array([0])));
+    if (view.get(this.codec.key('SubtensorModule', 'Delegates', [hotkey])) === null) return u8aToHex(compactAddLength(new Uint8Array()));
     const info = this.rt.registry.createTypeUnsafe(LEGACY_DELEGATE_INFO, [[
       hotkey,
       this.codec.read(view, 'SubtensorModule', 'Delegates', [hotkey]),
@@ -111,7 +112,7 @@ export class RuntimeApis {
       this.codec.read(view, 'SubtensorModule', 'Owner', [hotkey]),
       [0], [0], 0, 0,
     ]]);
-    return u8aToHex(compactAddLength(u8aConcat(new Uint8Array([1]), info.toU8a())));
+    return u8aToHex(compactAddLength(info.toU8a()));
   }
 
   /** TAO per alpha scaled by 10^9, as the runtime's U96F32 price is returned; root is 1:1. */

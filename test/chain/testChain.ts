@@ -91,7 +91,7 @@ export class TestChain {
     this.node.seed(s);
   }
 
-  /** Writes any storage item of the runtime's metadata in the pending state (on chain from the next block). */
+  /** Writes (or with null removes) a storage value in the pending state, by the metadata's types (next block). */
   setStorage(pallet: string, item: string, keys: unknown[], value: unknown | null): void {
     this.node.codec.write(this.node.pendingState, pallet, item, keys, value);
   }

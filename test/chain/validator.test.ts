@@ -91,11 +91,12 @@ describe.each(ALL_METADATA)('a seeded validator on %s', (metadata) => {
     if (!declared) {
       expect(api.call.delegateInfoRuntimeApi).toBeUndefined();
       if (chain.era === 'legacy') {
-        // V14 runtimes export it as get_delegate(Vec<u8>) -> Vec<u8> holding the SCALE of Option<DelegateInfo>.
+        // V14 runtimes export it as get_delegate(Vec<u8>) -> Vec<u8> holding `DelegateInfo.encode()` (no Option tag).
         const raw = await api.rpc.state.call('DelegateInfoRuntimeApi_get_delegate', u8aToHex(compactAddLength(decodeAddress(hotkey))));
-        const [, optionBytes] = compactStripLength(raw.toU8a(true));
-        const decoded = api.createType('Option<(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)>', optionBytes);
-        const [delegate, take, noms, ownerSs58] = decoded.unwrap() as unknown as [Codec, Codec, Array<[Codec, Codec]>, Codec];
+        const [, infoBytes] = compactStripLength(raw.toU8a(true));
+        const decoded = api.createType('(AccountId32, Compact<u16>, Vec<(AccountId32, Compact<u64>)>, AccountId32, Vec<Compact<u16>>, Vec<Compact<u16>>, Compact<u64>, Compact<u64>)', infoBytes);
+        expect(decoded.encodedLength).toBe(infoBytes.length);
+        const [delegate, take, noms, ownerSs58] = decoded as unknown as [Codec, Codec, Array<[Codec, Codec]>, Codec];
         expect(delegate.toString()).toBe(hotkey);
         expect(ownerSs58.toString()).toBe(owner.address);
         expect(Number(take.toString())).toBe(Math.floor((180_000 * 65_535) / 1_000_000));

@@ -28,8 +28,12 @@ describe('reconcile: a read against the runtime’s own totals', () => {
     ['exact sums', 'exact', 150n, 10n, undefined, []],
     ['legacy off by one RAO', 'exact', 151n, 10n, undefined, [0]],
     ['share pool 1 RAO short with 2 holders', 'perHolder', 150n, 11n, undefined, []],
-    ['share pool 2 RAO short with 2 holders: more than rounding can lose', 'perHolder', 150n, 12n, undefined, [1]],
-    ['share pool 2 RAO short with 3 holders (one floored to 0)', 'perHolder', 150n, 12n, 3, []],
+    // One rule: each holder loses at most one RAO, so N holders explain a shortfall of up to N RAO (spec 300 reported
+    // 5 RAO short with 5 coldkeys, which the old `shortfall < holders` refused).
+    ['share pool 2 RAO short with 2 holders: one RAO each', 'perHolder', 150n, 12n, undefined, []],
+    ['share pool 3 RAO short with 2 holders: more than rounding can lose', 'perHolder', 150n, 13n, undefined, [1]],
+    ['share pool 3 RAO short with 3 holders (one floored to 0)', 'perHolder', 150n, 13n, 3, []],
+    ['share pool 5 RAO short with 5 holders', 'perHolder', 150n, 15n, 5, []],
     ['a read above the total is never rounding', 'perHolder', 149n, 10n, undefined, [0]],
   ];
   it.each(table)('%s', (_, rounding, t0, t1, holders1, failing) => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KNOWN_RUNTIME, runtimeDifferences, VERIFIED_SPECS } from '../../src/chain/knownRuntime.js';
 import { runtimeShapes } from '../../src/chain/runtimeShapes.js';
 import { addExtension, alterMetadata, copyStorage, dropStorage, retypeStorage } from '../chain/alteredMetadata.js';
+import { loadRuntime } from '../chain/metadataFiles.js';
 import { ALL_METADATA, metadataPath } from '../chain/testChain.js';
 import { realRuntimeMetadata } from './realRuntimes.js';
 
@@ -20,6 +21,10 @@ describe('the known-runtime table', () => {
     const metadata = await realRuntimeMetadata(spec);
     expect(runtimeDifferences(runtimeShapes(metadata, spec)).map((d) => d.text)).toEqual([]);
   }, 120_000);
+
+  it("knows the 2026 layout the simulator reads from subtensor's source (AlphaV2, TotalHotkeySharesV2, the basket maps)", () => {
+    expect(differences(loadRuntime('devnet-381+2026').metadata.toU8a(), 381)).toEqual([]);
+  });
 
   it('lists exactly the specs it was verified on', () => {
     const seen = new Set(Object.values(KNOWN_RUNTIME).flatMap((k) => (k.shapes === 'any' ? [] : Object.values(k.shapes).flat())));

@@ -391,3 +391,20 @@ describe('snapshot records survive a crash of the process writing them', () => {
   });
 });
 
+
+describe('the basket escrow in the records', () => {
+  it('keeps what stays with the escrow and the look-through (holdings, shares, owed) so a plan can be recomputed', async () => {
+    const plain = snapshotOf(700, 3, 2);
+    const escrow = {
+      subnets: [{ netuid: 0, alpha: 7n, tao: 7n }, { netuid: 3, alpha: 1_000_000_000n, tao: 12_345_678n }],
+      stake: 12_345_685n,
+      basket: { holdings: [[0, 300_000_000_007n], [3, 90_000_000_000n]] as Array<[number, bigint]>, shares: 1_000n, owed: [[address(1), 600n], [address(2), 399n]] as Array<[string, bigint]> },
+    };
+    await writeRecord(dir, { ...plain, escrow });
+    await writeRecord(dir, snapshotOf(701, 3, 2));
+    await writeRecord(dir, { ...snapshotOf(702, 3, 2), escrow: { subnets: [{ netuid: 0, alpha: 300n, tao: 300n }], stake: 300n } });
+    expect((await readRecord(dir, 700)).escrow).toEqual(escrow);
+    expect((await readRecord(dir, 701)).escrow).toBeUndefined();
+    expect((await readRecord(dir, 702)).escrow).toEqual({ subnets: [{ netuid: 0, alpha: 300n, tao: 300n }], stake: 300n });
+  });
+});
