@@ -1,16 +1,16 @@
 /**
  * One measured piece of work, run in a fresh process by run.ts so that its wall time and peak RSS are its own:
- * `node dist/bench/task.js <name> <json args>` prints one JSON line `{ ms, rssMb, ...details }`.
+ * `node bench/dist/bench/task.js <name> <json args>` prints one JSON line `{ ms, rssMb, ...details }`.
  */
 import fs from 'node:fs';
-import { computePayouts } from '../domain/payout.js';
-import { PeriodShares, type PeriodSnapshot } from '../domain/periodShares.js';
-import { listRecords, readRecordsAt, readStakes, writeRecord } from '../workbook/records.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { computePayouts } from '../src/domain/payout.js';
+import { PeriodShares, type PeriodSnapshot } from '../src/domain/periodShares.js';
+import { listRecords, readRecordsAt, readStakes, writeRecord } from '../src/workbook/records.js';
+import { WorkbookStore } from '../src/workbook/store.js';
 import { summaryOf } from './fixtures.js';
 import { generateScenario } from './scenario.js';
-import { connect } from '../chain/connect.js';
-import { readValidator } from '../chain/stake.js';
+import { connect } from '../src/chain/connect.js';
+import { readValidator } from '../src/chain/stake.js';
 import { BIG_VALIDATOR, snapshotAt } from './scenario.js';
 import { measureConfirm, measurePythonTransfers } from './transfers.js';
 import { dirBytes } from './measure.js';
