@@ -12,6 +12,7 @@ import { applyChange } from '../src/workbook/changes.js';
 import { createWorkbook } from '../src/workbook/layout.js';
 import { archiveDir } from '../src/workbook/archive.js';
 import { WorkbookStore } from '../src/workbook/store.js';
+import { STAKES_FILE } from '../src/workbook/periodStakes.js';
 import { ensureBenchState, OPEN_WEEKS, workbookOn, type BenchState } from './fixtures.js';
 import { ChainHost, REPO } from './host.js';
 import { dirBytes, peakRssMb, repeat, runCli, runNode, runTask, type Row, type Sample } from './measure.js';
@@ -131,7 +132,7 @@ async function cliOn(node: Node, args: string[]): Promise<Sample & { code: numbe
   const result = await runCli(args, cliEnv);
   const after = node.stats();
   if (result.code !== 0) throw new Error(`valtrac ${args[0]} failed (${result.code}): ${result.stderr || result.stdout}`);
-  return { ...result, details: { ...result.details, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs } };
+  return { ...result, details: { ...result.details, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs, planId: planIdOf(result.stdout) } };
 }
 
 async function measureStartup(state: BenchState) {
@@ -297,6 +298,16 @@ function planCopy(state: BenchState, template: string): string {
   return copy;
 }
 
+/** Deletes the period table plan keeps beside the records, so the next plan fills it as a first plan does. */
+function dropStakesTable(records: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(records, STAKES_FILE + suffix), { force: true });
+}
+
+/** The plan id the CLI printed ("Plan P123-abcdef12: ..."), to compare runs and versions. */
+function planIdOf(stdout: string): string {
+  return /^Plan (P\d+-[0-9a-f]+)/m.exec(stdout)?.[1] ?? 'no plan id printed';
+}
+
 function planArgs(workbook: string, toBlock: number): string[] {
   return ['plan', '--workbook', workbook, '--pool', '50', '--to-block', String(toBlock)];
 }
@@ -315,20 +326,33 @@ async function measurePlans(state: BenchState, sim: Node) {
       const floor = await repeat(runs, () => cliOn(sim, planArgs(planCopy(state, template), blockOf((weeks - 1) * perWeek))));
       add('valtrac plan over 1 snapshot, the CLI alone (the fixed part)', floor, `process start to exit: start-up, workbook read and write, the node (${floor.details.requests} requests)`);
     }
-    const alone = await repeat(periodWeeks === 52 ? 1 : runs, () => cliOn(sim, planArgs(planCopy(state, template), end)));
-    add(`valtrac plan over ${label} (${snapshots} snapshots), the CLI alone`, alone, `process start to exit, no watcher; ${alone.details.requests} RPC requests, the node answering ${seconds(alone.details.nodeMs as number)}`, target);
+    const once = periodWeeks === 52 ? 1 : runs;
+    // The first plan fills the period's rows of stakes.sqlite from the records (the old read plus writing the rows);
+    // the next ones read the table.
+    dropStakesTable(state.records);
+    const first = await repeat(1, () => cliOn(sim, planArgs(planCopy(state, template), end)));
+    add(`valtrac plan over ${label}, first plan (stakes.sqlite filled from the records)`, first, `process start to exit, no watcher; as after an upgrade or a user's coldkey added; ${first.details.planId}`);
+    const alone = await repeat(once, () => cliOn(sim, planArgs(planCopy(state, template), end)));
+    add(`valtrac plan over ${label} (${snapshots} snapshots), the CLI alone`, alone, `process start to exit, no watcher; ${alone.details.requests} RPC requests, the node answering ${seconds(alone.details.nodeMs as number)}; ${alone.details.planId}`, target);
     const served = planCopy(state, template);
     await withWatcher(served, async (pid) => {
-      const s = await repeat(periodWeeks === 52 ? 1 : runs, async () => ({ ...(await cliOn(sim, planArgs(served, end))), rssMb: peakRssMb(pid) }));
+      const s = await repeat(once, async () => ({ ...(await cliOn(sim, planArgs(served, end))), rssMb: peakRssMb(pid) }));
       add(`valtrac plan over ${label}, answered by the watcher`, s, `process start to exit of the CLI, with \`valtrac watch\` running (as pm2 runs it); peak RSS is the watcher's; ${s.details.requests} RPC requests`, target);
     });
     const from = blockOf((weeks - periodWeeks) * perWeek);
     const records = state.records;
-    const averaging = await repeat(periodWeeks === 52 ? 1 : runs, () => runTask('averagePeriod', { records, from, to: end, seed }));
-    add(`  averaging ${label}: the period's records only`, averaging, `${averaging.details.snapshots} snapshots read + payout math (${((averaging.ms / Number(averaging.details.snapshots)) * 1000).toFixed(0)} µs a snapshot)`);
+    const perSnapshot = (s: Sample) => `${((s.ms / Number(s.details.snapshots)) * 1000).toFixed(0)} µs a snapshot`;
+    const before = await repeat(once, () => runTask('averagePeriod', { records, from, to: end, seed }));
+    add(`  averaging ${label}, before: every record decoded`, before, `${before.details.snapshots} snapshots read + payout math (${perSnapshot(before)}); plan ${before.details.planId}`);
+    const filled = await repeat(1, () => runTask('averagePeriodStakes', { records, from, to: end, seed, fresh: true }));
+    add(`  averaging ${label}, stakes.sqlite filled from the records`, filled, `${perSnapshot(filled)}; plan ${filled.details.planId}`);
+    const after = await repeat(once, () => runTask('averagePeriodStakes', { records, from, to: end, seed }));
+    add(`  averaging ${label}, read per coldkey from stakes.sqlite`, after, `${perSnapshot(after)}; ${ratio(before.ms, after.ms)}; plan ${after.details.planId}; table ${(Number(after.details.tableBytes) / 1e6).toFixed(1)} MB`, { text: '≤ 0.1 ms a snapshot', limitMs: 0.1 * Number(after.details.snapshots) });
+    const same = before.details.planId === filled.details.planId && before.details.planId === after.details.planId;
+    rows.push({ what: `  plan over ${label} equals the plan computed the old way`, detail: `plan ids ${before.details.planId} / ${filled.details.planId} / ${after.details.planId} (the id is a hash of every row's amounts in RAO)`, target: 'same plan id', met: same });
     if (periodWeeks === 52 || skipPython) continue;
     const python = await repeat(periodWeeks > 1 ? 1 : Math.min(runs, 2), () => runTask('averagePython', { records, from, to: end, seed }));
-    add(`  averaging ${label}: Python ValTrac's way (every record from the start)`, python, `${python.details.snapshots} snapshots used of ${state.scenario.size.snapshots} read; ${ratio(python.ms, averaging.ms)}`);
+    add(`  averaging ${label}: Python ValTrac's way (every record from the start)`, python, `${python.details.snapshots} snapshots used of ${state.scenario.size.snapshots} read; ${ratio(python.ms, after.ms)}`);
   }
 }
 

@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
-import { readPeriodStakes } from '../workbook/periodStakes.js';
+import { readUserStakes } from '../workbook/periodStakes.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { refuseProblems } from './payoutChecks.js';
@@ -173,35 +173,15 @@ async function loadPeriod(
   const delegate = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const read = recorded.filter((b) => b >= from && b <= blocks[blocks.length - 1]!);
-  // A coldkey written twice for one user counts once, as in the records' per-coldkey map.
-  const owned = snapshots.users.map((u) => [...new Set(u.addresses)]);
-  for await (const s of readPeriodStakes(dir, read, owned.flat())) {
+  for await (const s of readUserStakes(dir, read, users)) {
     delegate.set(s.block, s.delegateStake);
-    if (closedThrough === null || s.block > closedThrough) {
-      snapshots.add({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: userSums(owned, s.stakes) });
-    }
+    if (closedThrough === null || s.block > closedThrough) snapshots.add(s);
   }
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;
   // the baseline is the last snapshot of the previous period when it is still on record
   const baseline = closedThrough !== null && delegate.has(closedThrough) ? closedThrough : first;
   return { snapshots, fromBlock: first, toBlock: last, baseline, accrued: delegate.get(last)! - delegate.get(baseline)! };
-}
-
-/**
- * Each user's stake at one snapshot, keyed by the user's first coldkey (PeriodShares adds a user's coldkeys together, so
- * one entry a user gives the same shares as one a coldkey, with a quarter of the entries). `stakes` is in the order of
- * `owned` flattened: each user's coldkeys, user after user.
- */
-function userSums(owned: readonly string[][], stakes: BigInt64Array): Map<string, Rao> {
-  const sums = new Map<string, Rao>();
-  let i = 0;
-  for (const coldkeys of owned) {
-    let sum = 0n;
-    for (let k = 0; k < coldkeys.length; k++) sum += stakes[i++]!;
-    sums.set(coldkeys[0]!, sum);
-  }
-  return sums;
 }
 
 function choosePool(text: string, accrued: Rao): Rao {

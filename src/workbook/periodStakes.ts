@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Rao } from '../domain/types.js';
+import type { PeriodSnapshot } from '../domain/periodShares.js';
+import type { Rao, User } from '../domain/types.js';
 import { readStakesAt } from './records.js';
 
 /**
@@ -126,4 +127,24 @@ function* read(db: DatabaseSync, blocks: readonly number[], positions: Int32Arra
     yield { block, delegateStake: BigInt(row.delegate_stake as string), nominatorStake: BigInt(row.nominator_stake as string), stakes };
   }
   if (found !== blocks.length) throw new Error(`${STAKES_FILE}: ${blocks.length - found} of the period's snapshots were not stored`);
+}
+
+/**
+ * The period as PeriodShares takes it: per snapshot, each user's stake under the user's first coldkey (PeriodShares
+ * adds a user's coldkeys together, so one entry a user gives the same shares as one a coldkey, with a quarter of the
+ * entries), and the delegate stake for the accrued pool.
+ */
+export async function* readUserStakes(dir: string, blocks: readonly number[], users: readonly User[]): AsyncGenerator<PeriodSnapshot & { delegateStake: Rao }> {
+  // A coldkey written twice for one user counts once, as in the records' per-coldkey map.
+  const owned = users.filter((u) => u.addresses.length > 0).map((u) => [...new Set(u.addresses)]);
+  for await (const s of readPeriodStakes(dir, blocks, owned.flat())) {
+    const sums = new Map<string, Rao>();
+    let i = 0;
+    for (const coldkeys of owned) {
+      let sum = 0n;
+      for (let k = 0; k < coldkeys.length; k++) sum += s.stakes[i++]!;
+      sums.set(coldkeys[0]!, sum);
+    }
+    yield { block: s.block, nominatorStake: s.nominatorStake, delegateStake: s.delegateStake, stakeByColdkey: sums };
+  }
 }
