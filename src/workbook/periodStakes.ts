@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { PeriodSnapshot } from '../domain/periodShares.js';
-import type { Rao, User } from '../domain/types.js';
+import fs from 'node:fs';
+import type { Rao, User, ValidatorSnapshot } from '../domain/types.js';
 import { readStakesAt } from './records.js';
 
 /**
@@ -57,6 +58,39 @@ export async function* readPeriodStakes(dir: string, blocks: readonly number[], 
   }
 }
 
+/**
+ * Adds the row of a snapshot just recorded (its record written first), from the snapshot in memory: the next plan
+ * then reads it instead of decoding the record. Only once the table exists (the first plan makes it); a row already
+ * there is kept.
+ */
+export function storeSnapshotStakes(dir: string, snapshot: ValidatorSnapshot): void {
+  const file = path.join(dir, STAKES_FILE);
+  if (!fs.existsSync(file)) return;
+  const db = new DatabaseSync(file, { timeout: 10_000 });
+  try {
+    const tracked = db.prepare('SELECT address FROM coldkey ORDER BY position').all().map((r) => r.address as string);
+    const byColdkey = new Map<string, Rao>();
+    // The TAO value of a coldkey is the sum of its subnets' values, as the records' reader sums them.
+    for (const n of snapshot.nominators) byColdkey.set(n.coldkey, n.subnets.reduce((sum, s) => sum + s.tao, 0n));
+    const stakes = new BigInt64Array(tracked.length);
+    for (let i = 0; i < tracked.length; i++) stakes[i] = inRange(byColdkey.get(tracked[i]!) ?? 0n, tracked[i]!, snapshot.block);
+    db.prepare('INSERT OR IGNORE INTO snapshot (block, delegate_stake, nominator_stake, stakes) VALUES (?, ?, ?, ?)').run(
+      snapshot.block,
+      snapshot.delegateStake.toString(),
+      (snapshot.totalStake - snapshot.delegateStake).toString(),
+      new Uint8Array(stakes.buffer),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** A coldkey's stake is far below 2^63 RAO (the whole supply is about 2^54): anything else is a damaged record. */
+function inRange(value: Rao, coldkey: string, block: number): Rao {
+  if (value < 0n || value > MAX_INT64) throw new Error(`stake ${value} of ${coldkey} at block ${block} is out of range`);
+  return value;
+}
+
 /** Each coldkey's position, adding the ones not tracked yet. */
 function track(db: DatabaseSync, coldkeys: readonly string[]): Int32Array {
   const add = db.prepare('INSERT OR IGNORE INTO coldkey (position, address) VALUES ((SELECT count(*) FROM coldkey), ?)');
@@ -90,12 +124,7 @@ async function fill(db: DatabaseSync, dir: string, blocks: readonly number[], wi
   try {
     for await (const s of readStakesAt(dir, blocks, tracked)) {
       const stakes = new BigInt64Array(width);
-      for (let i = 0; i < width; i++) {
-        const value = s.stakes.get(tracked[i]!) ?? 0n;
-        // A coldkey's stake is far below 2^63 RAO (the whole supply is about 2^54): anything else is a damaged record.
-        if (value < 0n || value > MAX_INT64) throw new Error(`stake ${value} of ${tracked[i]} at block ${s.block} is out of range`);
-        stakes[i] = value;
-      }
+      for (let i = 0; i < width; i++) stakes[i] = inRange(s.stakes.get(tracked[i]!) ?? 0n, tracked[i]!, s.block);
       put.run(s.block, s.delegateStake.toString(), s.nominatorStake.toString(), new Uint8Array(stakes.buffer));
       if (++pending === BATCH) {
         db.exec('COMMIT');

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NominatorStake, SubnetPrice, ValidatorSnapshot } from '../../src/domain/types.js';
-import { readPeriodStakes, STAKES_FILE } from '../../src/workbook/periodStakes.js';
+import { DatabaseSync } from 'node:sqlite';
+import { readPeriodStakes, STAKES_FILE, storeSnapshotStakes } from '../../src/workbook/periodStakes.js';
 import { listRecords, readStakes, writeRecord } from '../../src/workbook/records.js';
 
 const address = (i: number | string) => encodeAddress(blake2AsU8a(`valtrac-period-${i}`), 42);
@@ -93,6 +94,22 @@ describe('the period read per coldkey (snapshots/stakes.sqlite)', () => {
     expect(await fromStakes(blocks, coldkeys)).toEqual(await fromRecords(blocks, coldkeys));
     await rm(path.join(dir, STAKES_FILE));
     expect(await fromStakes(blocks.slice(-70), coldkeys)).toEqual(await fromRecords(blocks.slice(-70), coldkeys));
+  });
+
+  it('the snapshotter adds its row once the table exists, equal to the row read from the record', async () => {
+    const coldkeys = [address(2), address(7), address(8)];
+    storeSnapshotStakes(dir, snapshotAt(150));
+    expect(existsSync(path.join(dir, STAKES_FILE))).toBe(false); // no table before the first plan
+    await fromStakes(await listRecords(dir), coldkeys);
+    for (let i = 150; i < 153; i++) {
+      await writeRecord(dir, snapshotAt(i));
+      storeSnapshotStakes(dir, snapshotAt(i));
+    }
+    const db = new DatabaseSync(path.join(dir, STAKES_FILE));
+    expect(db.prepare('SELECT count(*) AS n FROM snapshot WHERE block > 15000').get()!.n).toBe(3);
+    db.close();
+    const blocks = (await listRecords(dir)).slice(-5);
+    expect(await fromStakes(blocks, coldkeys)).toEqual(await fromRecords(blocks, coldkeys));
   });
 
   it('is a standard SQLite file the sqlite3 tool reads, amounts in RAO as decimal text', { skip: !existsSync('/usr/bin/sqlite3') }, async () => {
