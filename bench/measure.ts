@@ -87,10 +87,11 @@ export async function repeat(runs: number, once: () => Promise<Sample>): Promise
   return { ms, rssMb: Math.max(...samples.map((s) => s.rssMb)), details: closest.details, runs };
 }
 
-export function dirBytes(dir: string): { bytes: number; files: number } {
+/** Bytes and count of the files in `dir` whose name passes `keep` (all by default). */
+export function dirBytes(dir: string, keep: (name: string) => boolean = () => true): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of fs.readdirSync(dir).filter(keep)) {
     const stat = fs.statSync(path.join(dir, name));
     if (stat.isFile()) {
       bytes += stat.size;
