@@ -118,7 +118,11 @@ function storedLengths(db: DatabaseSync, blocks: readonly number[]): Map<number,
 /** Reads the records of `blocks` and stores their rows for every tracked coldkey. */
 async function fill(db: DatabaseSync, dir: string, blocks: readonly number[], width: number): Promise<void> {
   const tracked = db.prepare('SELECT address FROM coldkey ORDER BY position').all().map((r) => r.address as string);
-  const put = db.prepare('INSERT OR REPLACE INTO snapshot (block, delegate_stake, nominator_stake, stakes) VALUES (?, ?, ?, ?)');
+  // A row replaces one only when it tracks more coldkeys (two processes filling at once keep the wider row).
+  const put = db.prepare(
+    'INSERT INTO snapshot (block, delegate_stake, nominator_stake, stakes) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (block) DO UPDATE SET stakes = excluded.stakes WHERE length(excluded.stakes) > length(snapshot.stakes)',
+  );
   let pending = 0;
   db.exec('BEGIN IMMEDIATE');
   try {
