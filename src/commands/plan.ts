@@ -12,7 +12,8 @@ import { RAO_PER_TAO, type PayoutRow, type Rao, type User } from '../domain/type
 import { UserError } from '../util/errors.js';
 import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
-import { listRecords, readRecord, readStakes, recordsDir } from '../workbook/records.js';
+import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
+import { readUserStakes } from '../workbook/periodStakes.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { countFromFor, restateUsersStake } from './counting.js';
@@ -169,7 +170,8 @@ async function loadPeriod(
   toBlock: number | undefined,
 ): Promise<Period> {
   const dir = recordsDir(workbook);
-  const blocks = (await listRecords(dir)).filter(
+  const recorded = await listRecords(dir);
+  const blocks = recorded.filter(
     (b) => (closedThrough === null || b > closedThrough) && (toBlock === undefined || b <= toBlock),
   );
   if (blocks.length === 0) {
@@ -181,12 +183,10 @@ async function loadPeriod(
   const snapshots = new PeriodShares(users, countFrom);
   const delegate = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
-  const coldkeys = users.flatMap((u) => u.addresses);
-  for await (const s of readStakes(dir, { fromBlock: from, toBlock: blocks[blocks.length - 1]! }, coldkeys)) {
+  const read = recorded.filter((b) => b >= from && b <= blocks[blocks.length - 1]!);
+  for await (const s of readUserStakes(dir, read, users)) {
     delegate.set(s.block, s.delegateStake);
-    if (closedThrough === null || s.block > closedThrough) {
-      snapshots.add({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: s.stakes });
-    }
+    if (closedThrough === null || s.block > closedThrough) snapshots.add(s);
   }
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;

@@ -18,6 +18,7 @@ import { fileIdentity } from '../util/fileIdentity.js';
 import { logLine } from '../util/logLine.js';
 import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
+import { storeSnapshotStakes } from '../workbook/periodStakes.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
 import { networkOption, type NetworkArgs } from './common.js';
@@ -363,6 +364,12 @@ class Snapshotter {
           for (const note of snapshot.notes ?? []) log(`block ${block}: ${note}`);
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
+          try {
+            storeSnapshotStakes(this.dir, snapshot);
+          } catch (error) {
+            // The record is written; the table is derived from it and the next plan fills the row.
+            log(`block ${block}: stakes.sqlite not updated (${(error as Error).message}); the next plan reads this snapshot from its record`);
+          }
           const row = summarize(snapshot, countedColdkeys(countFrom, block));
           rows.push(row);
           this.last = Math.max(this.last ?? 0, block);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The folder of ValTrac's package.json: found by walking up from this module, so it is the same whether the code runs
- * from the compiled tree (dist/util/), the bundled CLI (dist/cli.js) or the sources under test (src/util/).
+ * from the bundled CLI (dist/valtrac.js), the bench (bench/dist/src/util/) or the sources under test (src/util/).
  */
 export function packageRoot(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {

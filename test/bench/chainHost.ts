@@ -1,11 +1,11 @@
 /**
- * Hosts the test chain in its own process for `npm run bench` (started with dist/bench/registerTs.js), seeded with the
+ * Hosts the test chain in its own process for `npm run bench` (started with bench/dist/bench/registerTs.js), seeded with the
  * bench scenario's validator. The bench talks to it over the IPC channel: `count` (RPC requests so far), `produce`,
  * `fund`, `close`. A separate process keeps the node's work off the measured client's event loop.
  */
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { BIG_VALIDATOR, generateScenario, positionsAt, delegateAt, poolsAt } from '../../src/bench/scenario.js';
+import { BIG_VALIDATOR, generateScenario, positionsAt, delegateAt, poolsAt } from '../../bench/scenario.js';
 import { TestChain, type MetadataName } from '../chain/testChain.js';
 
 type Command = { id: number; cmd: 'count' } | { id: number; cmd: 'produce'; n: number } | { id: number; cmd: 'fund'; address: string; rao: string } | { id: number; cmd: 'close' };

@@ -8,7 +8,7 @@
  */
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { generateScenario, positionsAt, BIG_VALIDATOR } from '../../src/bench/scenario.js';
+import { generateScenario, positionsAt, BIG_VALIDATOR } from '../../bench/scenario.js';
 import { deepenPool, RuntimeChain, shareBits } from '../support/runtimes/chain.js';
 import { startRuntime } from '../support/runtimes/chopsticks.js';
 import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtimes/validator.js';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync, inflateSync } from 'node:zlib';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { NominatorStake, SubnetPrice, SubnetStake, ValidatorSnapshot } from '../../src/domain/types.js';
 import { DICTIONARY_FILE, KEY_EVERY, legacyRecordPath, listRecords, readRecord, readRecordsAt, readStakes, recordPath, writeRecord } from '../../src/workbook/records.js';
 import { readFrameHeader } from '../../src/workbook/recordFrame.js';
@@ -345,9 +346,17 @@ describe('snapshot records, format 2 (each an edit of the one before)', () => {
 });
 
 describe('snapshot records survive a crash of the process writing them', () => {
-  /** Runs a separate node process that writes `snapshots` (serialised) with the built ValTrac and may be killed. */
+  /** records.ts as one plain module (dist/ holds only the CLI's bundle), for a separate node process to import. */
+  let bundled: string;
+  beforeAll(async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'valtrac-records-module-'));
+    bundled = path.join(out, 'records.mjs');
+    await build({ entryPoints: [path.join(repoRoot, 'src/workbook/records.ts')], outfile: bundled, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  });
+
+  /** Runs a separate node process that writes `snapshots` (serialised) with ValTrac's records.ts and may be killed. */
   function writer(snapshots: ValidatorSnapshot[], env: NodeJS.ProcessEnv = {}, crashBefore?: number) {
-    const records = pathToFileURL(path.join(repoRoot, 'dist', 'workbook', 'records.js')).href;
+    const records = pathToFileURL(bundled).href;
     const input = path.join(os.tmpdir(), `valtrac-records-input-${process.pid}-${Date.now()}.json`);
     const json = JSON.stringify(snapshots, (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
     const script = `

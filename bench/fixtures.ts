@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SnapshotSummary, ValidatorSnapshot } from '../domain/types.js';
-import { applyChange } from '../workbook/changes.js';
-import { createWorkbook } from '../workbook/layout.js';
-import { recordsDir, writeRecord } from '../workbook/records.js';
-import { archiveDir, archivePaidPeriods } from '../workbook/archive.js';
-import { WorkbookStore } from '../workbook/store.js';
+import type { SnapshotSummary, ValidatorSnapshot } from '../src/domain/types.js';
+import { applyChange } from '../src/workbook/changes.js';
+import { createWorkbook } from '../src/workbook/layout.js';
+import { recordsDir, writeRecord } from '../src/workbook/records.js';
+import { archiveDir, archivePaidPeriods } from '../src/workbook/archive.js';
+import { WorkbookStore } from '../src/workbook/store.js';
 import { Prng } from './prng.js';
-import { summarize } from '../domain/snapshotSummary.js';
+import { summarize } from '../src/domain/snapshotSummary.js';
 import { generateScenario, paidRows, snapshotAt, type Scenario } from './scenario.js';
 
 /** Where a bench state lives: generated once per seed, then reused by every measured run. */

@@ -2,11 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (dist/bench/host.js → ../..). */
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (bench/dist/bench/host.js → ../../..). */
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * The test chain (test/bench/chainHost.ts, TypeScript) in a child process, run through dist/bench/registerTs.js.
+ * The test chain (test/bench/chainHost.ts, TypeScript) in a child process, run through bench/dist/bench/registerTs.js.
  * Requests go over IPC with an id; replies carry the same id.
  */
 export class ChainHost {
@@ -35,7 +35,7 @@ export class ChainHost {
 
   private static fork(file: string, args: string[], what: string): Promise<ChainHost> {
     const child = fork(path.join(REPO, file), args, {
-      execArgv: ['--import', path.join(REPO, 'dist/bench/registerTs.js')],
+      execArgv: ['--import', path.join(REPO, 'bench/dist/bench/registerTs.js')],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

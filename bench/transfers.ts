@@ -1,9 +1,9 @@
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { connect } from '../chain/connect.js';
-import { finalizedHead } from '../chain/blocks.js';
-import { submitAndFollow } from '../chain/submit.js';
-import { blockLimits, nextNonce, planBatches, signBatch, type Transfer } from '../chain/transfer.js';
+import { connect } from '../src/chain/connect.js';
+import { finalizedHead } from '../src/chain/blocks.js';
+import { submitAndFollow } from '../src/chain/submit.js';
+import { blockLimits, nextNonce, planBatches, signBatch, type Transfer } from '../src/chain/transfer.js';
 import type { Scenario } from './scenario.js';
 
 

@@ -1,16 +1,19 @@
 /**
  * One measured piece of work, run in a fresh process by run.ts so that its wall time and peak RSS are its own:
- * `node dist/bench/task.js <name> <json args>` prints one JSON line `{ ms, rssMb, ...details }`.
+ * `node bench/dist/bench/task.js <name> <json args>` prints one JSON line `{ ms, rssMb, ...details }`.
  */
 import fs from 'node:fs';
-import { computePayouts } from '../domain/payout.js';
-import { PeriodShares, type PeriodSnapshot } from '../domain/periodShares.js';
-import { listRecords, readRecordsAt, readStakes, writeRecord } from '../workbook/records.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { computePayouts } from '../src/domain/payout.js';
+import { PeriodShares, type PeriodSnapshot } from '../src/domain/periodShares.js';
+import { listRecords, readRecordsAt, readStakes, writeRecord } from '../src/workbook/records.js';
+import { readUserStakes, STAKES_FILE } from '../src/workbook/periodStakes.js';
+import { planFingerprint, planIdFor } from '../src/domain/period.js';
+import type { PayoutRow } from '../src/domain/types.js';
+import { WorkbookStore } from '../src/workbook/store.js';
 import { summaryOf } from './fixtures.js';
 import { generateScenario } from './scenario.js';
-import { connect } from '../chain/connect.js';
-import { readValidator } from '../chain/stake.js';
+import { connect } from '../src/chain/connect.js';
+import { readValidator } from '../src/chain/stake.js';
 import { BIG_VALIDATOR, snapshotAt } from './scenario.js';
 import { measureConfirm, measurePythonTransfers } from './transfers.js';
 import { dirBytes } from './measure.js';
@@ -105,7 +108,7 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     }
   },
 
-  /** What plan averages over: the period's records only, with the registered users' coldkeys. */
+  /** What plan averaged over before stakes.sqlite: the period's records decoded one by one, the users' coldkeys kept. */
   async averagePeriod({ records, from, to, seed }) {
     const scenario = generateScenario(Number(seed));
     const coldkeys = scenario.users.flatMap((u) => u.addresses);
@@ -114,10 +117,25 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
       for await (const s of readStakes(String(records), { fromBlock: Number(from), toBlock: Number(to) }, coldkeys)) {
         shares.add({ block: s.block, nominatorStake: s.nominatorStake, stakeByColdkey: s.stakes });
       }
-      payoutOf(scenario, shares);
-      return shares.counted + shares.skipped.length;
+      return { planId: payoutOf(scenario, shares, Number(to)), snapshots: shares.counted + shares.skipped.length };
     });
-    return { ms, snapshots: value };
+    return { ms, ...value };
+  },
+
+  /**
+   * What plan averages over now: the period read per coldkey from stakes.sqlite (`fresh`: the table deleted first, so
+   * it is filled from the records, as on the first plan after an upgrade or after a user's coldkey is added).
+   */
+  async averagePeriodStakes({ records, from, to, seed, fresh }) {
+    const scenario = generateScenario(Number(seed));
+    if (fresh) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(String(records), STAKES_FILE + suffix), { force: true });
+    const blocks = (await listRecords(String(records))).filter((b) => b >= Number(from) && b <= Number(to));
+    const { ms, value } = await timed(async () => {
+      const shares = new PeriodShares(scenario.users);
+      for await (const s of readUserStakes(String(records), blocks, scenario.users)) shares.add(s);
+      return { planId: payoutOf(scenario, shares, Number(to)), snapshots: shares.counted + shares.skipped.length };
+    });
+    return { ms, ...value, tableBytes: fs.statSync(path.join(String(records), STAKES_FILE)).size };
   },
 
   /**
@@ -137,24 +155,30 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
           stakeByColdkey: new Map(record.nominators.map((n) => [n.coldkey, n.stake])),
         });
       }
-      payoutOf(scenario, snapshots);
-      return snapshots.length;
+      return { planId: payoutOf(scenario, snapshots, Number(to)), snapshots: snapshots.length };
     });
-    return { ms, snapshots: value };
+    return { ms, ...value };
   },
 };
 
-function payoutOf(scenario: ReturnType<typeof generateScenario>, snapshots: PeriodSnapshot[] | PeriodShares): void {
-  computePayouts({
+/** The payout over `snapshots` and the id plan would give it: equal ids mean the same rows, to the RAO. */
+function payoutOf(scenario: ReturnType<typeof generateScenario>, snapshots: PeriodSnapshot[] | PeriodShares, toBlock: number): string {
+  const pool = 10n ** 11n;
+  const result = computePayouts({
     users: scenario.users,
     referrals: scenario.referrals,
     taxMode: 'base',
     snapshots,
-    pool: 10n ** 11n,
+    pool,
     carriedIn: new Map(),
     accountExists: () => true,
     existentialDeposit: 500n,
   });
+  const rows = result.rows.map((r): PayoutRow => ({
+    planId: '', status: r.status, fromBlock: 0, toBlock, pool, user: r.user, address: r.address, basePpb: r.basePpb, taxPaid: r.taxPaid,
+    taxReceived: r.taxReceived, amount: r.amount, batch: null, extrinsicHash: null, blockNumber: null, blockHash: null, note: r.reason ?? '', delivered: null,
+  }));
+  return planIdFor(toBlock, planFingerprint(rows));
 }
 
 const [name, json] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { encodeAddress } from '@polkadot/util-crypto';
-import type { NominatorStake, PayoutRow, Rao, Referral, SubnetPrice, SubnetStake, User, ValidatorSnapshot } from '../domain/types.js';
-import { PPM, RAO_PER_TAO } from '../domain/types.js';
-import { planFingerprint, planIdFor } from '../domain/period.js';
+import type { NominatorStake, PayoutRow, Rao, Referral, SubnetPrice, SubnetStake, User, ValidatorSnapshot } from '../src/domain/types.js';
+import { PPM, RAO_PER_TAO } from '../src/domain/types.js';
+import { planFingerprint, planIdFor } from '../src/domain/period.js';
 import { Prng } from './prng.js';
 
 /**

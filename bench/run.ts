@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { applyChange } from '../workbook/changes.js';
-import { createWorkbook } from '../workbook/layout.js';
-import { archiveDir } from '../workbook/archive.js';
-import { WorkbookStore } from '../workbook/store.js';
+import { applyChange } from '../src/workbook/changes.js';
+import { createWorkbook } from '../src/workbook/layout.js';
+import { archiveDir } from '../src/workbook/archive.js';
+import { WorkbookStore } from '../src/workbook/store.js';
+import { STAKES_FILE } from '../src/workbook/periodStakes.js';
 import { ensureBenchState, OPEN_WEEKS, workbookOn, type BenchState } from './fixtures.js';
 import { ChainHost, REPO } from './host.js';
 import { dirBytes, peakRssMb, repeat, runCli, runNode, runTask, type Row, type Sample } from './measure.js';
@@ -55,7 +56,8 @@ const log = (line: string) => console.error(line);
 const rows: Row[] = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'valtrac-bench-run-'));
 // The CLI's metadata cache for this run only: the first command fills it, as a first run on a machine does.
-const cliEnv = { ...process.env, VALTRAC_CACHE_DIR: path.join(work, 'cache') };
+// Node's module compile cache too (the bin turns it on): a private folder, filled by this run's first command.
+const cliEnv = { ...process.env, VALTRAC_CACHE_DIR: path.join(work, 'cache'), NODE_COMPILE_CACHE: path.join(work, 'compile-cache') };
 const loadAtStart = os.loadavg()[0]!;
 
 /** A private copy of a bench workbook (and an empty records folder with the shared coldkey dictionary). */
@@ -130,22 +132,31 @@ async function cliOn(node: Node, args: string[]): Promise<Sample & { code: numbe
   const result = await runCli(args, cliEnv);
   const after = node.stats();
   if (result.code !== 0) throw new Error(`valtrac ${args[0]} failed (${result.code}): ${result.stderr || result.stdout}`);
-  return { ...result, details: { ...result.details, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs } };
+  return { ...result, details: { ...result.details, requests: after.requests - before.requests, nodeMs: after.busyMs - before.busyMs, planId: planIdOf(result.stdout) } };
 }
 
 async function measureStartup(state: BenchState) {
   // What starting Node itself costs on this machine at this load: read every start-up row against it.
   const bare = await repeat(runs, () => runNode(['-e', '0']));
   add('node -e 0 (this machine now, for comparison)', bare, 'Node starting and exiting, nothing loaded (0.11 s on this machine when idle)');
+  const times = (s: Sample) => `${(s.ms / bare.ms).toFixed(1)}x node -e 0`;
+  // The bin turns Node's module compile cache on: measured without it (as before) and with it filled by a first run.
+  const uncached = { ...cliEnv, NODE_DISABLE_COMPILE_CACHE: '1' };
+  await runCli(['--help'], cliEnv);
+  const helpBefore = await repeat(runs, () => runCli(['--help'], uncached));
+  add('valtrac --help, without the compile cache (before)', helpBefore, `process start to exit; ${times(helpBefore)}`);
   const help = await repeat(runs, () => runCli(['--help'], cliEnv));
-  add('valtrac --help', help, 'process start to exit', { text: '< 0.25 s', limitMs: 250 });
+  add('valtrac --help', help, `process start to exit, compile cache filled; ${times(help)}`, { text: '< 0.25 s', limitMs: 250 });
   // A small workbook: what init leaves, with three users.
   const small = path.join(fs.mkdtempSync(path.join(work, 'small-')), 'valtrac.xlsx');
   const book = createWorkbook({ hotkey: state.scenario.hotkey, network: 'local', snapshotInterval: 300, payoutColdkey: null, taxMode: 'base' });
   applyChange(book, { kind: 'addUsers', users: state.scenario.users.slice(0, 3).map((u) => ({ name: u.name, addresses: u.addresses })) }, true);
   await new WorkbookStore(small).create(book, false);
+  await runCli(['check', '--workbook', small], cliEnv);
+  const checkBefore = await repeat(runs, () => runCli(['check', '--workbook', small], uncached));
+  add('valtrac check, small workbook (3 users), without the compile cache (before)', checkBefore, `process start to exit, no watcher running; ${times(checkBefore)}`);
   const alone = await repeat(runs, () => runCli(['check', '--workbook', small], cliEnv));
-  add('valtrac check, small workbook (3 users), the CLI alone', alone, 'process start to exit, no watcher running', { text: '< 0.5 s', limitMs: 500 });
+  add('valtrac check, small workbook (3 users), the CLI alone', alone, `process start to exit, no watcher running, compile cache filled; ${times(alone)}`, { text: '< 0.5 s', limitMs: 500 });
   const day = await repeat(runs, () => runCli(['check', '--workbook', state.freshWorkbook], cliEnv));
   add('valtrac check, 500 users (day one), the CLI alone', day, 'process start to exit, no watcher running');
   await withWatcher(small, async (pid) => {
@@ -265,13 +276,15 @@ async function measureWorkbook(state: BenchState) {
   }
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const archive = dirBytes(archiveDir(state.yearWorkbook));
-  const records = dirBytes(state.records);
+  // The records alone: stakes.sqlite beside them is derived data, shown apart.
+  const records = dirBytes(state.records, (name) => !name.startsWith(STAKES_FILE));
+  const table = dirBytes(state.records, (name) => name.startsWith(STAKES_FILE));
   const perSnapshot = records.bytes / records.files;
   rows.push({
     what: 'size after a simulated year',
     detail: `workbook ${mb(fs.statSync(state.yearWorkbook).size)} (${mb(fs.statSync(state.unarchivedWorkbook).size)} without archiving); ` +
       `archive ${mb(archive.bytes)} in ${archive.files} files; snapshot records ${mb(records.bytes)} in ${records.files} files ` +
-      `(${(perSnapshot / 1e3).toFixed(1)} kB per snapshot; format 1 took 59.5 kB)`,
+      `(${(perSnapshot / 1e3).toFixed(1)} kB per snapshot; format 1 took 59.5 kB); stakes.sqlite ${mb(table.bytes)} (derived, as plans left it)`,
     target: '≤ 10 kB a snapshot',
     met: perSnapshot <= 10_000,
   });
@@ -285,6 +298,16 @@ function planCopy(state: BenchState, template: string): string {
   if (fs.existsSync(archiveDir(template))) fs.cpSync(archiveDir(template), archiveDir(copy), { recursive: true });
   fs.symlinkSync(state.records, path.join(dir, 'snapshots'));
   return copy;
+}
+
+/** Deletes the period table plan keeps beside the records, so the next plan fills it as a first plan does. */
+function dropStakesTable(records: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(records, STAKES_FILE + suffix), { force: true });
+}
+
+/** The plan id the CLI printed ("Plan P123-abcdef12: ..."), to compare runs and versions. */
+function planIdOf(stdout: string): string {
+  return /^Plan (P\d+-[0-9a-f]+)/m.exec(stdout)?.[1] ?? 'no plan id printed';
 }
 
 function planArgs(workbook: string, toBlock: number): string[] {
@@ -305,20 +328,33 @@ async function measurePlans(state: BenchState, sim: Node) {
       const floor = await repeat(runs, () => cliOn(sim, planArgs(planCopy(state, template), blockOf((weeks - 1) * perWeek))));
       add('valtrac plan over 1 snapshot, the CLI alone (the fixed part)', floor, `process start to exit: start-up, workbook read and write, the node (${floor.details.requests} requests)`);
     }
-    const alone = await repeat(periodWeeks === 52 ? 1 : runs, () => cliOn(sim, planArgs(planCopy(state, template), end)));
-    add(`valtrac plan over ${label} (${snapshots} snapshots), the CLI alone`, alone, `process start to exit, no watcher; ${alone.details.requests} RPC requests, the node answering ${seconds(alone.details.nodeMs as number)}`, target);
+    const once = periodWeeks === 52 ? 1 : runs;
+    // The first plan fills the period's rows of stakes.sqlite from the records (the old read plus writing the rows);
+    // the next ones read the table.
+    dropStakesTable(state.records);
+    const first = await repeat(1, () => cliOn(sim, planArgs(planCopy(state, template), end)));
+    add(`valtrac plan over ${label}, first plan (stakes.sqlite filled from the records)`, first, `process start to exit, no watcher; as after an upgrade or a user's coldkey added; ${first.details.planId}`);
+    const alone = await repeat(once, () => cliOn(sim, planArgs(planCopy(state, template), end)));
+    add(`valtrac plan over ${label} (${snapshots} snapshots), the CLI alone`, alone, `process start to exit, no watcher; ${alone.details.requests} RPC requests, the node answering ${seconds(alone.details.nodeMs as number)}; ${alone.details.planId}`, target);
     const served = planCopy(state, template);
     await withWatcher(served, async (pid) => {
-      const s = await repeat(periodWeeks === 52 ? 1 : runs, async () => ({ ...(await cliOn(sim, planArgs(served, end))), rssMb: peakRssMb(pid) }));
+      const s = await repeat(once, async () => ({ ...(await cliOn(sim, planArgs(served, end))), rssMb: peakRssMb(pid) }));
       add(`valtrac plan over ${label}, answered by the watcher`, s, `process start to exit of the CLI, with \`valtrac watch\` running (as pm2 runs it); peak RSS is the watcher's; ${s.details.requests} RPC requests`, target);
     });
     const from = blockOf((weeks - periodWeeks) * perWeek);
     const records = state.records;
-    const averaging = await repeat(periodWeeks === 52 ? 1 : runs, () => runTask('averagePeriod', { records, from, to: end, seed }));
-    add(`  averaging ${label}: the period's records only`, averaging, `${averaging.details.snapshots} snapshots read + payout math (${((averaging.ms / Number(averaging.details.snapshots)) * 1000).toFixed(0)} µs a snapshot)`);
+    const perSnapshot = (s: Sample) => `${((s.ms / Number(s.details.snapshots)) * 1000).toFixed(0)} µs a snapshot`;
+    const before = await repeat(once, () => runTask('averagePeriod', { records, from, to: end, seed }));
+    add(`  averaging ${label}, before: every record decoded`, before, `${before.details.snapshots} snapshots read + payout math (${perSnapshot(before)}); plan ${before.details.planId}`);
+    const filled = await repeat(1, () => runTask('averagePeriodStakes', { records, from, to: end, seed, fresh: true }));
+    add(`  averaging ${label}, stakes.sqlite filled from the records`, filled, `${perSnapshot(filled)}; plan ${filled.details.planId}`);
+    const after = await repeat(once, () => runTask('averagePeriodStakes', { records, from, to: end, seed }));
+    add(`  averaging ${label}, read per coldkey from stakes.sqlite`, after, `${perSnapshot(after)}; ${ratio(before.ms, after.ms)}; plan ${after.details.planId}; table ${(Number(after.details.tableBytes) / 1e6).toFixed(1)} MB`, { text: '≤ 0.1 ms a snapshot', limitMs: 0.1 * Number(after.details.snapshots) });
+    const same = before.details.planId === filled.details.planId && before.details.planId === after.details.planId;
+    rows.push({ what: `  plan over ${label} equals the plan computed the old way`, detail: `plan ids ${before.details.planId} / ${filled.details.planId} / ${after.details.planId} (the id is a hash of every row's amounts in RAO)`, target: 'same plan id', met: same });
     if (periodWeeks === 52 || skipPython) continue;
     const python = await repeat(periodWeeks > 1 ? 1 : Math.min(runs, 2), () => runTask('averagePython', { records, from, to: end, seed }));
-    add(`  averaging ${label}: Python ValTrac's way (every record from the start)`, python, `${python.details.snapshots} snapshots used of ${state.scenario.size.snapshots} read; ${ratio(python.ms, averaging.ms)}`);
+    add(`  averaging ${label}: Python ValTrac's way (every record from the start)`, python, `${python.details.snapshots} snapshots used of ${state.scenario.size.snapshots} read; ${ratio(python.ms, after.ms)}`);
   }
 }
 

@@ -22,11 +22,11 @@ export interface Sample {
 }
 
 /**
- * Runs dist/bench/task.js in a fresh process, so its time and peak RSS are its own; what it asks (the node's request
+ * Runs bench/dist/bench/task.js in a fresh process, so its time and peak RSS are its own; what it asks (the node's request
  * count and busy time, from the bench's proxy) is answered by `answer`.
  */
 export function runTask(name: string, args: Record<string, unknown>, answer: (question: string) => unknown = () => null): Promise<Sample> {
-  const child = fork(path.join(REPO, 'dist/bench/task.js'), [name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(path.join(REPO, 'bench/dist/bench/task.js'), [name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.on('message', async (m: { ask: string }) => {
@@ -87,10 +87,11 @@ export async function repeat(runs: number, once: () => Promise<Sample>): Promise
   return { ms, rssMb: Math.max(...samples.map((s) => s.rssMb)), details: closest.details, runs };
 }
 
-export function dirBytes(dir: string): { bytes: number; files: number } {
+/** Bytes and count of the files in `dir` whose name passes `keep` (all by default). */
+export function dirBytes(dir: string, keep: (name: string) => boolean = () => true): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of fs.readdirSync(dir).filter(keep)) {
     const stat = fs.statSync(path.join(dir, name));
     if (stat.isFile()) {
       bytes += stat.size;

@@ -1,0 +1,178 @@
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { PeriodSnapshot } from '../domain/periodShares.js';
+import fs from 'node:fs';
+import type { Rao, User, ValidatorSnapshot } from '../domain/types.js';
+import { readStakesAt } from './records.js';
+
+/**
+ * The period read per coldkey: `snapshots/stakes.sqlite` keeps, for each recorded snapshot, the TAO value of every
+ * tracked coldkey (the registered users' addresses) in one row, so a plan reads a quarter in one pass over a few
+ * thousand rows instead of decoding every record back to its key frame. It is derived data: the records stay the
+ * lossless source, and any snapshot missing here (the first plan, a record written by an older ValTrac, a coldkey
+ * registered later) is read from its record and added. Read it with the sqlite3 CLI, e.g.
+ * `sqlite3 snapshots/stakes.sqlite "select block, nominator_stake from snapshot"`; deleting the file only costs the
+ * next plan the time to rebuild it.
+ *
+ * Tables: `coldkey(position, address)`, positions 0, 1, 2… in the order coldkeys were first tracked; `snapshot(block,
+ * delegate_stake, nominator_stake, stakes)`, amounts in RAO as decimal text, `stakes` the coldkeys' values as 64-bit
+ * little-endian integers by position. A row written before a coldkey was tracked is shorter than the positions: it is
+ * read again from its record.
+ */
+export const STAKES_FILE = 'stakes.sqlite';
+
+/** One snapshot of the period: the totals, and the stake (RAO) of each coldkey asked for, in the order asked. */
+export interface PeriodStakes {
+  block: number;
+  delegateStake: Rao;
+  nominatorStake: Rao;
+  stakes: BigInt64Array;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS coldkey (position INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE);
+  CREATE TABLE IF NOT EXISTS snapshot (
+    block INTEGER PRIMARY KEY,
+    delegate_stake TEXT NOT NULL,
+    nominator_stake TEXT NOT NULL,
+    stakes BLOB NOT NULL
+  );`;
+/** Filling a quarter's rows writes this many per transaction, so another process waits at most one batch. */
+const BATCH = 256;
+const MAX_INT64 = (1n << 63n) - 1n;
+
+/** The snapshots at `blocks` (ascending, each with a record in `dir`) with the stakes of `coldkeys`, one at a time. */
+export async function* readPeriodStakes(dir: string, blocks: readonly number[], coldkeys: readonly string[]): AsyncGenerator<PeriodStakes> {
+  const db = new DatabaseSync(path.join(dir, STAKES_FILE), { timeout: 10_000 });
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(SCHEMA);
+    const positions = track(db, coldkeys);
+    const width = db.prepare('SELECT count(*) AS n FROM coldkey').get()!.n as number;
+    const stored = storedLengths(db, blocks);
+    const missing = blocks.filter((b) => (stored.get(b) ?? 0) < width * 8);
+    if (missing.length > 0) await fill(db, dir, missing, width);
+    yield* read(db, blocks, positions);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Adds the row of a snapshot just recorded (its record written first), from the snapshot in memory: the next plan
+ * then reads it instead of decoding the record. Only once the table exists (the first plan makes it); a row already
+ * there is kept.
+ */
+export function storeSnapshotStakes(dir: string, snapshot: ValidatorSnapshot): void {
+  const file = path.join(dir, STAKES_FILE);
+  if (!fs.existsSync(file)) return;
+  const db = new DatabaseSync(file, { timeout: 10_000 });
+  try {
+    const tracked = db.prepare('SELECT address FROM coldkey ORDER BY position').all().map((r) => r.address as string);
+    const byColdkey = new Map<string, Rao>();
+    // The TAO value of a coldkey is the sum of its subnets' values, as the records' reader sums them.
+    for (const n of snapshot.nominators) byColdkey.set(n.coldkey, n.subnets.reduce((sum, s) => sum + s.tao, 0n));
+    const stakes = new BigInt64Array(tracked.length);
+    for (let i = 0; i < tracked.length; i++) stakes[i] = inRange(byColdkey.get(tracked[i]!) ?? 0n, tracked[i]!, snapshot.block);
+    db.prepare('INSERT OR IGNORE INTO snapshot (block, delegate_stake, nominator_stake, stakes) VALUES (?, ?, ?, ?)').run(
+      snapshot.block,
+      snapshot.delegateStake.toString(),
+      (snapshot.totalStake - snapshot.delegateStake).toString(),
+      new Uint8Array(stakes.buffer),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** A coldkey's stake is far below 2^63 RAO (the whole supply is about 2^54): anything else is a damaged record. */
+function inRange(value: Rao, coldkey: string, block: number): Rao {
+  if (value < 0n || value > MAX_INT64) throw new Error(`stake ${value} of ${coldkey} at block ${block} is out of range`);
+  return value;
+}
+
+/** Each coldkey's position, adding the ones not tracked yet. */
+function track(db: DatabaseSync, coldkeys: readonly string[]): Int32Array {
+  const add = db.prepare('INSERT OR IGNORE INTO coldkey (position, address) VALUES ((SELECT count(*) FROM coldkey), ?)');
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const coldkey of coldkeys) add.run(coldkey);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+  const known = new Map<string, number>();
+  for (const row of db.prepare('SELECT position, address FROM coldkey').iterate()) known.set(row.address as string, row.position as number);
+  return Int32Array.from(coldkeys, (k) => known.get(k)!);
+}
+
+function storedLengths(db: DatabaseSync, blocks: readonly number[]): Map<number, number> {
+  const lengths = new Map<number, number>();
+  if (blocks.length === 0) return lengths;
+  const query = db.prepare('SELECT block, length(stakes) AS bytes FROM snapshot WHERE block BETWEEN ? AND ?');
+  for (const row of query.iterate(blocks[0]!, blocks[blocks.length - 1]!)) lengths.set(row.block as number, row.bytes as number);
+  return lengths;
+}
+
+/** Reads the records of `blocks` and stores their rows for every tracked coldkey. */
+async function fill(db: DatabaseSync, dir: string, blocks: readonly number[], width: number): Promise<void> {
+  const tracked = db.prepare('SELECT address FROM coldkey ORDER BY position').all().map((r) => r.address as string);
+  // A row replaces one only when it tracks more coldkeys (two processes filling at once keep the wider row).
+  const put = db.prepare(
+    'INSERT INTO snapshot (block, delegate_stake, nominator_stake, stakes) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (block) DO UPDATE SET stakes = excluded.stakes WHERE length(excluded.stakes) > length(snapshot.stakes)',
+  );
+  let pending = 0;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for await (const s of readStakesAt(dir, blocks, tracked)) {
+      const stakes = new BigInt64Array(width);
+      for (let i = 0; i < width; i++) stakes[i] = inRange(s.stakes.get(tracked[i]!) ?? 0n, tracked[i]!, s.block);
+      put.run(s.block, s.delegateStake.toString(), s.nominatorStake.toString(), new Uint8Array(stakes.buffer));
+      if (++pending === BATCH) {
+        db.exec('COMMIT');
+        db.exec('BEGIN IMMEDIATE');
+        pending = 0;
+      }
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function* read(db: DatabaseSync, blocks: readonly number[], positions: Int32Array): Generator<PeriodStakes> {
+  if (blocks.length === 0) return;
+  const wanted = new Set(blocks);
+  const query = db.prepare('SELECT block, delegate_stake, nominator_stake, stakes FROM snapshot WHERE block BETWEEN ? AND ? ORDER BY block');
+  let found = 0;
+  for (const row of query.iterate(blocks[0]!, blocks[blocks.length - 1]!)) {
+    const block = row.block as number;
+    if (!wanted.has(block)) continue;
+    const bytes = row.stakes as Uint8Array;
+    // A copy aligned for BigInt64Array (SQLite's buffer may start at any byte).
+    const all = new BigInt64Array(bytes.slice().buffer);
+    const stakes = new BigInt64Array(positions.length);
+    for (let i = 0; i < positions.length; i++) stakes[i] = all[positions[i]!]!;
+    found++;
+    yield { block, delegateStake: BigInt(row.delegate_stake as string), nominatorStake: BigInt(row.nominator_stake as string), stakes };
+  }
+  if (found !== blocks.length) throw new Error(`${STAKES_FILE}: ${blocks.length - found} of the period's snapshots were not stored`);
+}
+
+/**
+ * The period as PeriodShares takes it: per snapshot, each registered coldkey's stake (PeriodShares adds a user's
+ * coldkeys together, each from the block the Settings rule "Users count from" gives that coldkey), and the delegate
+ * stake for the accrued pool.
+ */
+export async function* readUserStakes(dir: string, blocks: readonly number[], users: readonly User[]): AsyncGenerator<PeriodSnapshot & { delegateStake: Rao }> {
+  // A coldkey written twice for one user counts once, as in the records' per-coldkey map.
+  const coldkeys = [...new Set(users.flatMap((u) => u.addresses))];
+  for await (const s of readPeriodStakes(dir, blocks, coldkeys)) {
+    const stakeByColdkey = new Map<string, Rao>();
+    coldkeys.forEach((coldkey, i) => stakeByColdkey.set(coldkey, s.stakes[i]!));
+    yield { block: s.block, nominatorStake: s.nominatorStake, delegateStake: s.delegateStake, stakeByColdkey };
+  }
+}
