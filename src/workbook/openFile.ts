@@ -3,6 +3,7 @@ import nodePath from 'node:path';
 import { excerpt } from '../domain/text.js';
 import { UserError } from '../util/errors.js';
 import { fsFailure } from '../util/fsError.js';
+import { zipDirectory } from '../util/zipEntry.js';
 
 /**
  * Everything about getting a workbook file's bytes and saying why they cannot be read, in one place: only a regular
@@ -13,9 +14,6 @@ import { fsFailure } from '../util/fsError.js';
 
 /** Most a workbook may unpack to: a year of hourly snapshots for 500 users is well under 100 MB of sheet XML. */
 export const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
-
-const END_OF_DIRECTORY = 0x06054b50;
-const DIRECTORY_ENTRY = 0x02014b50;
 
 /** What the path is when it is not a regular file, in words; null for a regular file. */
 function notRegular(stat: fs.Stats): string | null {
@@ -61,29 +59,10 @@ export function readWorkbookBytes(file: string): Buffer {
 
 /** The sum of the unpacked sizes the zip's central directory declares; null when there is no readable directory. */
 export function declaredUnpackedSize(data: Buffer): number | null {
-  try {
-    let end = -1;
-    for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
-      if (data.readUInt32LE(i) === END_OF_DIRECTORY) {
-        end = i;
-        break;
-      }
-    }
-    if (end < 0) return null;
-    const entries = data.readUInt16LE(end + 10);
-    let at = data.readUInt32LE(end + 16);
-    let total = 0;
-    for (let n = 0; n < entries; n++) {
-      if (data.readUInt32LE(at) !== DIRECTORY_ENTRY) return null;
-      const size = data.readUInt32LE(at + 24);
-      // 0xFFFFFFFF defers to a ZIP64 field: a member of 4 GiB or more, which no workbook has.
-      total += size === 0xffffffff ? Number.MAX_SAFE_INTEGER : size;
-      at += 46 + data.readUInt16LE(at + 28) + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
-    }
-    return total;
-  } catch {
-    return null;
-  }
+  const members = zipDirectory(data);
+  if (members === null) return null;
+  // 0xFFFFFFFF defers to a ZIP64 field: a member of 4 GiB or more, which no workbook has.
+  return members.reduce((total, m) => total + (m.size === 0xffffffff ? Number.MAX_SAFE_INTEGER : m.size), 0);
 }
 
 /** The newest backup of `file` in the `.backup/` folder beside it, or null when there is none. */

@@ -8,19 +8,28 @@ import { appendLineDurably, readCompleteLines } from '../util/appendLog.js';
  * must reconcile it with the chain before it sends anything else. A torn last line (a crash while writing it)
  * is ignored: it was never complete, so the submit that follows the fsync never happened.
  */
-export interface SendingEntry {
-  type: 'sending';
-  planId: string;
-  batch: number;
-  users: string[];
+/** What the send log keeps of any signed extrinsic it recorded before submitting: enough to find or resubmit it. */
+export interface RecordedExtrinsic {
   extrinsicHash: string;
   /** The signed extrinsic: public once submitted, and resubmitting the same bytes can never pay twice. */
   hex: string;
-  /** The payout coldkey that signed it (older logs: read it from `hex`). */
+  /** The coldkey that signed it (older payout logs: read it from `hex`). */
   signer?: string;
   nonce: number;
   eraBirth: number;
   eraPeriod: number;
+}
+
+/** The recorded fields of an extrinsic `signer` signed (chain/transfer.ts's signBatch). */
+export function recordedExtrinsic(signed: { hash: string; hex: string; nonce: number; eraBirth: number; eraPeriod: number }, signer: string): Required<RecordedExtrinsic> {
+  return { extrinsicHash: signed.hash, hex: signed.hex, signer, nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod };
+}
+
+export interface SendingEntry extends RecordedExtrinsic {
+  type: 'sending';
+  planId: string;
+  batch: number;
+  users: string[];
   /** The remark that marks the plan on chain, `valtrac:<plan>:<batch>` (older logs: none). */
   remark?: string | null;
   /** What each payment must deliver, checked against the block's events (older logs: none, paid as recorded). */
@@ -77,15 +86,9 @@ export interface ReceivedAlpha {
  * `valtrac fund`'s one `batch_all` signed by the owner coldkey (unstake per subnet, then the transfer to the payout
  * coldkey), recorded before it is submitted exactly as a payout batch is, so it is never sent twice.
  */
-export interface FundingEntry {
+export interface FundingEntry extends Required<RecordedExtrinsic> {
   type: 'funding';
   planId: string;
-  extrinsicHash: string;
-  hex: string;
-  signer: string;
-  nonce: number;
-  eraBirth: number;
-  eraPeriod: number;
   remark: string;
   /** The payout coldkey and the TAO transferred to it (null: the owner coldkey is the payout coldkey). */
   to: string | null;

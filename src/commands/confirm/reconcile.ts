@@ -3,21 +3,11 @@ import { finalizedHead } from '../../chain/blocks.js';
 import { findInBlocks, submitAndFollow, type Inclusion } from '../../chain/submit.js';
 import { nonceAt } from '../../chain/transfer.js';
 import { UserError } from '../../util/errors.js';
-import type { SendLog } from '../../workbook/sendLog.js';
+import type { RecordedExtrinsic, SendLog } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
 import { markExpired, settle } from './send.js';
 
 const POLL_MS = 1_000;
-
-/** What the send log keeps of any signed extrinsic it recorded before submitting: enough to find or resubmit it. */
-export interface RecordedExtrinsic {
-  extrinsicHash: string;
-  hex: string;
-  signer?: string;
-  nonce: number;
-  eraBirth: number;
-  eraPeriod: number;
-}
 
 /**
  * Before anything is sent: every batch recorded as sending is found in a finalized block (paid or failed, and checked

@@ -7,7 +7,7 @@ import { canBatch, nextNonce, planRemark, signBatch, type BatchPlan, type Paymen
 import { formatTao } from '../../domain/tao.js';
 import { crashPoint } from '../../util/crashPoint.js';
 import { UserError } from '../../util/errors.js';
-import type { LoggedPayment, ReceivedAlpha, SendLog, SendingEntry } from '../../workbook/sendLog.js';
+import { recordedExtrinsic, type LoggedPayment, type ReceivedAlpha, type SendLog, type SendingEntry } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
 import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
 
@@ -67,12 +67,7 @@ export async function sendAll<T extends Transfer>(ctx: SendContext<T>, batches: 
       planId,
       batch,
       users: plan.transfers.map((t) => t.user),
-      extrinsicHash: signed.hash,
-      hex: signed.hex,
-      signer: pair.address,
-      nonce: signed.nonce,
-      eraBirth: signed.eraBirth,
-      eraPeriod: signed.eraPeriod,
+      ...recordedExtrinsic(signed, pair.address),
       remark,
       payments: plan.transfers.map((t) => logged(expectedOf(t))),
       hotkey: ctx.hotkey,

@@ -8,7 +8,7 @@ import { formatTao } from '../../domain/tao.js';
 import type { Rao } from '../../domain/types.js';
 import { crashPoint } from '../../util/crashPoint.js';
 import { UserError } from '../../util/errors.js';
-import type { FundingEntry, SendLog } from '../../workbook/sendLog.js';
+import { recordedExtrinsic, type FundingEntry, type SendLog } from '../../workbook/sendLog.js';
 import { decide } from '../confirm/reconcile.js';
 import { fundCalls, fundOutcome, outcomeLines, type FundMove } from './moves.js';
 
@@ -43,12 +43,7 @@ export async function sendFunding(batch: FundBatch): Promise<void> {
   const entry: FundingEntry = {
     type: 'funding',
     planId,
-    extrinsicHash: signed.hash,
-    hex: signed.hex,
-    signer: pair.address,
-    nonce: signed.nonce,
-    eraBirth: signed.eraBirth,
-    eraPeriod: signed.eraPeriod,
+    ...recordedExtrinsic(signed, pair.address),
     remark: fundRemark(planId),
     to: batch.payout,
     transfer: batch.transfer.toString(),
