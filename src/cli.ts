@@ -7,6 +7,7 @@ import { provideCommandRunner } from './resident/server.js';
 import { safeText } from './domain/text.js';
 import { UserError } from './util/errors.js';
 import { fsFailureAnywhere, isFsError } from './util/fsError.js';
+import { out } from './util/output.js';
 
 /** What a command's module exports: its options and what it does (its name and description are the table's). */
 interface CommandModule {
@@ -101,15 +102,15 @@ async function runCommand(args: string[], served?: { cwd: string; workbook: stri
     // A file-system error no place worded still becomes one line with its cause in words, never a stack trace.
     const error = isFsError(thrown) ? fsFailureAnywhere(thrown) : thrown;
     if (error instanceof UsageError) {
-      console.error(error.message);
+      out.problem(error.message);
       return 2;
     }
     if (!(error instanceof UserError)) {
       if (!served) throw error;
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      out.problem(error instanceof Error ? (error.stack ?? error.message) : String(error));
       return 1;
     }
-    console.error(`valtrac: ${safeText(error.message)}`);
+    out.problem(`valtrac: ${safeText(error.message)}`);
     return error.exitCode;
   }
 }

@@ -3,6 +3,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { UserError } from '../util/errors.js';
 import { MetadataCache } from './metadataCache.js';
 import { resolveNetwork, type Network } from './networks.js';
+import { out } from '../util/output.js';
 
 /**
  * subtensor's own transaction extensions, across the runtimes validators still meet. None carries data in the
@@ -115,7 +116,7 @@ function checkNode(api: ApiPromise, target: Network, expectedGenesis: string | n
 async function openProvider(target: Network, opts: ConnectOptions): Promise<WsProvider> {
   const giveUpAfter = opts.giveUpAfterMs ?? 60_000;
   const maxDelay = opts.maxRetryDelayMs ?? 15_000;
-  const log = opts.log ?? ((line: string) => console.error(line));
+  const log = opts.log ?? ((line: string) => out.problem(line));
   const deadline = Date.now() + giveUpAfter;
   let delay = opts.firstRetryDelayMs ?? 500;
   for (let attempt = 1; ; attempt++) {

@@ -4,6 +4,7 @@ import { ACCEPT_RUNTIME_OPTION, requireKnownRuntime } from '../chain/runtimeGuar
 import type { Settings } from '../domain/types.js';
 import { UserError } from '../util/errors.js';
 import type { WorkbookStore } from '../workbook/store.js';
+import { out } from '../util/output.js';
 
 export interface AcceptRuntimeArgs {
   'accept-runtime'?: number;
@@ -30,7 +31,7 @@ export async function guardRuntime(api: ApiPromise, store: WorkbookStore, settin
     }
     if (settings.acceptedRuntime !== spec) {
       await store.apply({ kind: 'setSettings', settings: { acceptedRuntime: spec } });
-      console.log(`Accepted runtime spec ${spec}: recorded in Settings "Accepted runtime spec".`);
+      out.line(`Accepted runtime spec ${spec}: recorded in Settings "Accepted runtime spec".`);
     }
   }
   requireKnownRuntime(api, { acceptedRuntime: accept ?? settings.acceptedRuntime }, command);

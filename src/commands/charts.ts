@@ -12,6 +12,7 @@ import { recordsDir } from '../workbook/records.js';
 import { countFromFor } from './counting.js';
 import { readRecent } from '../workbook/recentRead.js';
 import type { WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 export function chartsDir(workbookPath: string): string {
   return path.join(path.dirname(workbookPath), 'charts');
@@ -51,14 +52,14 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
 
 export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<void> {
   const index = await refreshCharts(argv.workbook);
-  console.log(`Charts written: open ${index}`);
+  out.line(`Charts written: open ${index}`);
 }
 
 /**
  * For `snapshot` and `confirm`: a chart that cannot be drawn must never stop them, so this only warns. A watcher of
  * the workbook that takes the job renders them (Vega already loaded) while the command goes on.
  */
-export async function refreshChartsQuietly(workbookPath: string, warn: (message: string) => void = console.error): Promise<void> {
+export async function refreshChartsQuietly(workbookPath: string, warn: (message: string) => void = out.problem): Promise<void> {
   const full = path.resolve(workbookPath);
   if (await handToWatcher(['charts', '--workbook', full], full)) return;
   try {

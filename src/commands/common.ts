@@ -6,6 +6,7 @@ import type { SettingsCells } from '../domain/validate.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
 import { describeEditorLocks, editorLocks } from '../workbook/editorLock.js';
 import { WorkbookStore } from '../workbook/store.js';
+import { out } from '../util/output.js';
 
 export interface WorkbookArgs {
   workbook: string;
@@ -18,13 +19,13 @@ export interface WorkbookArgs {
 export async function openStore(workbook: string): Promise<WorkbookStore> {
   const store = new WorkbookStore(workbook);
   const catchUp = await store.applyPending();
-  for (const line of describeCatchUp(catchUp)) console.log(safeText(line));
-  if (catchUp.outcome === 'deferred') console.log(safeText(store.editorLockReport()));
+  for (const line of describeCatchUp(catchUp)) out.line(safeText(line));
+  if (catchUp.outcome === 'deferred') out.line(safeText(store.editorLockReport()));
   return store;
 }
 
 export function reportOutcome(outcome: 'written' | 'deferred', what: string, workbook: string): void {
-  console.log(
+  out.line(
     safeText(
       outcome === 'written'
         ? `${what} (written to ${workbook}).`

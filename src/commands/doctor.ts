@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { healthChecks, type Check } from '../domain/health.js';
 import { networkOption, type NetworkArgs, type WorkbookArgs } from './common.js';
 import { gatherStatus } from './status.js';
+import { out } from '../util/output.js';
 
 type DoctorArgs = WorkbookArgs & NetworkArgs;
 
@@ -13,9 +14,9 @@ const MARK: Record<Check['level'], string> = { ok: 'ok  ', warn: 'WARN', fail: '
 
 export async function handler(argv: ArgumentsCamelCase<DoctorArgs>): Promise<void> {
   const checks = healthChecks(await gatherStatus(argv.workbook, argv));
-  for (const c of checks) console.log(`${MARK[c.level]}  ${c.finding}${c.fix ? `\n      Fix: ${c.fix}` : ''}`);
+  for (const c of checks) out.line(`${MARK[c.level]}  ${c.finding}${c.fix ? `\n      Fix: ${c.fix}` : ''}`);
   const fails = checks.filter((c) => c.level === 'fail').length;
   const warns = checks.filter((c) => c.level === 'warn').length;
-  console.log(fails + warns === 0 ? 'All checks pass.' : `${fails} failed, ${warns} to look at.`);
+  out.line(fails + warns === 0 ? 'All checks pass.' : `${fails} failed, ${warns} to look at.`);
   if (fails > 0) process.exitCode = 1;
 }

@@ -5,6 +5,7 @@ import { UserError } from '../util/errors.js';
 import { newWorkbook, setSettings } from '../workbook/edits.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { reportOutcome, type WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface InitArgs extends WorkbookArgs {
   force: boolean;
@@ -44,5 +45,5 @@ export async function handler(argv: ArgumentsCamelCase<InitArgs>): Promise<void>
     return;
   }
   await store.create(newWorkbook(values, (key) => `--${settingOption(key)}`), argv.force);
-  console.log(`Created ${argv.workbook}. Add users in the Users sheet (or valtrac import-users FILE.csv), then run valtrac check.`);
+  out.line(`Created ${argv.workbook}. Add users in the Users sheet (or valtrac import-users FILE.csv), then run valtrac check.`);
 }

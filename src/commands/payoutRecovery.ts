@@ -3,6 +3,7 @@ import { UserError } from '../util/errors.js';
 import { archivePaidPeriods, listArchives } from '../workbook/archive.js';
 import type { SendLog } from '../workbook/sendLog.js';
 import type { WorkbookData, WorkbookStore } from '../workbook/store.js';
+import { out } from '../util/output.js';
 
 /**
  * Rows the send log knows were paid but Payouts shows unpaid (an older copy of the workbook was saved over confirm's
@@ -26,7 +27,7 @@ export async function restorePaidRows(store: WorkbookStore, log: SendLog, payout
         note: `restored from ${log.path}: paid in batch ${batch.batch}`,
       })),
     });
-    console.log(`Payouts: ${stale.join(', ')} of plan ${batch.planId} marked paid again from the send log (batch ${batch.batch}, ` +
+    out.line(`Payouts: ${stale.join(', ')} of plan ${batch.planId} marked paid again from the send log (batch ${batch.batch}, ` +
       `${batch.extrinsicHash}); an older copy of the workbook had lost it.`);
     restored = true;
   }
@@ -60,7 +61,7 @@ export async function recoverPayouts(store: WorkbookStore, log: SendLog, data: W
   await refuseLostPayments(store.path, log, data.payouts);
   // A crash between confirm's archive file and its workbook write is finished here, before the period is chosen.
   const archived = await archivePaidPeriods(store, data);
-  if (archived.restored) console.log(`Payouts: restored the rows of paid plan ${archived.restored} from its archive (an older copy had dropped them).`);
+  if (archived.restored) out.line(`Payouts: restored the rows of paid plan ${archived.restored} from its archive (an older copy had dropped them).`);
   let now = archived.outcome === 'unchanged' ? data : await store.read();
   if (await restorePaidRows(store, log, now.payouts)) now = await store.read();
   return now;

@@ -23,6 +23,7 @@ import { recoverPayouts } from './payoutRecovery.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
 import { acceptRuntimeOption, guardRuntime, type AcceptRuntimeArgs } from './acceptRuntime.js';
 import { notifyPlanReady } from '../notify/notify.js';
+import { out } from '../util/output.js';
 
 interface PlanArgs extends NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
@@ -116,19 +117,19 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     await writePlanFile(args.workbook, { planId, fingerprint, rows });
     const outcome = await store.apply({ kind: 'replacePlan', rows: [...rows, ...history.carriedRows] });
     // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
-    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => console.log(line));
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line));
 
-    console.log(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
+    out.line(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
       `${result.skippedSnapshots.length ? `, ${result.skippedSnapshots.length} without nominator stake left out` : ''}), ` +
       `tax mode ${data.settings.taxMode}, ${describeCountFrom(data.settings.countFrom)} (Settings: Users count from ${data.settings.countFrom}).`);
-    console.log(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
+    out.line(`Pool ${formatTao(pool)} TAO (${args.pool === 'accrued' ? 'accrued' : 'given'}; the delegate stake grew by ` +
       `${formatTao(period.accrued)} TAO over the period).`);
-    for (const line of setup) console.log(line);
-    console.log('');
-    console.log(payoutTable(rows));
-    console.log('');
-    console.log(`${allocationSentence(pool, result.allocated)} To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
-    console.log(outcome === 'written'
+    for (const line of setup) out.line(line);
+    out.line('');
+    out.line(payoutTable(rows));
+    out.line('');
+    out.line(`${allocationSentence(pool, result.allocated)} To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
+    out.line(outcome === 'written'
       ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });

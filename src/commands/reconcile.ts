@@ -10,6 +10,7 @@ import { SendLog } from '../workbook/sendLog.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { knownNextNonce } from './confirm/paidTruth.js';
 import { restorePaidRows } from './payoutRecovery.js';
+import { out } from '../util/output.js';
 
 interface ReconcileArgs {
   workbook: string;
@@ -48,28 +49,28 @@ export async function handler(args: ArgumentsCamelCase<ReconcileArgs>): Promise<
     if (!Number.isInteger(from) || from < 0 || from > head.number) {
       throw new UserError(`--from-block ${args.fromBlock} is not a block between 0 and the finalized head ${head.number}`);
     }
-    console.log(`Searching blocks ${from}..${head.number} for transactions of the payout coldkey ${payer}...`);
+    out.line(`Searching blocks ${from}..${head.number} for transactions of the payout coldkey ${payer}...`);
     const known = new Set(log.entries().flatMap((e) => (e.type === 'settled' || e.extrinsicHash === null ? [] : [e.extrinsicHash])));
     let next = from + 10_000;
     const found = await signedBy(api, payer, from, head.number, (block) => {
       if (block >= next) {
-        console.log(`  ... block ${block}`);
+        out.line(`  ... block ${block}`);
         next += 10_000;
       }
     });
     const history = await withArchive(args.workbook, data);
     for (const [f, marked] of attribute(found)) if (!known.has(f.extrinsicHash)) record(api, log, f, marked, payer, history.payouts);
-    if (await restorePaidRows(store, log, (await store.read()).payouts)) console.log('Payouts updated from the send log.');
+    if (await restorePaidRows(store, log, (await store.read()).payouts)) out.line('Payouts updated from the send log.');
 
     const onChain = await nonceAt(api, payer, head.hash);
     const accounted = knownNextNonce(api, log, payer);
     if (onChain <= accounted) {
-      console.log(`The send log now accounts for every transaction of ${payer} (nonce ${onChain} at block ${head.number}).`);
+      out.line(`The send log now accounts for every transaction of ${payer} (nonce ${onChain} at block ${head.number}).`);
       return;
     }
     if (args.acknowledge) {
       log.append({ type: 'foreign', signer: payer, nextNonce: onChain, extrinsicHash: null, blockNumber: head.number, why: 'acknowledged by the owner (valtrac reconcile --acknowledge)', at: new Date().toISOString() });
-      console.log(`Acknowledged: the ${onChain - accounted} transaction(s) of ${payer} before block ${from} that were not found are not ValTrac payouts.`);
+      out.line(`Acknowledged: the ${onChain - accounted} transaction(s) of ${payer} before block ${from} that were not found are not ValTrac payouts.`);
       return;
     }
     throw new UserError(
@@ -125,7 +126,7 @@ function record(
   const at = new Date().toISOString();
   if (!marked) {
     log.append({ type: 'foreign', signer: payer, nextNonce: f.nonce + 1, extrinsicHash: f.extrinsicHash, blockNumber: f.blockNumber, why: 'not a ValTrac payout (no plan id remark)', at });
-    console.log(`Block ${f.blockNumber}: ${f.extrinsicHash} (nonce ${f.nonce}) is not a ValTrac payout; recorded as sent by something else.`);
+    out.line(`Block ${f.blockNumber}: ${f.extrinsicHash} (nonce ${f.nonce}) is not a ValTrac payout; recorded as sent by something else.`);
     return;
   }
   if (f.outcome === 'unknown') {
@@ -141,7 +142,7 @@ function record(
   const period = era.isMortalEra ? Number(era.asMortalEra.period) : 0;
   log.append({ type: 'sending', planId: marked.planId, batch: marked.batch, users, extrinsicHash: f.extrinsicHash, hex: f.hex, signer: payer, nonce: f.nonce, eraBirth: birth, eraPeriod: period, remark: f.remark, at });
   log.append({ type: 'settled', planId: marked.planId, batch: marked.batch, extrinsicHash: f.extrinsicHash, outcome: f.outcome, blockNumber: f.blockNumber, blockHash: f.blockHash, error: f.error, at });
-  console.log(foundLine(f, marked, users, rows.length > 0));
+  out.line(foundLine(f, marked, users, rows.length > 0));
 }
 
 /**

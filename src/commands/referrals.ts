@@ -6,6 +6,7 @@ import type { Referral } from '../domain/types.js';
 import { addReferral, removeReferral, setReferralTax, taxText, userNamed } from '../workbook/edits.js';
 import type { WorkbookStore } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface EdgeArgs extends WorkbookArgs {
   referrer: string;
@@ -24,7 +25,7 @@ async function edgeNames(store: WorkbookStore, argv: EdgeArgs): Promise<{ referr
   const referrer = userNamed(users, String(argv.referrer), 'REFERRER argument');
   const referee = userNamed(users, String(argv.referee), 'REFEREE argument');
   for (const [typed, name] of [[String(argv.referrer), referrer], [String(argv.referee), referee]] as const) {
-    if (typed !== name) console.log(`"${typed}" is the user ${name} in Users (names compare ignoring case).`);
+    if (typed !== name) out.line(`"${typed}" is the user ${name} in Users (names compare ignoring case).`);
   }
   return { referrer, referee };
 }
@@ -37,7 +38,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
       (y) => y,
       async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
         const store = await openStore(argv.workbook);
-        console.log(referralsList((await store.read()).referrals));
+        out.line(referralsList((await store.read()).referrals));
       },
     )
     .command(

@@ -6,6 +6,7 @@ import { UserError } from '../util/errors.js';
 import { setSettings } from '../workbook/edits.js';
 import type { ReadForFeedback } from '../workbook/store.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface SettingsArgs extends WorkbookArgs {
   action?: string;
@@ -20,7 +21,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<SettingsArgs> {
       (y) => y,
       async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
         const store = await openStore(argv.workbook);
-        console.log(settingsReport(await store.readParsed()));
+        out.line(settingsReport(await store.readParsed()));
       },
     )
     .command(

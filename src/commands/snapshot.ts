@@ -23,6 +23,7 @@ import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
 import { networkOption, type NetworkArgs } from './common.js';
 import { countedColdkeys, countFromFor, noteUsersAt, restateUsersStake } from './counting.js';
+import { out } from '../util/output.js';
 
 /** Storage key of Timestamp.Now (twox128("Timestamp") ++ twox128("Now")): a cheap probe for a block's state. */
 const TIMESTAMP_NOW = '0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb';
@@ -463,5 +464,5 @@ function unverifiedRuntimeNote(check: RuntimeCheck): string | null {
 }
 
 function log(line: string): void {
-  console.log(logLine(line));
+  out.line(logLine(line));
 }

@@ -10,6 +10,7 @@ import { packageRoot } from '../util/packageRoot.js';
 import { createWorkbook } from '../workbook/layout.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { chosenNetwork, networkOption, type NetworkArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface StartArgs extends NetworkArgs {
   workbook: string;
@@ -51,7 +52,7 @@ export async function startProcesses(argv: StartArgs): Promise<void> {
     const network = argv.network ?? DEFAULT_SETTINGS.network;
     resolveNetwork(network);
     await store.create(createWorkbook({ ...DEFAULT_SETTINGS, hotkey: argv.hotkey ?? null, network }), false);
-    console.log(`Created ${workbook}.`);
+    out.line(`Created ${workbook}.`);
   }
   const parsed = await store.readParsed();
   const { settings } = parsed.data;
@@ -82,20 +83,20 @@ export async function startProcesses(argv: StartArgs): Promise<void> {
     return settle(() => processStates(pm2, apps.map((a) => a.name)), wrote);
   });
 
-  console.log(`Started under pm2 (network ${node.name === node.url ? node.url : `${node.name}, ${node.url}`}):`);
+  out.line(`Started under pm2 (network ${node.name === node.url ? node.url : `${node.name}, ${node.url}`}):`);
   const width = Math.max(...states.map((s) => s.name.length));
   for (const state of states) {
     const app = apps.find((a) => a.name === state.name)!;
     const lines = [...logTail(app.out_file, 2, offsets.get(app.out_file)), ...logTail(app.error_file, 2, offsets.get(app.error_file))].map(withoutPm2Time);
-    console.log(`  ${state.name.padEnd(width)}  ${describeState(state)}${lines.length ? `: ${lines.at(-1)}` : ''}`);
-    if (!running(state)) for (const line of lines.slice(0, -1)) console.log(`  ${''.padEnd(width)}  ${line}`);
+    out.line(`  ${state.name.padEnd(width)}  ${describeState(state)}${lines.length ? `: ${lines.at(-1)}` : ''}`);
+    if (!running(state)) for (const line of lines.slice(0, -1)) out.line(`  ${''.padEnd(width)}  ${line}`);
   }
   if (states.some((s) => !running(s))) {
-    console.log(`A process is not running: its log is in ${logs} (npx pm2 logs NAME). Fix what it says and run npm start again.`);
+    out.line(`A process is not running: its log is in ${logs} (npx pm2 logs NAME). Fix what it says and run npm start again.`);
     process.exitCode = 1;
   }
-  console.log(nextStep(missingSettings(settings, parsed.settingsCells), parsed.data.users.length, workbook));
-  console.log(
+  out.line(nextStep(missingSettings(settings, parsed.settingsCells), parsed.data.users.length, workbook));
+  out.line(
     `Logs: ${logs} (or npx pm2 logs). Status: valtrac status. Stop: npx pm2 stop valtrac-watch valtrac-snapshot.\n` +
       `To keep them running after a reboot: npx pm2 save && npx pm2 startup.`,
   );

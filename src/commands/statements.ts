@@ -15,6 +15,7 @@ import { UserError } from '../util/errors.js';
 import { withArchive } from '../workbook/archive.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface StatementsArgs extends WorkbookArgs {
   plan?: string;
@@ -125,7 +126,7 @@ async function readValidatorName(workbookPath: string): Promise<string | null> {
     api = await connect(settings.network, { argument: 'Settings network', giveUpAfterMs: 0, log: () => undefined });
     return await validatorIdentity(api, settings.hotkey);
   } catch (error) {
-    console.log(`The validator's identity name was not read (${(error as Error).message}); the statements name its hotkey only.`);
+    out.line(`The validator's identity name was not read (${(error as Error).message}); the statements name its hotkey only.`);
     return null;
   } finally {
     if (api) await release(api);
@@ -135,7 +136,7 @@ async function readValidatorName(workbookPath: string): Promise<string | null> {
 export async function handler(argv: ArgumentsCamelCase<StatementsArgs>): Promise<void> {
   const validatorName = await readValidatorName(argv.workbook);
   const written = await writeStatements(argv.workbook, { plan: argv.plan, year: argv.year, user: argv.user, format: argv.format, validatorName });
-  console.log(
+  out.line(
     written.pages.length === 0
       ? 'No paid payout matches: nothing written.'
       : `Wrote ${written.pages.length} statement page(s) and ${written.csvs.length} ${argv.format === 'cointracker' ? 'CoinTracker' : 'Koinly'} CSV file(s) in ${written.dir}.`,

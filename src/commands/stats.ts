@@ -14,6 +14,7 @@ import { countFromFor } from './counting.js';
 import { periodStart } from './charts.js';
 import { WorkbookStore } from '../workbook/store.js';
 import type { WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface StatsArgs extends WorkbookArgs {
   user?: string;
@@ -95,5 +96,5 @@ async function readIdentityNames(network: string, coldkeys: readonly string[]): 
 export async function handler(argv: ArgumentsCamelCase<StatsArgs>): Promise<void> {
   // Not yargs' conflicts(): a boolean with a default always counts as given there.
   if (argv.unregistered && argv.user !== undefined) throw new UserError('--unregistered lists the nominators who are not users: leave out the USER argument');
-  console.log(argv.unregistered ? await unregisteredText(argv.workbook, argv.json) : await statsText(argv.workbook, argv.user, argv.json));
+  out.line(argv.unregistered ? await unregisteredText(argv.workbook, argv.json) : await statsText(argv.workbook, argv.user, argv.json));
 }

@@ -20,6 +20,7 @@ import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
 import { editorLocks } from '../workbook/editorLock.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { chosenNetwork, networkOption, type NetworkArgs, type WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 type StatusArgs = WorkbookArgs & NetworkArgs;
 
@@ -28,7 +29,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<StatusArgs> {
 }
 
 export async function handler(argv: ArgumentsCamelCase<StatusArgs>): Promise<void> {
-  console.log(statusReport(await gatherStatus(argv.workbook, argv)));
+  out.line(statusReport(await gatherStatus(argv.workbook, argv)));
 }
 
 /** How long status waits for a node before calling it unreachable. */

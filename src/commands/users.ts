@@ -5,6 +5,7 @@ import type { User } from '../domain/types.js';
 import { addressCell } from '../domain/validate.js';
 import { addUser, removeAddress, removeUser } from '../workbook/edits.js';
 import { openStore, reportOutcome, type WorkbookArgs } from './common.js';
+import { out } from '../util/output.js';
 
 interface NameArgs extends WorkbookArgs {
   name: string;
@@ -18,7 +19,7 @@ export function builder(yargs: Argv<WorkbookArgs>): Argv<WorkbookArgs> {
       (y) => y,
       async (argv: ArgumentsCamelCase<WorkbookArgs>) => {
         const store = await openStore(argv.workbook);
-        console.log(usersList((await store.read()).users));
+        out.line(usersList((await store.read()).users));
       },
     )
     .command(

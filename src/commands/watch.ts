@@ -8,6 +8,7 @@ import { WATCHER } from '../util/pm2.js';
 import { WorkbookWatcher } from '../workbook/watcher.js';
 import { formatProblems, openStore, type WorkbookArgs } from './common.js';
 import { notifyNewProblems, stopDeliveries } from '../notify/notify.js';
+import { out } from '../util/output.js';
 
 /** Under pm2 (which sets pm_id) Ctrl-C reaches no one: pm2 stops the watcher, and restarts it if it is only killed. */
 export function howToStop(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,11 +24,11 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   const watcher = new WorkbookWatcher(store, {
     checked(problems, outcome) {
       const where = outcome === 'deferred' ? ' (marks wait until the editor closes the workbook)' : '';
-      console.log(logLine(problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`));
-      void notifyNewProblems(argv.workbook, problems, { log: (line) => console.log(logLine(line)) });
+      out.line(logLine(problems.length === 0 ? 'no problems' : `${problems.length} problem(s)${where}:\n${formatProblems(problems)}`));
+      void notifyNewProblems(argv.workbook, problems, { log: (line) => out.line(logLine(line)) });
     },
     note(message) {
-      console.log(logLine(safeText(message)));
+      out.line(logLine(safeText(message)));
     },
   });
   await watcher.start();
@@ -36,12 +37,12 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   const runner = commandRunner();
   // Loaded now, so that the first command answered does not wait for @polkadot/api, the xlsx library's writer or Vega.
   await runner.load();
-  const commands = new CommandServer(argv.workbook, runner.run, (line) => console.log(logLine(line)));
+  const commands = new CommandServer(argv.workbook, runner.run, (line) => out.line(logLine(line)));
   const serving = await commands.start().catch((error: Error) => {
-    console.log(logLine(`not answering commands (${error.message}); they run on their own`));
+    out.line(logLine(`not answering commands (${error.message}); they run on their own`));
     return false;
   });
-  console.log(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (${howToStop()})`));
+  out.line(logLine(`watching ${argv.workbook}${serving ? `, answering plan, check and charts at ${socketPath(argv.workbook)}` : ''} (${howToStop()})`));
   // Stopped by a signal: one line saying so (and what it gives up), exit code 0, whatever is still pending.
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -49,5 +50,5 @@ export async function handler(argv: ArgumentsCamelCase<WorkbookArgs>): Promise<v
   });
   await Promise.all([watcher.close(), commands.close()]);
   const givenUp = await stopDeliveries();
-  console.log(logLine(`stopped (${signal})${givenUp ? `; ${givenUp}` : ''}`));
+  out.line(logLine(`stopped (${signal})${givenUp ? `; ${givenUp}` : ''}`));
 }

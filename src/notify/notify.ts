@@ -19,6 +19,7 @@ import {
 } from './messages.js';
 import { readState, updateState } from './state.js';
 import { Webhook, type DeliveryPolicy } from './webhook.js';
+import { out } from '../util/output.js';
 
 /** How long a command that is finishing anyway waits for its notification to be delivered before it exits. */
 export const EXIT_GRACE_MS = 10_000;
@@ -48,7 +49,7 @@ function webhookFor(settings: Pick<Settings, 'webhookUrl'>, options: NotifyOptio
  * For a process about to end: waits (at most `limitMs`) for what its webhooks are still delivering in the background,
  * since the CLI ends the process as soon as the command returns.
  */
-export async function settleDeliveries(limitMs: number, log: (line: string) => void = console.error): Promise<void> {
+export async function settleDeliveries(limitMs: number, log: (line: string) => void = out.problem): Promise<void> {
   await Promise.all([...hooks.values()].map((hook) => settle(hook, limitMs, log)));
 }
 
@@ -77,7 +78,7 @@ export async function tell(settings: Pick<Settings, 'webhookUrl'>, notices: read
   const hook = webhookFor(settings, options);
   if (!hook || notices.length === 0) return;
   for (const notice of notices) void hook.send(notice.text);
-  if (options.waitMs !== undefined) await settle(hook, options.waitMs, options.log ?? console.error);
+  if (options.waitMs !== undefined) await settle(hook, options.waitMs, options.log ?? out.problem);
 }
 
 async function settingsOf(workbookPath: string): Promise<Settings> {
@@ -200,7 +201,7 @@ export async function notifyAfterSnapshots(api: ApiPromise, workbookPath: string
       await tell(data.settings, [balanceLowNotice({ address: payer, free: account!.free, needed: estimate.toUsers, what: 'the next plan would send now' })], options);
     }
   } catch (error) {
-    (options.log ?? console.error)(`notifications: the payout balance was not checked: ${(error as Error).message}`);
+    (options.log ?? out.problem)(`notifications: the payout balance was not checked: ${(error as Error).message}`);
   }
 }
 
@@ -221,6 +222,6 @@ export async function notifyNewProblems(workbookPath: string, problems: readonly
     await updateState(workbookPath, (s) => ({ ...s, problems: keys }));
     if (fresh.length > 0) await tell(settings, [problemsNotice(fresh, problems.length)], options);
   } catch (error) {
-    (options.log ?? console.error)(`notifications: problems not told: ${(error as Error).message}`);
+    (options.log ?? out.problem)(`notifications: problems not told: ${(error as Error).message}`);
   }
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { out } from '../util/output.js';
 
 export interface DeliveryPolicy {
   /** Each attempt's limit. */
@@ -34,7 +35,7 @@ export class Webhook {
 
   constructor(
     private readonly url: URL,
-    private readonly log: (line: string) => void = console.error,
+    private readonly log: (line: string) => void = out.problem,
     private readonly policy: DeliveryPolicy = DEFAULT_POLICY,
   ) {
     this.host = url.host;

@@ -1,6 +1,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import { blockTime } from '../chain/blocks.js';
 import type { WorkbookStore } from '../workbook/store.js';
+import { out } from '../util/output.js';
 
 /**
  * After confirm paid a plan: each paid row gets its paying block's time and the USD price asked at confirm (when the
@@ -12,7 +13,7 @@ export async function recordPaidRows(
   store: WorkbookStore,
   planId: string,
   usdPrice: bigint | null,
-  warn: (line: string) => void = console.error,
+  warn: (line: string) => void = out.problem,
 ): Promise<void> {
   try {
     const rows = (await store.read()).payouts.filter((r) => r.planId === planId && r.status === 'paid' && (r.paidAt === undefined || (usdPrice !== null && r.usdPrice === undefined)));

@@ -3,6 +3,7 @@ import { httpUrl } from '../domain/settings.js';
 import { parseScaled9 } from '../domain/tao.js';
 import type { Settings } from '../domain/types.js';
 import { plainDecimal } from '../workbook/cells.js';
+import { out } from '../util/output.js';
 
 /** Settings' price source, checked: where to ask and where the price is in the answer. */
 export interface PriceSource {
@@ -70,7 +71,7 @@ export const PRICE_TIMEOUT_MS = 5_000;
  */
 export async function priceAtConfirm(
   settings: Pick<Settings, 'priceUrl' | 'pricePath'>,
-  warn: (line: string) => void = console.error,
+  warn: (line: string) => void = out.problem,
   timeoutMs = PRICE_TIMEOUT_MS,
 ): Promise<bigint | null> {
   const source = priceSource(settings);

@@ -32,6 +32,7 @@ import { reconcile } from './reconcile.js';
 import { rehearse } from './rehearse.js';
 import { sendAll } from './send.js';
 import { describePayments } from '../../domain/stakePayout.js';
+import { out } from '../../util/output.js';
 
 interface ConfirmArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
@@ -95,7 +96,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     const due = plan.rows.filter((r) => r.status === 'planned' || r.status === 'failed');
     const carried = plan.rows.filter((r) => r.status === 'carried');
     if (due.length === 0) {
-      console.log(`Plan ${plan.planId}: nothing to send (${plan.rows.filter((r) => r.status === 'paid').length} paid, ${carried.length} carried).`);
+      out.line(`Plan ${plan.planId}: nothing to send (${plan.rows.filter((r) => r.status === 'paid').length} paid, ${carried.length} carried).`);
       await archive(store, data);
       return;
     }
@@ -119,7 +120,7 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
     if (args.asStake) await payAsStake(ctx, data.settings.hotkey, due);
     else await pay(ctx, await taoPayment(api, due, existentialDeposit));
     if (ctx.mode !== 'send') return;
-    console.log(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
+    out.line(`Plan ${plan.planId} is paid: the period through block ${plan.toBlock} is closed; the next plan starts after it.`);
     await recordPaidRows(api, store, plan.planId, await priceAtConfirm(data.settings));
     await notifyPayoutFromWorkbook(store, plan.planId);
     await archive(store, await store.read());
@@ -145,11 +146,11 @@ export async function handler(args: ArgumentsCamelCase<ConfirmArgs>): Promise<vo
 async function archive(store: WorkbookStore, data: WorkbookData): Promise<void> {
   try {
     const { written, restored } = await archivePaidPeriods(store, data);
-    for (const file of written) console.log(`Archived the paid period in ${file}.`);
-    if (restored) console.log(`Payouts: restored the rows of paid plan ${restored} from its archive (an older copy had dropped them).`);
+    for (const file of written) out.line(`Archived the paid period in ${file}.`);
+    if (restored) out.line(`Payouts: restored the rows of paid plan ${restored} from its archive (an older copy had dropped them).`);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    console.error(`valtrac: the payment is recorded, but archiving the paid period failed: ${error.message}`);
+    out.problem(`valtrac: the payment is recorded, but archiving the paid period failed: ${error.message}`);
   }
 }
 
@@ -186,7 +187,7 @@ async function payAsStake(ctx: PayContext, hotkey: string | null, due: readonly 
     const found = await probeMinimumStake(ctx.api, ctx.payer.pair, validator.hotkey, payment.transfers);
     if (found !== null) {
       minimum = found;
-      console.log(`The runtime refuses stake moves worth less than about ${formatTao(found)} TAO (found by dry runs): small parts are merged.`);
+      out.line(`The runtime refuses stake moves worth less than about ${formatTao(found)} TAO (found by dry runs): small parts are merged.`);
       payment = await stakePayment(ctx.api, validator, due, minimum);
     }
   }
@@ -202,7 +203,7 @@ async function pay<T extends Transfer>(ctx: PayContext, payment: Payment<T>): Pr
   const total = payment.transfers.reduce((sum, t) => sum + t.amount, 0n);
   const fees = batches.reduce((sum, b) => sum + b.fee, 0n);
   const sender = (await accountStates(api, [payer.address]))[0]!;
-  for (const line of payment.lines) console.log(line);
+  for (const line of payment.lines) out.line(line);
   printSummary(api, plan.planId, batches, total, fees, sender.free, ctx.carried);
   const needed = payment.taoOut + fees + ctx.existentialDeposit;
   if (sender.free < needed) {
@@ -215,13 +216,13 @@ async function pay<T extends Transfer>(ctx: PayContext, payment: Payment<T>): Pr
   const pair = payer.pair;
   if (pair === null) {
     // A dry run without a key: the runtime's own dry run needs the extrinsic signed by it.
-    console.log("Dry run: nothing was signed or sent. With the key (--wallet.name NAME) the runtime's own dry run checks the signed batches too.");
+    out.line("Dry run: nothing was signed or sent. With the key (--wallet.name NAME) the runtime's own dry run checks the signed batches too.");
     return;
   }
   refuseFailures(await preflight(api, pair, batches, payment.calls, plan.planId, firstBatch));
-  console.log(`The runtime's dry run accepts ${batches.length === 1 ? 'the extrinsic' : `all ${batches.length} extrinsics`}.`);
+  out.line(`The runtime's dry run accepts ${batches.length === 1 ? 'the extrinsic' : `all ${batches.length} extrinsics`}.`);
   if (ctx.mode === 'dry-run') {
-    console.log('Dry run: nothing was sent.');
+    out.line('Dry run: nothing was sent.');
     return;
   }
   if (ctx.mode === 'rehearse') {
@@ -242,10 +243,10 @@ function refuseFailures(verdicts: readonly Verdict[]): void {
 function printSummary(api: ApiPromise, planId: string, batches: BatchPlan<Transfer>[], total: bigint, fees: bigint, free: bigint, carried: number): void {
   const payments = batches.reduce((n, b) => n + b.transfers.length, 0);
   const how = canBatch(api) ? `${batches.length} batch(es)` : `${batches.length} extrinsics (this runtime has no utility.batch_all: one per payment, after a remark with the plan id)`;
-  console.log(`Plan ${planId}: ${payments} payments in ${how}${carried ? `, ${carried} carried to the next period` : ''}.`);
+  out.line(`Plan ${planId}: ${payments} payments in ${how}${carried ? `, ${carried} carried to the next period` : ''}.`);
   for (const [i, b] of batches.entries()) {
     const what = b.transfers.length === 0 ? 'the plan id remark' : describePayments(b.transfers);
-    console.log(`  batch ${i + 1}: ${what}, fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
+    out.line(`  batch ${i + 1}: ${what}, fee ${formatTao(b.fee)} TAO, weight ${b.refTime} ref-time, ${b.length} bytes`);
   }
-  console.log(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);
+  out.line(`Total ${formatTao(total)} TAO + fees ${formatTao(fees)} TAO; the payout coldkey has ${formatTao(free)} TAO free.`);
 }

@@ -6,6 +6,7 @@ import { UserError } from '../../util/errors.js';
 import type { RecordedExtrinsic, SendLog } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
 import { markExpired, settle } from './send.js';
+import { out } from '../../util/output.js';
 
 const POLL_MS = 1_000;
 
@@ -16,7 +17,7 @@ const POLL_MS = 1_000;
  */
 export async function reconcile(api: ApiPromise, store: WorkbookStore, log: SendLog): Promise<void> {
   for (const entry of log.open()) {
-    console.log(`Reconciling batch ${entry.batch} of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
+    out.line(`Reconciling batch ${entry.batch} of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
     await decide(api, entry, {
       found: (inclusion) => settle({ api, store, log }, entry, inclusion),
       expired: (why) => markExpired(store, log, entry, why),

@@ -8,6 +8,7 @@ import { submitAndFollow } from '../../chain/submit.js';
 import { accountStates, canBatch, nextNonce, planRemark, signBatch, type BatchPlan, type PaymentCalls, type Transfer } from '../../chain/transfer.js';
 import { formatTao } from '../../domain/tao.js';
 import { expectedOf } from './send.js';
+import { out } from '../../util/output.js';
 
 /**
  * Sends the exact signed extrinsics confirm would send (same key, nonces, era) to a chopsticks fork of the configured
@@ -33,7 +34,7 @@ export async function rehearse<T extends Transfer>(
       return signBatch(api, pair, plan.transfers, nonce + i, head, calls, remark);
     }),
   );
-  console.log(`Rehearsal: forking ${nodeUrl} at block ${head.number} (${head.hash}) with chopsticks...`);
+  out.line(`Rehearsal: forking ${nodeUrl} at block ${head.number} (${head.hash}) with chopsticks...`);
   // subtensor runtimes import host functions chopsticks does not provide (BLS, ...); they are never called here.
   const fork = await startChopsticks({ endpoint: nodeUrl, block: head.hash, 'allow-unresolved-imports': true });
   const forkApi = await connect(fork.url, { argument: 'the rehearsal fork', log: () => undefined });
@@ -46,25 +47,25 @@ export async function rehearse<T extends Transfer>(
       const fee = inclusion.fee === null ? 'fee not reported' : `fee ${formatTao(inclusion.fee)} TAO (estimated ${formatTao(plan.fee)})`;
       if (inclusion.error) {
         clean = false;
-        console.log(`${label}: would FAIL in block ${inclusion.blockNumber}: ${inclusion.error}; ${fee}. Nobody in it would be paid.`);
+        out.line(`${label}: would FAIL in block ${inclusion.blockNumber}: ${inclusion.error}; ${fee}. Nobody in it would be paid.`);
         continue;
       }
-      console.log(`${label}: would be included in block ${inclusion.blockNumber}; ${fee}.`);
+      out.line(`${label}: would be included in block ${inclusion.blockNumber}; ${fee}.`);
       const found = deliveries(forkApi, inclusion.events, pair.address, hotkey, plan.transfers.map(expectedOf));
       for (const d of found) {
         const planned = plan.transfers.find((t) => t.user === d.user)!.amount;
         const short = d.delivered < planned;
         if (short) clean = false;
         const alpha = d.parts.map((p) => `subnet ${p.netuid}: ${formatTao(p.received)} α of ${formatTao(p.sent)} α`).join(', ');
-        console.log(`  ${d.user}: ${formatTao(d.delivered)} TAO delivered of ${formatTao(planned)} planned${alpha ? ` (${alpha})` : ''}${short ? '  SHORT' : ''}`);
+        out.line(`  ${d.user}: ${formatTao(d.delivered)} TAO delivered of ${formatTao(planned)} planned${alpha ? ` (${alpha})` : ''}${short ? '  SHORT' : ''}`);
       }
     }
     const after = (await accountStates(forkApi, [pair.address]))[0]!.free;
-    console.log(`Rehearsal: the payout coldkey's free balance would go from ${formatTao(before)} to ${formatTao(after)} TAO.`);
+    out.line(`Rehearsal: the payout coldkey's free balance would go from ${formatTao(before)} to ${formatTao(after)} TAO.`);
   } finally {
     await forkApi.disconnect();
     await fork.stop();
   }
-  console.log(clean ? 'Rehearsal: every payment would arrive in full. Nothing was sent to the real node.' : 'Rehearsal: NOT every payment would arrive as planned (see above). Nothing was sent to the real node.');
+  out.line(clean ? 'Rehearsal: every payment would arrive in full. Nothing was sent to the real node.' : 'Rehearsal: NOT every payment would arrive as planned (see above). Nothing was sent to the real node.');
   return clean;
 }

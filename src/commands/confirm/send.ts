@@ -10,6 +10,7 @@ import { UserError } from '../../util/errors.js';
 import { recordedExtrinsic, type LoggedPayment, type ReceivedAlpha, type SendLog, type SendingEntry } from '../../workbook/sendLog.js';
 import type { WorkbookStore } from '../../workbook/store.js';
 import { notifyPayoutFromWorkbook } from '../../notify/notify.js';
+import { out } from '../../util/output.js';
 
 /** What a payment must deliver: a TAO transfer is its whole amount, a stake payment its alpha parts (and any TAO). */
 export function expectedOf(t: Transfer): ExpectedPayment {
@@ -79,7 +80,7 @@ export async function sendAll<T extends Transfer>(ctx: SendContext<T>, batches: 
   if (updates.length > 0) await store.apply({ kind: 'updatePayouts', planId, updates });
   crashPoint('before-send');
   for (const e of entries) {
-    console.log(`Batch ${e.batch}: sending ${e.extrinsicHash} (nonce ${e.nonce}, valid through block ${e.eraBirth + e.eraPeriod})...`);
+    out.line(`Batch ${e.batch}: sending ${e.extrinsicHash} (nonce ${e.nonce}, valid through block ${e.eraBirth + e.eraPeriod})...`);
   }
   const outcomes = await Promise.allSettled(await submitInOrder(api, entries));
   let failure: UserError | null = null;
@@ -183,7 +184,7 @@ export async function settle(ctx: Pick<SendContext<Transfer>, 'api' | 'store' | 
     at: new Date().toISOString(),
   });
   if (!paid) {
-    console.log(`Batch ${entry.batch}: failed in block ${inclusion.blockNumber}: ${inclusion.error}`);
+    out.line(`Batch ${entry.batch}: failed in block ${inclusion.blockNumber}: ${inclusion.error}`);
     await notifyPayoutFromWorkbook(store, entry.planId);
     throw new UserError(
       `batch ${entry.batch} failed on chain (${inclusion.error}); its rows are marked failed and nobody in it was paid. ` +
@@ -191,12 +192,12 @@ export async function settle(ctx: Pick<SendContext<Transfer>, 'api' | 'store' | 
     );
   }
   const fee = inclusion.fee === null ? '' : `, fee ${formatTao(inclusion.fee)} TAO`;
-  console.log(`Batch ${entry.batch}: paid in block ${inclusion.blockNumber} (${inclusion.blockHash})${fee}.`);
+  out.line(`Batch ${entry.batch}: paid in block ${inclusion.blockNumber} (${inclusion.blockHash})${fee}.`);
   for (const d of found ?? []) {
     const amount = BigInt(entry.payments!.find((p) => p.user === d.user)!.amount);
-    if (d.delivered < amount) console.log(`  ${d.user}: ${shortNote(d, amount)}`);
+    if (d.delivered < amount) out.line(`  ${d.user}: ${shortNote(d, amount)}`);
   }
-  for (const w of warnings) console.log(`  warning: the block shows ${w} for batch ${entry.batch}.`);
+  for (const w of warnings) out.line(`  warning: the block shows ${w} for batch ${entry.batch}.`);
 }
 
 /** The alpha each stake payment's events showed, kept in the send log so tax files can name what arrived per subnet. */
@@ -245,5 +246,5 @@ export async function markExpired(store: WorkbookStore, log: SendLog, entry: Sen
     error: why,
     at: new Date().toISOString(),
   });
-  console.log(`Batch ${entry.batch} of plan ${entry.planId} was never included (${why}): its rows will be sent again.`);
+  out.line(`Batch ${entry.batch} of plan ${entry.planId} was never included (${why}): its rows will be sent again.`);
 }

@@ -32,6 +32,7 @@ import { checkPlanAgainstWorkbook } from '../planCheck.js';
 import { fundCalls, fundMoves, hasPriceLimit, type FundMove } from './moves.js';
 import { rehearseFunding } from './rehearse.js';
 import { fundRemark, reconcileFunding, sendFunding } from './send.js';
+import { out } from '../../util/output.js';
 
 interface FundArgs extends PayerArgs, NetworkArgs, AcceptRuntimeArgs {
   workbook: string;
@@ -86,7 +87,7 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
     const plan = checkPlanAgainstWorkbook(await readPlanFile(args.workbook), data, paidInLog(log));
     const due = plan.rows.filter((r) => r.status === 'planned' || r.status === 'failed');
     if (due.length === 0) {
-      console.log(`Plan ${plan.planId}: nothing to fund, no payment is due (${plan.rows.filter((r) => r.status === 'paid').length} paid).`);
+      out.line(`Plan ${plan.planId}: nothing to fund, no payment is due (${plan.rows.filter((r) => r.status === 'paid').length} paid).`);
       return;
     }
     const existentialDeposit = big(api.consts.balances!.existentialDeposit);
@@ -99,12 +100,12 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
     const sameKey = owner === payout;
     const [payoutState, ownerState] = await accountStates(api, [payout, owner]);
     const need = fundingNeed(payment.taoOut, payoutFees, existentialDeposit, payoutState!.free);
-    console.log(
+    out.line(
       `Plan ${plan.planId}: payouts ${formatTao(payment.taoOut)} + confirm's fees ${formatTao(payoutFees)} + existential deposit ` +
         `${formatTao(existentialDeposit)} - the payout coldkey's free ${formatTao(payoutState!.free)} = ${formatTao(need > 0n ? need : 0n)} TAO to fund.`,
     );
     if (need <= 0n) {
-      console.log(`The payout coldkey ${payout} already holds what confirm needs: nothing to fund. Next: valtrac confirm.`);
+      out.line(`The payout coldkey ${payout} already holds what confirm needs: nothing to fund. Next: valtrac confirm.`);
       return;
     }
     if (validator.era === 'legacy') {
@@ -128,7 +129,7 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
 
     const pair = await ownerKey(args, args.dryRun, owner);
     if (pair === null) {
-      console.log("Dry run: nothing was signed or sent. With the owner's key (--wallet.name NAME or VALTRAC_OWNER_MNEMONIC) the runtime's own dry run checks the signed batch too.");
+      out.line("Dry run: nothing was signed or sent. With the owner's key (--wallet.name NAME or VALTRAC_OWNER_MNEMONIC) the runtime's own dry run checks the signed batch too.");
       return;
     }
     const verdict = await (await dryRunner(api, pair)).run(funding.moves, fundCalls(hotkey), fundRemark(plan.planId));
@@ -137,10 +138,10 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
       const hint = verdict.module === 'SlippageTooHigh' ? ` Selling this much moves the price by more than --slippage ${args.slippage} %: allow more (e.g. --slippage 2), or plan a smaller pool.` : '';
       throw new UserError(`the runtime's dry run of the funding batch fails (${verdict.error}), so it would fail on chain and cost its fee.${hint} Nothing was sent.`);
     }
-    console.log("The runtime's dry run accepts the funding batch.");
+    out.line("The runtime's dry run accepts the funding batch.");
     const batch = { api, log, pair, planId: plan.planId, hotkey, payout: sameKey ? null : payout, moves: funding.moves, transfer: funding.transfer, fee: funding.fee };
     if (args.dryRun) {
-      console.log('Dry run: nothing was sent.');
+      out.line('Dry run: nothing was sent.');
       return;
     }
     if (args.rehearse) {
@@ -149,7 +150,7 @@ export async function handler(args: ArgumentsCamelCase<FundArgs>): Promise<void>
     }
     if (!args.yes) await askYes(`Unstake and move ${formatTao(funding.transfer)} TAO to the payout coldkey? Type yes to send: `, 'fund');
     await sendFunding(batch);
-    console.log('Funded. Next: valtrac confirm pays the plan from the payout coldkey.');
+    out.line('Funded. Next: valtrac confirm pays the plan from the payout coldkey.');
   } catch (error) {
     if (!(error instanceof UserError) && !api.isConnected) {
       throw new UserError(`lost the connection to the node before fund finished. Anything submitted is recorded in ${log.path}: run fund again once the node is reachable`);
@@ -205,18 +206,18 @@ function refuseShort(validator: ValidatorSnapshot, funding: Funding, need: Rao, 
 }
 
 function printBatch(funding: Funding, payout: string, sameKey: boolean, priceLimit: boolean): void {
-  console.log(`Funding batch (one utility.batch_all signed by the owner coldkey, ${priceLimit ? 'remove_stake_limit' : 'remove_stake: this runtime has no price limit'}):`);
+  out.line(`Funding batch (one utility.batch_all signed by the owner coldkey, ${priceLimit ? 'remove_stake_limit' : 'remove_stake: this runtime has no price limit'}):`);
   for (const m of funding.moves) {
     if (m.kind === 'unstake') {
       const u = m.unstake;
       const price = u.netuid === 0 ? 'root, 1:1' : `limit ${formatTao(u.limitPrice)} TAO/α`;
-      console.log(`  unstake ${formatTao(u.alpha)} α on subnet ${u.netuid} (${price}): about ${formatTao(u.expected)} TAO, at least ${formatTao(u.guaranteed)}`);
+      out.line(`  unstake ${formatTao(u.alpha)} α on subnet ${u.netuid} (${price}): about ${formatTao(u.expected)} TAO, at least ${formatTao(u.guaranteed)}`);
     } else {
-      console.log(`  transfer_keep_alive ${formatTao(m.amount)} TAO to the payout coldkey ${payout}`);
+      out.line(`  transfer_keep_alive ${formatTao(m.amount)} TAO to the payout coldkey ${payout}`);
     }
   }
-  if (sameKey) console.log('  (no transfer: the owner coldkey is the payout coldkey)');
-  console.log(`Fee about ${formatTao(funding.fee)} TAO, paid by the owner coldkey; what the sales bring above ${formatTao(funding.transfer)} TAO stays with the owner.`);
+  if (sameKey) out.line('  (no transfer: the owner coldkey is the payout coldkey)');
+  out.line(`Fee about ${formatTao(funding.fee)} TAO, paid by the owner coldkey; what the sales bring above ${formatTao(funding.transfer)} TAO stays with the owner.`);
 }
 
 /** The owner's key, checked to be the hotkey's owner on chain; none on a dry run that names no key. */

@@ -6,6 +6,7 @@ import { accountStates, nextNonce, signBatch } from '../../chain/transfer.js';
 import { formatTao } from '../../domain/tao.js';
 import { fundCalls, fundOutcome, outcomeLines } from './moves.js';
 import { fundRemark, unstakesOf, type FundBatch } from './send.js';
+import { out } from '../../util/output.js';
 
 /**
  * Sends the exact signed funding batch to a chopsticks fork of the node at its finalized head (as confirm --rehearse
@@ -16,7 +17,7 @@ export async function rehearseFunding(batch: Omit<FundBatch, 'log'>, nodeUrl: st
   const { api, pair } = batch;
   const head = await finalizedHead(api);
   const signed = await signBatch(api, pair, batch.moves, await nextNonce(api, pair.address), head, fundCalls(batch.hotkey), fundRemark(batch.planId));
-  console.log(`Rehearsal: forking ${nodeUrl} at block ${head.number} (${head.hash}) with chopsticks...`);
+  out.line(`Rehearsal: forking ${nodeUrl} at block ${head.number} (${head.hash}) with chopsticks...`);
   const fork = await startChopsticks({ endpoint: nodeUrl, block: head.hash, 'allow-unresolved-imports': true });
   const forkApi = await connect(fork.url, { argument: 'the rehearsal fork', log: () => undefined });
   try {
@@ -25,14 +26,14 @@ export async function rehearseFunding(batch: Omit<FundBatch, 'log'>, nodeUrl: st
     const inclusion = await submitAndFollow(forkApi, signed.hex);
     const fee = inclusion.fee === null ? 'fee not reported' : `fee ${formatTao(inclusion.fee)} TAO (estimated ${formatTao(batch.fee)})`;
     if (inclusion.error) {
-      console.log(`Rehearsal: the funding batch would FAIL in block ${inclusion.blockNumber}: ${inclusion.error}; ${fee}. Nothing would move.`);
+      out.line(`Rehearsal: the funding batch would FAIL in block ${inclusion.blockNumber}: ${inclusion.error}; ${fee}. Nothing would move.`);
       return;
     }
-    console.log(`Rehearsal: the funding batch would be included in block ${inclusion.blockNumber}; ${fee}.`);
+    out.line(`Rehearsal: the funding batch would be included in block ${inclusion.blockNumber}; ${fee}.`);
     const outcome = fundOutcome(forkApi, inclusion.events, pair.address, batch.hotkey, batch.payout);
-    for (const line of outcomeLines(unstakesOf(batch.moves), outcome).lines) console.log(line);
+    for (const line of outcomeLines(unstakesOf(batch.moves), outcome).lines) out.line(line);
     const after = (await accountStates(forkApi, [receiver]))[0]!.free;
-    console.log(`Rehearsal: the payout coldkey's free balance would go from ${formatTao(before)} to ${formatTao(after)} TAO. Nothing was sent to the real node.`);
+    out.line(`Rehearsal: the payout coldkey's free balance would go from ${formatTao(before)} to ${formatTao(after)} TAO. Nothing was sent to the real node.`);
   } finally {
     await forkApi.disconnect();
     await fork.stop();

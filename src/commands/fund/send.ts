@@ -11,6 +11,7 @@ import { UserError } from '../../util/errors.js';
 import { recordedExtrinsic, type FundingEntry, type SendLog } from '../../workbook/sendLog.js';
 import { decide } from '../confirm/reconcile.js';
 import { fundCalls, fundOutcome, outcomeLines, type FundMove } from './moves.js';
+import { out } from '../../util/output.js';
 
 /** The text of the remark that marks a plan's funding batch (confirm's batches are `valtrac:<plan>:<n>`). */
 export function fundRemark(planId: string): string {
@@ -53,7 +54,7 @@ export async function sendFunding(batch: FundBatch): Promise<void> {
   };
   log.append(entry);
   crashPoint('before-send');
-  console.log(`Funding batch: sending ${entry.extrinsicHash} (nonce ${entry.nonce}, valid through block ${entry.eraBirth + entry.eraPeriod})...`);
+  out.line(`Funding batch: sending ${entry.extrinsicHash} (nonce ${entry.nonce}, valid through block ${entry.eraBirth + entry.eraPeriod})...`);
   let inclusion: Inclusion;
   try {
     inclusion = await submitAndFollow(api, entry.hex, { onSubmitted: () => crashPoint('after-send') });
@@ -70,12 +71,12 @@ export async function sendFunding(batch: FundBatch): Promise<void> {
 /** Funding batches recorded as sent and not yet settled are found on chain (or proven never to land) first. */
 export async function reconcileFunding(api: ApiPromise, log: SendLog): Promise<void> {
   for (const entry of log.openFunding()) {
-    console.log(`Reconciling the funding batch of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
+    out.line(`Reconciling the funding batch of plan ${entry.planId} (${entry.extrinsicHash}) with the chain...`);
     await decide(api, entry, {
       found: async (inclusion) => settleFunding(api, log, entry, inclusion, null),
       expired: async (why) => {
         log.append({ type: 'funded', planId: entry.planId, extrinsicHash: entry.extrinsicHash, outcome: 'expired', blockNumber: null, blockHash: null, error: why, received: [], transferred: '0', fee: null, at: new Date().toISOString() });
-        console.log(`The funding batch of plan ${entry.planId} was never included (${why}): nothing moved, and fund works out what is missing again.`);
+        out.line(`The funding batch of plan ${entry.planId} was never included (${why}): nothing moved, and fund works out what is missing again.`);
       },
     });
   }
@@ -109,14 +110,14 @@ function settleFunding(api: ApiPromise, log: SendLog, entry: FundingEntry, inclu
     );
   }
   const unstakes = entry.unstakes.map((u) => ({ netuid: u.netuid, alpha: BigInt(u.alpha), expected: BigInt(u.expected), guaranteed: BigInt(u.guaranteed), limitPrice: BigInt(u.limitPrice) }));
-  console.log(`Funding batch: included in block ${inclusion.blockNumber} (${inclusion.blockHash}); ${fee}.`);
+  out.line(`Funding batch: included in block ${inclusion.blockNumber} (${inclusion.blockHash}); ${fee}.`);
   const { lines, total } = outcomeLines(unstakes, outcome);
-  for (const line of lines) console.log(line);
-  console.log(`  the owner coldkey received ${formatTao(total)} TAO from the take`);
+  for (const line of lines) out.line(line);
+  out.line(`  the owner coldkey received ${formatTao(total)} TAO from the take`);
   if (entry.to === null) return;
   const planned = BigInt(entry.transfer);
   const short = outcome.transferred < planned ? `  SHORT by ${formatTao(planned - outcome.transferred)} TAO: run valtrac fund --dry-run to see what is still missing` : '';
-  console.log(`  the payout coldkey ${entry.to} received ${formatTao(outcome.transferred)} TAO of ${formatTao(planned)} TAO${short}`);
+  out.line(`  the payout coldkey ${entry.to} received ${formatTao(outcome.transferred)} TAO of ${formatTao(planned)} TAO${short}`);
 }
 
 export function unstakesOf(moves: readonly FundMove[]): Unstake[] {
