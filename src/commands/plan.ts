@@ -116,8 +116,6 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     const rows = draft.map((r) => ({ ...r, planId }));
     await writePlanFile(args.workbook, { planId, fingerprint, rows });
     const outcome = await store.apply({ kind: 'replacePlan', rows: [...rows, ...history.carriedRows] });
-    // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
-    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line));
 
     out.line(`Plan ${planId}: snapshots ${period.fromBlock}..${period.toBlock} (${result.countedSnapshots} counted` +
       `${result.skippedSnapshots.length ? `, ${result.skippedSnapshots.length} without nominator stake left out` : ''}), ` +
@@ -132,6 +130,8 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     out.line(outcome === 'written'
       ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
+    // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line));
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
     if (api) await release(api);
