@@ -353,15 +353,20 @@ class Snapshotter {
     for (let start = 0; start < blocks.length; start += CHUNK) {
       const chunk = blocks.slice(start, start + CHUNK);
       const data = await this.store.read();
-      // Users new since the last snapshot are noted as added at this one (Settings: Users count from).
-      const noted = await noteUsersAt(this.dir, data.users, Math.max(...chunk));
-      const countFrom = await countFromFor(this.dir, data);
+      let noted = false;
+      let countFrom: Map<string, number> | null = null;
       const rows: SnapshotSummary[] = [];
       let failure: unknown = null;
       try {
         for (const [i, block] of chunk.entries()) {
           const snapshot = await this.readBlock(block);
           if (!snapshot) continue;
+          // Users new since the last snapshot are noted as added at this chunk (Settings: Users count from), once a
+          // snapshot was read: a read that fails leaves nothing written.
+          if (countFrom === null) {
+            noted = await noteUsersAt(this.dir, data.users, Math.max(...chunk));
+            countFrom = await countFromFor(this.dir, data);
+          }
           for (const note of snapshot.notes ?? []) log(`block ${block}: ${note}`);
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
@@ -384,7 +389,7 @@ class Snapshotter {
       }
       if (rows.length) await this.store.apply({ kind: 'appendSnapshots', rows });
       if (failure !== null) throw failure;
-      if (noted) await restateUsersStake(this.store, this.dir, countFrom, log);
+      if (noted && countFrom !== null) await restateUsersStake(this.store, this.dir, countFrom, log);
       if (rows.length) await refreshChartsQuietly(this.store.path, log);
       if (rows.length) await notifyAfterSnapshots(this.api, this.store.path, { log });
     }

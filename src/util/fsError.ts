@@ -28,9 +28,9 @@ export class FileSystemError extends UserError {
   }
 }
 
-/** An error thrown by node:fs (it carries an errno code such as ENOSPC). */
+/** An error thrown by node:fs (it carries an errno code such as ENOSPC), not yet worded for the person. */
 export function isFsError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
+  return error instanceof Error && !(error instanceof UserError) && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
 }
 
 /**

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValidatorSnapshot } from '../../src/domain/types.js';
+import { UserError } from '../../src/util/errors.js';
 import { writeRecord } from '../../src/workbook/records.js';
 import { SendLog } from '../../src/workbook/sendLog.js';
 import { writeFileAtomic } from '../../src/util/atomicFile.js';
@@ -95,7 +96,7 @@ describe('the other files ValTrac writes', () => {
       const records = path.join(dir, 'snapshots');
       fs.mkdirSync(records);
       const error = await writeRecord(records, snapshot).then(() => null, (e: Error) => e);
-      expect(error?.name).toBe('UserError');
+      expect(error).toBeInstanceOf(UserError);
       expect(error!.message).toMatch(/^Writing the snapshot record.* .*snapshots.* failed: /);
       expect(error!.message).toContain(cause);
       expect(fs.readdirSync(records)).toEqual([]);
