@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readXlsxFile, xlsxBytes } from '../workbook/xlsx.js';
+import { readXlsxFile, xlsxBytes } from '../src/workbook/xlsx.js';
 import { REPO } from './host.js';
 import { peakRssMb, type Sample } from './measure.js';
 
