@@ -157,8 +157,7 @@ function tryOpen(provider: WsProvider): Promise<string | null> {
 
 function reasonOf(error: unknown): string {
   const anyError = error as { message?: string; error?: { code?: string; message?: string } } | undefined;
-  // Node 24's WebSocket reports a refused connection as an event whose message is "": an empty reason read as "no
-  // failure", so the dial went on with a closed socket and waited forever.
+  // An empty message is no reason either: read as "no failure", the dial would go on with a closed socket.
   return anyError?.error?.code || anyError?.error?.message || anyError?.message || 'connection refused';
 }
 
