@@ -33,44 +33,54 @@ export function countedColdkeys(countFrom: ReadonlyMap<string, number>, block: n
   return new Set([...countFrom.keys()].filter((coldkey) => countsAt(countFrom, coldkey, block)));
 }
 
-/**
- * The open period's Snapshots rows whose users' stake differs from what the rule counts now (a user added in the
- * middle of the period under `period`, or the rule changed in Settings), with the stake they should show.
- */
-export async function usersStakeToRestate(
-  dir: string,
-  rows: readonly SnapshotSummary[],
-  countFrom: ReadonlyMap<string, number>,
-  openFrom: number,
-): Promise<Array<{ block: number; usersStake: string }>> {
-  const recorded = new Set(await listRecords(dir));
-  const open = rows.filter((r) => r.block >= openFrom && recorded.has(r.block)).sort((a, b) => a.block - b.block);
-  if (open.length === 0) return [];
-  const shown = new Map(open.map((r) => [r.block, r.usersStake]));
-  const restated: Array<{ block: number; usersStake: string }> = [];
-  for await (const record of readStakesAt(dir, open.map((r) => r.block), countFrom.keys())) {
-    let stake: Rao = 0n;
-    for (const [coldkey, amount] of record.stakes) if (countsAt(countFrom, coldkey, record.block)) stake += amount;
-    if (shown.has(record.block) && shown.get(record.block) !== stake) restated.push({ block: record.block, usersStake: stake.toString() });
-  }
-  return restated;
+/** The registered coldkeys' stake that counts at `block` under the rule, from that snapshot's per-coldkey stakes. */
+export function countedStake(countFrom: ReadonlyMap<string, number>, block: number, stakes: Iterable<[string, Rao]>): Rao {
+  let stake: Rao = 0n;
+  for (const [coldkey, amount] of stakes) if (countsAt(countFrom, coldkey, block)) stake += amount;
+  return stake;
+}
+
+/** The Snapshots rows whose users' stake differs from `counted` (the stake the rule counts, by block), with that stake. */
+function restatements(rows: readonly SnapshotSummary[], counted: ReadonlyMap<number, Rao>): Array<{ block: number; usersStake: string }> {
+  return rows
+    .filter((r) => counted.has(r.block) && r.usersStake !== counted.get(r.block))
+    .sort((a, b) => a.block - b.block)
+    .map((r) => ({ block: r.block, usersStake: counted.get(r.block)!.toString() }));
 }
 
 /**
- * Rewrites the users' stake of the open period's Snapshots rows that the rule now counts differently, so that the
- * sheet (and the charts drawn from it) shows what plan pays. Returns how many rows changed.
+ * Rewrites the users' stake of the open period's Snapshots rows that the rule now counts differently (a user added in
+ * the middle of the period under `period`, or the rule changed in Settings), so that the sheet (and the charts drawn
+ * from it) shows what plan pays. `counted`: the stake the rule counts at snapshots the caller has read already (plan,
+ * its period); the open period's other snapshots are read from their records. Returns how many rows changed.
  */
 export async function restateUsersStake(
   store: WorkbookStore,
   dir: string,
   countFrom: ReadonlyMap<string, number>,
   log: (line: string) => void,
+  counted?: ReadonlyMap<number, Rao>,
 ): Promise<number> {
   const data = await store.read();
   const ends = paidPeriodEnds(data.payouts);
-  const rows = await usersStakeToRestate(dir, data.snapshots, countFrom, ends.length ? ends.at(-1)! + 1 : 0);
+  const openFrom = ends.length ? ends.at(-1)! + 1 : 0;
+  const open = data.snapshots.filter((r) => r.block >= openFrom);
+  const known = counted ?? new Map<number, Rao>();
+  const read = await countedFromRecords(dir, open.filter((r) => !known.has(r.block)), countFrom);
+  const rows = restatements(open, new Map([...known, ...read]));
   if (rows.length === 0) return 0;
   await store.apply({ kind: 'restateUsersStake', rows });
   log(`restated the users' stake of ${rows.length} Snapshots row(s) of the open period (Settings: Users count from ${data.settings.countFrom})`);
   return rows.length;
+}
+
+/** The stake the rule counts at each of `rows`' blocks that has a record, read from the records. */
+async function countedFromRecords(dir: string, rows: readonly SnapshotSummary[], countFrom: ReadonlyMap<string, number>): Promise<Map<number, Rao>> {
+  const counted = new Map<number, Rao>();
+  if (rows.length === 0) return counted;
+  const recorded = new Set(await listRecords(dir));
+  const blocks = rows.map((r) => r.block).filter((b) => recorded.has(b)).sort((a, b) => a - b);
+  if (blocks.length === 0) return counted;
+  for await (const record of readStakesAt(dir, blocks, countFrom.keys())) counted.set(record.block, countedStake(countFrom, record.block, record.stakes));
+  return counted;
 }

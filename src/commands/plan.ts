@@ -16,7 +16,7 @@ import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
 import { readUserStakes } from '../workbook/periodStakes.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
-import { countFromFor, restateUsersStake } from './counting.js';
+import { countedStake, countFromFor, restateUsersStake } from './counting.js';
 import { describeCountFrom } from '../domain/countFrom.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
@@ -131,7 +131,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
-    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line));
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line), period.usersStake);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
     if (api) await release(api);
@@ -145,6 +145,8 @@ interface Period {
   /** The snapshot the accrued pool is measured from: the end of the last paid period, or the period's first. */
   baseline: number;
   accrued: Rao;
+  /** The users' stake the rule counts at each of the period's snapshots, for the Snapshots sheet. */
+  usersStake: Map<number, Rao>;
 }
 
 /**
@@ -183,17 +185,21 @@ async function loadPeriod(
   }
   const snapshots = new PeriodShares(users, countFrom);
   const delegate = new Map<number, Rao>();
+  const usersStake = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const read = recorded.filter((b) => b >= from && b <= blocks[blocks.length - 1]!);
   for await (const s of readUserStakes(dir, read, users)) {
     delegate.set(s.block, s.delegateStake);
-    if (closedThrough === null || s.block > closedThrough) snapshots.add(s);
+    if (closedThrough === null || s.block > closedThrough) {
+      snapshots.add(s);
+      usersStake.set(s.block, countedStake(countFrom, s.block, s.stakeByColdkey));
+    }
   }
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;
   // the baseline is the last snapshot of the previous period when it is still on record
   const baseline = closedThrough !== null && delegate.has(closedThrough) ? closedThrough : first;
-  return { snapshots, fromBlock: first, toBlock: last, baseline, accrued: delegate.get(last)! - delegate.get(baseline)! };
+  return { snapshots, fromBlock: first, toBlock: last, baseline, accrued: delegate.get(last)! - delegate.get(baseline)!, usersStake };
 }
 
 function choosePool(text: string, accrued: Rao): Rao {
