@@ -1,11 +1,10 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { Codec } from '@polkadot/types/types';
 import type { StakeMoveFacts } from '../domain/stakeMoves.js';
+import { big } from './codec.js';
 
 type Item = ((...args: unknown[]) => Promise<Codec>) & { key(...args: unknown[]): string; keyPrefix(): string };
 type Call = (...args: unknown[]) => Promise<Codec>;
-
-const big = (c: unknown): bigint => BigInt(String(c));
 
 /**
  * What the runtime says can move of `coldkey`'s stake on `hotkey`, on `netuids`, at `blockHash`, read once: each item
