@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { computePayouts } from '../src/domain/payout.js';
 import { PeriodShares, type PeriodSnapshot } from '../src/domain/periodShares.js';
 import { listRecords, readRecordsAt, readStakes, writeRecord } from '../src/workbook/records.js';
-import { readUserStakes, STAKES_FILE } from '../src/workbook/periodStakes.js';
+import { readPeriodStakes, STAKES_FILE } from '../src/workbook/periodStakes.js';
 import { planFingerprint, planIdFor } from '../src/domain/period.js';
 import type { PayoutRow } from '../src/domain/types.js';
 import { WorkbookStore } from '../src/workbook/store.js';
@@ -132,7 +132,7 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     const blocks = (await listRecords(String(records))).filter((b) => b >= Number(from) && b <= Number(to));
     const { ms, value } = await timed(async () => {
       const shares = new PeriodShares(scenario.users);
-      for await (const s of readUserStakes(String(records), blocks, scenario.users)) shares.add(s);
+      for await (const s of readPeriodStakes(String(records), blocks, shares.coldkeys)) shares.addStakes(s.block, s.nominatorStake, s.stakes);
       return { planId: payoutOf(scenario, shares, Number(to)), snapshots: shares.counted + shares.skipped.length };
     });
     return { ms, ...value, tableBytes: fs.statSync(path.join(String(records), STAKES_FILE)).size };

@@ -1,6 +1,7 @@
 import { countFromBlocks, countsAt, noteRegistrations, paidPeriodEnds } from '../domain/countFrom.js';
 import type { PayoutRow, Rao, Settings, SnapshotSummary, User } from '../domain/types.js';
-import { listRecords, readStakesAt } from '../workbook/records.js';
+import { readPeriodStakes } from '../workbook/periodStakes.js';
+import { listRecords } from '../workbook/records.js';
 import { readRegistrations, writeRegistrations } from '../workbook/registrations.js';
 import type { WorkbookStore } from '../workbook/store.js';
 
@@ -33,13 +34,6 @@ export function countedColdkeys(countFrom: ReadonlyMap<string, number>, block: n
   return new Set([...countFrom.keys()].filter((coldkey) => countsAt(countFrom, coldkey, block)));
 }
 
-/** The registered coldkeys' stake that counts at `block` under the rule, from that snapshot's per-coldkey stakes. */
-export function countedStake(countFrom: ReadonlyMap<string, number>, block: number, stakes: Iterable<[string, Rao]>): Rao {
-  let stake: Rao = 0n;
-  for (const [coldkey, amount] of stakes) if (countsAt(countFrom, coldkey, block)) stake += amount;
-  return stake;
-}
-
 /** The Snapshots rows whose users' stake differs from `counted` (the stake the rule counts, by block), with that stake. */
 function restatements(rows: readonly SnapshotSummary[], counted: ReadonlyMap<number, Rao>): Array<{ block: number; usersStake: string }> {
   return rows
@@ -52,7 +46,7 @@ function restatements(rows: readonly SnapshotSummary[], counted: ReadonlyMap<num
  * Rewrites the users' stake of the open period's Snapshots rows that the rule now counts differently (a user added in
  * the middle of the period under `period`, or the rule changed in Settings), so that the sheet (and the charts drawn
  * from it) shows what plan pays. `counted`: the stake the rule counts at snapshots the caller has read already (plan,
- * its period); the open period's other snapshots are read from their records. Returns how many rows changed.
+ * its period); the open period's other snapshots are read per coldkey from stakes.sqlite. Returns how many rows changed.
  */
 export async function restateUsersStake(
   store: WorkbookStore,
@@ -66,7 +60,7 @@ export async function restateUsersStake(
   const openFrom = ends.length ? ends.at(-1)! + 1 : 0;
   const open = data.snapshots.filter((r) => r.block >= openFrom);
   const known = counted ?? new Map<number, Rao>();
-  const read = await countedFromRecords(dir, open.filter((r) => !known.has(r.block)), countFrom);
+  const read = await countedAt(dir, open.filter((r) => !known.has(r.block)), countFrom);
   const rows = restatements(open, new Map([...known, ...read]));
   if (rows.length === 0) return 0;
   await store.apply({ kind: 'restateUsersStake', rows });
@@ -74,13 +68,23 @@ export async function restateUsersStake(
   return rows.length;
 }
 
-/** The stake the rule counts at each of `rows`' blocks that has a record, read from the records. */
-async function countedFromRecords(dir: string, rows: readonly SnapshotSummary[], countFrom: ReadonlyMap<string, number>): Promise<Map<number, Rao>> {
+/**
+ * The stake the rule counts at each of `rows`' blocks that has a record, read per coldkey from stakes.sqlite (which
+ * fills what it lacks from the records).
+ */
+async function countedAt(dir: string, rows: readonly SnapshotSummary[], countFrom: ReadonlyMap<string, number>): Promise<Map<number, Rao>> {
   const counted = new Map<number, Rao>();
   if (rows.length === 0) return counted;
   const recorded = new Set(await listRecords(dir));
   const blocks = rows.map((r) => r.block).filter((b) => recorded.has(b)).sort((a, b) => a - b);
   if (blocks.length === 0) return counted;
-  for await (const record of readStakesAt(dir, blocks, countFrom.keys())) counted.set(record.block, countedStake(countFrom, record.block, record.stakes));
+  const coldkeys = [...countFrom.keys()];
+  for await (const s of readPeriodStakes(dir, blocks, coldkeys)) {
+    let stake: Rao = 0n;
+    coldkeys.forEach((coldkey, i) => {
+      if (countsAt(countFrom, coldkey, s.block)) stake += s.stakes[i]!;
+    });
+    counted.set(s.block, stake);
+  }
   return counted;
 }

@@ -13,10 +13,10 @@ import { UserError } from '../util/errors.js';
 import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
-import { readUserStakes } from '../workbook/periodStakes.js';
+import { readPeriodStakes } from '../workbook/periodStakes.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
-import { countedStake, countFromFor, restateUsersStake } from './counting.js';
+import { countFromFor, restateUsersStake } from './counting.js';
 import { describeCountFrom } from '../domain/countFrom.js';
 import { refuseProblems } from './payoutChecks.js';
 import { recoverPayouts } from './payoutRecovery.js';
@@ -188,12 +188,9 @@ async function loadPeriod(
   const usersStake = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const read = recorded.filter((b) => b >= from && b <= blocks[blocks.length - 1]!);
-  for await (const s of readUserStakes(dir, read, users)) {
+  for await (const s of readPeriodStakes(dir, read, snapshots.coldkeys)) {
     delegate.set(s.block, s.delegateStake);
-    if (closedThrough === null || s.block > closedThrough) {
-      snapshots.add(s);
-      usersStake.set(s.block, countedStake(countFrom, s.block, s.stakeByColdkey));
-    }
+    if (closedThrough === null || s.block > closedThrough) usersStake.set(s.block, snapshots.addStakes(s.block, s.nominatorStake, s.stakes));
   }
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;

@@ -31,18 +31,27 @@ export class FractionColumns {
   add(denominator: bigint, values: readonly bigint[]): void {
     if (denominator <= 0n) throw new Error('FractionColumns: the denominator must be positive');
     if (values.length !== this.columns) throw new Error(`FractionColumns: ${values.length} values for ${this.columns} columns`);
+    for (const value of values) if (value < 0n) throw new Error('FractionColumns: negative value');
+    this.derived = undefined;
     let term = this.termOf.get(denominator);
     if (term === undefined) {
       term = this.denominators.push(denominator) - 1;
       this.termOf.set(denominator, term);
       if (term % TERMS_PER_CHUNK === 0) this.chunks.push(new BigUint64Array(TERMS_PER_CHUNK * this.columns));
+      // A new term's cells are all zero: written straight into its chunk (the usual case, one term per snapshot).
+      const chunk = this.chunks[this.chunks.length - 1]!;
+      const offset = (term % TERMS_PER_CHUNK) * this.columns;
+      for (let column = 0; column < this.columns; column++) {
+        const value = values[column]!;
+        if (value >= CELL_LIMIT) this.large.set(term * this.columns + column, value);
+        else chunk[offset + column] = value;
+      }
+      return;
     }
     for (let column = 0; column < this.columns; column++) {
       const value = values[column]!;
-      if (value < 0n) throw new Error('FractionColumns: negative value');
       if (value !== 0n) this.setCell(term, column, this.cell(term, column) + value);
     }
-    this.derived = undefined;
   }
 
   bounds(): Bounds {
@@ -97,8 +106,11 @@ export class FractionColumns {
     const width = new Array<bigint>(this.columns).fill(0n);
     this.denominators.forEach((denominator, term) => {
       const inverse = (1n << shift) / denominator;
+      const chunk = this.chunks[Math.floor(term / TERMS_PER_CHUNK)]!;
+      const offset = (term % TERMS_PER_CHUNK) * this.columns;
+      const anyLarge = this.large.size > 0;
       for (let column = 0; column < this.columns; column++) {
-        const value = this.cell(term, column);
+        const value = anyLarge ? this.cell(term, column) : chunk[offset + column]!;
         if (value === 0n) continue;
         low[column] += value * inverse;
         width[column] += value;

@@ -1,4 +1,3 @@
-import { countsAt } from './countFrom.js';
 import { Enclosed } from './enclosed.js';
 import { FractionColumns } from './fractionColumns.js';
 import { formatTao } from './tao.js';
@@ -24,9 +23,13 @@ export class PeriodShares {
   readonly users: readonly User[];
   /** Blocks of snapshots with zero nominator stake, left out of the mean. */
   readonly skipped: number[] = [];
+  /** The registered coldkeys, each once: addStakes takes their stakes in this order. */
+  readonly coldkeys: readonly string[];
   private countedSoFar = 0;
   private readonly columnOf: Map<string, number>;
-  private readonly ownerOf: Map<string, number>;
+  /** Per coldkey (in `coldkeys` order): its user's column, and the block from which its stake counts. */
+  private readonly ownerColumn: Int32Array;
+  private readonly countsFrom: Float64Array;
   /** One column per user in `users` order, then one for the registered users together. */
   private readonly sums: FractionColumns;
 
@@ -34,10 +37,13 @@ export class PeriodShares {
    * `countFrom`: the block from which each coldkey's stake counts (the Settings rule, src/domain/countFrom.ts); before
    * it, the coldkey is left out of its user's stake as if it held none. Without it every registered coldkey counts.
    */
-  constructor(users: readonly User[], private readonly countFrom: ReadonlyMap<string, number> | null = null) {
+  constructor(users: readonly User[], countFrom: ReadonlyMap<string, number> | null = null) {
     this.users = [...users].sort((a, b) => compareNames(a.name, b.name));
     this.columnOf = new Map(this.users.map((u, i) => [u.name, i]));
-    this.ownerOf = coldkeyOwners(this.users, this.columnOf);
+    const owners = coldkeyOwners(this.users, this.columnOf);
+    this.coldkeys = [...owners.keys()];
+    this.ownerColumn = Int32Array.from(owners.values());
+    this.countsFrom = Float64Array.from(this.coldkeys, (coldkey) => (countFrom ? (countFrom.get(coldkey) ?? 0) : 0));
     this.sums = new FractionColumns(this.users.length + 1);
   }
 
@@ -52,29 +58,39 @@ export class PeriodShares {
   }
 
   add(snapshot: PeriodSnapshot): void {
-    if (snapshot.nominatorStake <= 0n) {
-      this.skipped.push(snapshot.block);
-      return;
-    }
-    const stakes = new Array<bigint>(this.users.length + 1).fill(0n);
+    this.addStakes(snapshot.block, snapshot.nominatorStake, this.coldkeys.map((coldkey) => snapshot.stakeByColdkey.get(coldkey) ?? 0n));
+  }
+
+  /**
+   * One snapshot given as the stake of each of `coldkeys`, in that order (how a period is read from the table, without
+   * a map per snapshot). Returns the registered users' stake that counts at this block, as the Snapshots sheet shows
+   * it (also for a snapshot left out of the mean for zero nominator stake).
+   */
+  addStakes(block: number, nominatorStake: Rao, stakes: ArrayLike<bigint>): Rao {
+    if (stakes.length !== this.coldkeys.length) throw new Error(`PeriodShares: ${stakes.length} stakes for ${this.coldkeys.length} coldkeys`);
+    const perColumn = new Array<bigint>(this.users.length + 1).fill(0n);
     let registered = 0n;
-    for (const [coldkey, amount] of snapshot.stakeByColdkey) {
-      const column = this.ownerOf.get(coldkey);
-      if (column === undefined) continue;
-      if (this.countFrom && !countsAt(this.countFrom, coldkey, snapshot.block)) continue;
-      if (amount < 0n) throw new Error(`negative stake for ${coldkey} at block ${snapshot.block}`);
-      stakes[column] += amount;
+    for (let i = 0; i < stakes.length; i++) {
+      const amount = stakes[i]!;
+      if (amount === 0n || this.countsFrom[i]! > block) continue;
+      if (amount < 0n) throw new Error(`negative stake for ${this.coldkeys[i]} at block ${block}`);
+      perColumn[this.ownerColumn[i]!] += amount;
       registered += amount;
     }
-    if (registered > snapshot.nominatorStake) {
+    if (nominatorStake <= 0n) {
+      this.skipped.push(block);
+      return registered;
+    }
+    if (registered > nominatorStake) {
       throw new UserError(
-        `snapshot at block ${snapshot.block}: registered users hold ${formatTao(registered)} TAO, more than the ` +
-          `nominator stake ${formatTao(snapshot.nominatorStake)} TAO; the snapshot record is inconsistent`,
+        `snapshot at block ${block}: registered users hold ${formatTao(registered)} TAO, more than the ` +
+          `nominator stake ${formatTao(nominatorStake)} TAO; the snapshot record is inconsistent`,
       );
     }
-    stakes[this.users.length] = registered;
-    this.sums.add(snapshot.nominatorStake, stakes);
+    perColumn[this.users.length] = registered;
+    this.sums.add(nominatorStake, perColumn);
     this.countedSoFar++;
+    return registered;
   }
 
   /** multiplier · Σ coefficient · base(user) / scale. */

@@ -8,38 +8,56 @@ import { createHash } from 'node:crypto';
  * blake2b-512("SS58PRE" ++ prefix ++ key).
  */
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const DIGIT = new Map([...ALPHABET].map((c, i) => [c, BigInt(i)]));
+/** The value of each ASCII character in the alphabet, -1 for the others. */
+const DIGIT = Int8Array.from({ length: 128 }, (_, code) => ALPHABET.indexOf(String.fromCharCode(code)));
 const CONTEXT = Buffer.from('SS58PRE');
 const KEY_LENGTH = 32;
 const CHECKSUM_LENGTH = 2;
 
-/** The bytes of a base58 string (Bitcoin's alphabet), or null if a character is not in it. */
+/**
+ * The bytes of a base58 string (Bitcoin's alphabet), or null if a character is not in it. Worked digit by digit on a
+ * byte array rather than through one BigInt: a sheet of 2,000 coldkeys is decoded on every save.
+ */
 export function base58Decode(text: string): Uint8Array | null {
-  let value = 0n;
-  for (const c of text) {
-    const digit = DIGIT.get(c);
-    if (digit === undefined) return null;
-    value = value * 58n + digit;
-  }
-  const bytes: number[] = [];
-  for (; value > 0n; value >>= 8n) bytes.push(Number(value & 0xffn));
   // Each leading '1' stands for a leading zero byte.
-  for (const c of text) {
-    if (c !== '1') break;
-    bytes.push(0);
+  let zeros = 0;
+  while (zeros < text.length && text[zeros] === '1') zeros++;
+  // Base 256, least significant byte first; 58 < 2^6, so the number never needs more bytes than 6/8 of the digits.
+  const bytes = new Uint8Array(Math.ceil((text.length * 6) / 8) + 1);
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let carry = code < 128 ? DIGIT[code]! : -1;
+    if (carry < 0) return null;
+    for (let j = 0; j < used; j++) {
+      carry += bytes[j]! * 58;
+      bytes[j] = carry & 0xff;
+      carry >>= 8;
+    }
+    for (; carry > 0; carry >>= 8) bytes[used++] = carry & 0xff;
   }
-  return Uint8Array.from(bytes.reverse());
+  const decoded = new Uint8Array(zeros + used);
+  for (let j = 0; j < used; j++) decoded[zeros + j] = bytes[used - 1 - j]!;
+  return decoded;
 }
 
 export function base58Encode(bytes: Uint8Array): string {
-  let value = 0n;
-  for (const b of bytes) value = (value << 8n) | BigInt(b);
-  let text = '';
-  for (; value > 0n; value /= 58n) text = ALPHABET[Number(value % 58n)] + text;
-  for (const b of bytes) {
-    if (b !== 0) break;
-    text = '1' + text;
+  // Base 58, least significant digit first; 256 < 58^1.37, so at most 1.37 digits a byte.
+  const digits = new Uint8Array(Math.ceil(bytes.length * 1.37) + 1);
+  let used = 0;
+  let zeros = 0;
+  while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
+  for (let i = zeros; i < bytes.length; i++) {
+    let carry = bytes[i]!;
+    for (let j = 0; j < used; j++) {
+      carry += digits[j]! << 8;
+      digits[j] = carry % 58;
+      carry = Math.floor(carry / 58);
+    }
+    for (; carry > 0; carry = Math.floor(carry / 58)) digits[used++] = carry % 58;
   }
+  let text = '1'.repeat(zeros);
+  for (let j = used - 1; j >= 0; j--) text += ALPHABET[digits[j]!];
   return text;
 }
 

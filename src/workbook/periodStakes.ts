@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { PeriodSnapshot } from '../domain/periodShares.js';
 import fs from 'node:fs';
-import type { Rao, User, ValidatorSnapshot } from '../domain/types.js';
+import type { Rao, ValidatorSnapshot } from '../domain/types.js';
 import { readStakesAt } from './records.js';
 
 /**
@@ -146,6 +145,8 @@ async function fill(db: DatabaseSync, dir: string, blocks: readonly number[], wi
 function* read(db: DatabaseSync, blocks: readonly number[], positions: Int32Array): Generator<PeriodStakes> {
   if (blocks.length === 0) return;
   const wanted = new Set(blocks);
+  // Usually the coldkeys asked for are the tracked ones, in the order they were first tracked.
+  const inOrder = positions.every((position, i) => position === i);
   const query = db.prepare('SELECT block, delegate_stake, nominator_stake, stakes FROM snapshot WHERE block BETWEEN ? AND ? ORDER BY block');
   let found = 0;
   for (const row of query.iterate(blocks[0]!, blocks[blocks.length - 1]!)) {
@@ -154,25 +155,10 @@ function* read(db: DatabaseSync, blocks: readonly number[], positions: Int32Arra
     const bytes = row.stakes as Uint8Array;
     // A copy aligned for BigInt64Array (SQLite's buffer may start at any byte).
     const all = new BigInt64Array(bytes.slice().buffer);
-    const stakes = new BigInt64Array(positions.length);
-    for (let i = 0; i < positions.length; i++) stakes[i] = all[positions[i]!]!;
+    const stakes = inOrder ? all.subarray(0, positions.length) : new BigInt64Array(positions.length);
+    if (!inOrder) for (let i = 0; i < positions.length; i++) stakes[i] = all[positions[i]!]!;
     found++;
     yield { block, delegateStake: BigInt(row.delegate_stake as string), nominatorStake: BigInt(row.nominator_stake as string), stakes };
   }
   if (found !== blocks.length) throw new Error(`${STAKES_FILE}: ${blocks.length - found} of the period's snapshots were not stored`);
-}
-
-/**
- * The period as PeriodShares takes it: per snapshot, each registered coldkey's stake (PeriodShares adds a user's
- * coldkeys together, each from the block the Settings rule "Users count from" gives that coldkey), and the delegate
- * stake for the accrued pool.
- */
-export async function* readUserStakes(dir: string, blocks: readonly number[], users: readonly User[]): AsyncGenerator<PeriodSnapshot & { delegateStake: Rao }> {
-  // A coldkey written twice for one user counts once, as in the records' per-coldkey map.
-  const coldkeys = [...new Set(users.flatMap((u) => u.addresses))];
-  for await (const s of readPeriodStakes(dir, blocks, coldkeys)) {
-    const stakeByColdkey = new Map<string, Rao>();
-    coldkeys.forEach((coldkey, i) => stakeByColdkey.set(coldkey, s.stakes[i]!));
-    yield { block: s.block, nominatorStake: s.nominatorStake, delegateStake: s.delegateStake, stakeByColdkey };
-  }
 }
