@@ -102,20 +102,22 @@ export class FractionColumns {
     // above the largest denominator make that a relative error below 2^-PRECISION_BITS.
     const bits = this.denominators.reduce((most, d) => Math.max(most, d.toString(2).length), 0);
     const shift = BigInt(bits + PRECISION_BITS);
-    const low = new Array<bigint>(this.columns).fill(0n);
-    const width = new Array<bigint>(this.columns).fill(0n);
-    this.denominators.forEach((denominator, term) => {
-      const inverse = (1n << shift) / denominator;
-      const chunk = this.chunks[Math.floor(term / TERMS_PER_CHUNK)]!;
-      const offset = (term % TERMS_PER_CHUNK) * this.columns;
-      const anyLarge = this.large.size > 0;
-      for (let column = 0; column < this.columns; column++) {
-        const value = anyLarge ? this.cell(term, column) : chunk[offset + column]!;
+    const inverses = this.denominators.map((denominator) => (1n << shift) / denominator);
+    const low = new Array<bigint>(this.columns);
+    const width = new Array<bigint>(this.columns);
+    // Column by column with the sums in locals: an array element written per cell costs a write barrier each time.
+    for (let column = 0; column < this.columns; column++) {
+      let lowSum = 0n;
+      let widthSum = 0n;
+      for (let term = 0; term < inverses.length; term++) {
+        const value = this.large.size > 0 ? this.cell(term, column) : this.chunks[Math.floor(term / TERMS_PER_CHUNK)]![(term % TERMS_PER_CHUNK) * this.columns + column]!;
         if (value === 0n) continue;
-        low[column] += value * inverse;
-        width[column] += value;
+        lowSum += value * inverses[term]!;
+        widthSum += value;
       }
-    });
+      low[column] = lowSum;
+      width[column] = widthSum;
+    }
     return { shift, low, width };
   }
 
@@ -163,4 +165,4 @@ class Derived {
 
 const TERMS_PER_CHUNK = 256;
 const CELL_LIMIT = 1n << 64n;
-const PRECISION_BITS = 128;
+const PRECISION_BITS = 126;

@@ -69,14 +69,14 @@ export class PeriodShares {
   addStakes(block: number, nominatorStake: Rao, stakes: ArrayLike<bigint>): Rao {
     if (stakes.length !== this.coldkeys.length) throw new Error(`PeriodShares: ${stakes.length} stakes for ${this.coldkeys.length} coldkeys`);
     const perColumn = new Array<bigint>(this.users.length + 1).fill(0n);
-    let registered = 0n;
     for (let i = 0; i < stakes.length; i++) {
+      if (this.countsFrom[i]! > block) continue;
       const amount = stakes[i]!;
-      if (amount === 0n || this.countsFrom[i]! > block) continue;
       if (amount < 0n) throw new Error(`negative stake for ${this.coldkeys[i]} at block ${block}`);
       perColumn[this.ownerColumn[i]!] += amount;
-      registered += amount;
     }
+    let registered = 0n;
+    for (let column = 0; column < this.users.length; column++) registered += perColumn[column]!;
     if (nominatorStake <= 0n) {
       this.skipped.push(block);
       return registered;

@@ -153,8 +153,8 @@ function* read(db: DatabaseSync, blocks: readonly number[], positions: Int32Arra
     const block = row.block as number;
     if (!wanted.has(block)) continue;
     const bytes = row.stakes as Uint8Array;
-    // A copy aligned for BigInt64Array (SQLite's buffer may start at any byte).
-    const all = new BigInt64Array(bytes.slice().buffer);
+    // BigInt64Array needs 8-byte alignment: SQLite's buffer may start at any byte, then it is copied.
+    const all = bytes.byteOffset % 8 === 0 ? new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : new BigInt64Array(bytes.slice().buffer);
     const stakes = inOrder ? all.subarray(0, positions.length) : new BigInt64Array(positions.length);
     if (!inOrder) for (let i = 0; i < positions.length; i++) stakes[i] = all[positions[i]!]!;
     found++;
