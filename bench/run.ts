@@ -136,17 +136,13 @@ async function cliOn(node: Node, args: string[]): Promise<Sample & { code: numbe
 }
 
 async function measureStartup(state: BenchState) {
-  // What starting Node itself costs on this machine at this load: read every start-up row against it.
-  const bare = await repeat(runs, () => runNode(['-e', '0']));
-  add('node -e 0 (this machine now, for comparison)', bare, 'Node starting and exiting, nothing loaded (0.11 s on this machine when idle)');
-  const times = (s: Sample) => `${(s.ms / bare.ms).toFixed(1)}x node -e 0`;
   // The bin turns Node's module compile cache on: measured without it (as before) and with it filled by a first run.
   const uncached = { ...cliEnv, NODE_DISABLE_COMPILE_CACHE: '1' };
   await runCli(['--help'], cliEnv);
   const helpBefore = await repeat(runs, () => runCli(['--help'], uncached));
-  add('valtrac --help, without the compile cache (before)', helpBefore, `process start to exit; ${times(helpBefore)}`);
+  add('valtrac --help, without the compile cache (before)', helpBefore, `process start to exit`);
   const help = await repeat(runs, () => runCli(['--help'], cliEnv));
-  add('valtrac --help', help, `process start to exit, compile cache filled; ${times(help)}`, { text: '< 0.25 s', limitMs: 250 });
+  add('valtrac --help', help, `process start to exit, compile cache filled`, { text: '< 0.25 s', limitMs: 250 });
   // A small workbook: what init leaves, with three users.
   const small = path.join(fs.mkdtempSync(path.join(work, 'small-')), 'valtrac.xlsx');
   const book = createWorkbook({ hotkey: state.scenario.hotkey, network: 'local', snapshotInterval: 300, payoutColdkey: null, taxMode: 'base' });
@@ -154,9 +150,9 @@ async function measureStartup(state: BenchState) {
   await new WorkbookStore(small).create(book, false);
   await runCli(['check', '--workbook', small], cliEnv);
   const checkBefore = await repeat(runs, () => runCli(['check', '--workbook', small], uncached));
-  add('valtrac check, small workbook (3 users), without the compile cache (before)', checkBefore, `process start to exit, no watcher running; ${times(checkBefore)}`);
+  add('valtrac check, small workbook (3 users), without the compile cache (before)', checkBefore, `process start to exit, no watcher running`);
   const alone = await repeat(runs, () => runCli(['check', '--workbook', small], cliEnv));
-  add('valtrac check, small workbook (3 users), the CLI alone', alone, `process start to exit, no watcher running, compile cache filled; ${times(alone)}`, { text: '< 0.5 s', limitMs: 500 });
+  add('valtrac check, small workbook (3 users), the CLI alone', alone, `process start to exit, no watcher running, compile cache filled`, { text: '< 0.5 s', limitMs: 500 });
   const day = await repeat(runs, () => runCli(['check', '--workbook', state.freshWorkbook], cliEnv));
   add('valtrac check, 500 users (day one), the CLI alone', day, 'process start to exit, no watcher running');
   await withWatcher(small, async (pid) => {
@@ -374,14 +370,31 @@ async function measureTransfers(sim: Node) {
 
 function table(): string {
   const fmt = (ms?: number) => (ms === undefined ? '' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
-  const header = ['measurement', 'median', 'runs', 'peak RSS', 'target', 'met', 'detail'];
-  const body = rows.map((r) => [r.what, fmt(r.ms), r.runs?.toString() ?? '', r.rssMb === undefined ? '' : `${r.rssMb.toFixed(0)} MB`, r.target ?? '', r.met === undefined ? '' : r.met ? 'met' : 'NOT met', r.detail]);
+  // Every row against what starting Node costs at the load of this run (the mean of its first and last node -e 0).
+  const reference = (floor.atStart + floor.atEnd) / 2;
+  const header = ['measurement', 'median', 'x node -e 0', 'runs', 'peak RSS', 'target', 'met', 'detail'];
+  const body = rows.map((r) => [
+    r.what,
+    fmt(r.ms),
+    r.ms === undefined ? '' : `${(r.ms / reference).toFixed(1)}x`,
+    r.runs?.toString() ?? '',
+    r.rssMb === undefined ? '' : `${r.rssMb.toFixed(0)} MB`,
+    r.target ?? '',
+    r.met === undefined ? '' : r.met ? 'met' : 'NOT met',
+    r.detail,
+  ]);
   const lines = [header, header.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');
 }
 
 const state = await ensureBenchState(seed, log);
 log(`bench: scenario seed ${seed}: ${state.scenario.nominators.length} nominators, ${state.scenario.users.length} users, ${state.scenario.referrals.length} referrals, ${state.scenario.size.snapshots} snapshots; ${runs} runs each`);
+// What starting Node itself costs on this machine at this load, at the start and at the end of the run: the table
+// reads every row against it, so runs at different loads can be compared.
+const floor = { atStart: 0, atEnd: 0 };
+const bareAtStart = await repeat(runs, () => runNode(['-e', '0']));
+floor.atStart = bareAtStart.ms;
+add('node -e 0 (this machine now, for comparison)', bareAtStart, 'Node starting and exiting, nothing loaded (0.04 s on this machine when idle)');
 const sim = await behindProxy(await ChainHost.start(seed, 100, state.scenario.nominators.length));
 try {
   await section('startup', () => measureStartup(state));
@@ -401,6 +414,9 @@ try {
   await sim.close();
   fs.rmSync(work, { recursive: true, force: true });
 }
+const bareAtEnd = await repeat(runs, () => runNode(['-e', '0']));
+floor.atEnd = bareAtEnd.ms;
+add('node -e 0 at the end of the run', bareAtEnd, 'the load may have changed while the bench ran');
 console.log(
   `ValTrac bench, seed ${seed}, ${os.cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ` +
     `${os.loadavg()[0]!.toFixed(1)} at the end, Node ${process.version}, ${new Date().toISOString()}\n`,
