@@ -169,7 +169,7 @@ export function healthChecks(f: StatusFacts): Check[] {
     const what = f.plan ? `plan ${f.plan.planId} sends ${formatTao(due)} TAO` : `the pool accrued so far is ${formatTao(due)} TAO`;
     if (f.payer.free < needed) {
       add('fail', `The payout coldkey ${f.payer.address} has ${formatTao(f.payer.free)} TAO free; ${what} (plus fees and the existential deposit).`,
-        `Send TAO to ${f.payer.address} (${f.payer.place}) before confirm.`);
+        `valtrac fund moves what is missing from the owner's take (or send TAO to ${f.payer.address} (${f.payer.place})) before confirm.`);
     } else add('ok', `The payout coldkey has ${formatTao(f.payer.free)} TAO free; ${what}.`);
   }
   return checks;

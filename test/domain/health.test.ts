@@ -71,7 +71,7 @@ describe('healthChecks', () => {
     expect(byText('The last snapshot is block 1200')).toMatchObject({ level: 'fail' });
     expect(byText('missing in 1 gap(s)')).toMatchObject({ level: 'warn', finding: '2 snapshot(s) are missing in 1 gap(s), e.g. between blocks 300 and 1200.', fix: expect.stringContaining('--network archive') });
     // 1 TAO free against the 2 TAO accrued plus the existential deposit
-    expect(byText('The payout coldkey 5Payer has 1.000000000 TAO free')).toMatchObject({ level: 'fail', fix: 'Send TAO to 5Payer (Settings!B6 (Payout coldkey)) before confirm.' });
+    expect(byText('The payout coldkey 5Payer has 1.000000000 TAO free')).toMatchObject({ level: 'fail', fix: "valtrac fund moves what is missing from the owner's take (or send TAO to 5Payer (Settings!B6 (Payout coldkey))) before confirm." });
   });
 });
 

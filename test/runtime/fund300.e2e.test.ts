@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EventRecord } from '@polkadot/types/interfaces';
-import type { Codec } from '@polkadot/types/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTao } from '../../src/domain/tao.js';
 import { SendLog, type FundedEntry, type FundingEntry } from '../../src/workbook/sendLog.js';
@@ -10,12 +8,14 @@ import { tempDir } from '../helpers.js';
 import { ok, planRows, valtrac } from '../payout/harness.js';
 import { alphaOf, deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
 import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
+import { feePaid, named, stakeRemovals, transfersTo } from '../support/runtimes/events.js';
 import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtimes/validator.js';
 
 // valtrac fund on the real spec-300 runtime (chopsticks): the owner's take sits on root and on subnet 1, whose alpha
 // is priced at 1.25 TAO; the payout coldkey holds almost nothing. fund must unstake root first, then subnet 1, move
 // exactly what the plan needs to the payout coldkey, and confirm must then pay every user exactly. Every check reads
-// the chain with the test's own @polkadot/api.
+// the chain with the test's own @polkadot/api. Then, on the same chain: a fund killed right after it sent its batch is
+// settled by the rerun, never sent twice; and the owner coldkey as the payout coldkey (fund only unstakes).
 
 const NAMES = ['hotkey', 'owner', 'payer', 'alice', 'bob', 'carol'] as const;
 let rt: Runtime;
@@ -67,8 +67,6 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const named = (events: EventRecord[], section: string, method: string) => events.filter((e) => e.event.section === section && e.event.method === method);
-const fields = (e: EventRecord) => e.event.data as unknown as Codec[];
 const fundEntries = () => SendLog.beside(workbook).entries().filter((e) => e.type === 'funding' || e.type === 'funded');
 
 describe('spec 300: fund moves the take to the payout coldkey, then confirm pays it', { timeout: 900_000 }, () => {
@@ -125,13 +123,13 @@ describe('spec 300: fund moves the take to the payout coldkey, then confirm pays
     expect(settled.outcome).toBe('funded');
     const events = await chain.extrinsicEvents(settled.blockHash!, sent.extrinsicHash);
     expect(named(events, 'utility', 'BatchCompleted')).toHaveLength(1);
-    const removed = named(events, 'subtensorModule', 'StakeRemoved').map((e) => ({ netuid: Number(fields(e)[4]!.toString()), tao: BigInt(fields(e)[2]!.toString()), alpha: BigInt(fields(e)[3]!.toString()) }));
+    const removed = stakeRemovals(events);
     expect(removed.map((r) => r.netuid)).toEqual([0, 1]);
     expect(removed[0]!.alpha).toBe(tao(1));
     expect(removed[0]!.tao).toBe(tao(1));
-    const transfers = named(events, 'balances', 'Transfer').filter((e) => fields(e)[1]!.toString() === k.payer.address);
+    const transfers = transfersTo(events, k.payer.address);
     expect(transfers).toHaveLength(1);
-    const moved = BigInt(fields(transfers[0]!)[2]!.toString());
+    const moved = transfers[0]!;
     expect(moved).toBe(need);
     expect((await chain.freeBalance(k.payer.address)) - payerBefore).toBe(moved);
     expect(removed.reduce((s, r) => s + r.tao, 0n)).toBeGreaterThanOrEqual(moved);
@@ -140,7 +138,7 @@ describe('spec 300: fund moves the take to the payout coldkey, then confirm pays
     expect(alphaBefore[1]! - alphaAfter[1]! - removed[1]!.alpha).toBeLessThanOrEqual(1n);
     expect(settled.received).toEqual(removed.map((r) => ({ netuid: r.netuid, alpha: r.alpha.toString(), tao: r.tao.toString() })));
     expect(settled.transferred).toBe(moved.toString());
-    const fee = BigInt(fields(named(events, 'transactionPayment', 'TransactionFeePaid')[0]!)[1]!.toString());
+    const fee = feePaid(events);
     const estimate = /Fee about ([\d.]+) TAO/.exec(result.stdout)![1]!;
     for (const [i, u] of sent.unstakes.entries()) {
       figures.push(`subnet ${u.netuid}: unstaked ${formatTao(removed[i]!.alpha)} α, received ${formatTao(removed[i]!.tao)} TAO (expected ${formatTao(BigInt(u.expected))}, at least ${formatTao(BigInt(u.guaranteed))}, limit ${formatTao(BigInt(u.limitPrice))} TAO/α)`);
@@ -169,5 +167,73 @@ describe('spec 300: fund moves the take to the payout coldkey, then confirm pays
     figures.push(`after confirm the payout coldkey keeps ${formatTao(left)} TAO`);
     const after = await ok(['fund', ...w(), '--dry-run']);
     expect(after.stdout).toMatch(/nothing to fund, no payment is due \(3 paid\)/);
+  });
+
+  // before-send: recorded, never submitted (the rerun submits the same bytes); after-send: submitted, the outcome never
+  // recorded (the rerun finds it in a block). Either way one funding batch, settled by the rerun.
+  for (const [point, pool] of [['before-send', '1'], ['after-send', '2']] as const) {
+    it(`killed ${point} of its batch, fund is settled by the rerun from the chain and never sent again`, async () => {
+      await ok(['snapshot', '--once', ...w()]);
+      await ok(['plan', ...w(), '--pool', pool]);
+      const payerBefore = await chain.freeBalance(k.payer.address);
+      const nonce = await chain.nonce(k.owner.address);
+      const killed = await valtrac(['fund', ...w(), ...slip, '--yes'], { ...ownerEnv(), VALTRAC_TEST_CRASH_AT: point });
+      expect(killed.signal).toBe('SIGKILL');
+      // Recorded as sent, with no verdict.
+      expect(SendLog.beside(workbook).openFunding()).toHaveLength(1);
+      const rerun = await ok(['fund', ...w(), ...slip, '--yes'], ownerEnv());
+      expect(rerun.stdout).toMatch(/Reconciling the funding batch of plan \S+ \(0x[0-9a-f]{64}\) with the chain\.\.\.\nFunding batch: included in block \d+/);
+      expect(rerun.stdout).toContain('already holds what confirm needs: nothing to fund.');
+      expect(rerun.stdout).not.toContain('Funding batch: sending');
+      expect(await chain.nonce(k.owner.address)).toBe(nonce + 1);
+      const [sent, settled] = fundEntries().slice(-2) as [FundingEntry, FundedEntry];
+      expect([sent.type, settled.type, settled.outcome]).toEqual(['funding', 'funded', 'funded']);
+      const moved = transfersTo(await chain.extrinsicEvents(settled.blockHash!, sent.extrinsicHash), k.payer.address);
+      expect(moved).toEqual([BigInt(sent.transfer)]);
+      expect((await chain.freeBalance(k.payer.address)) - payerBefore).toBe(moved[0]);
+      const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
+      const before = new Map(await Promise.all(rows.map(async (r) => [r.address, await chain.freeBalance(r.address)] as const)));
+      await ok(['confirm', ...w(), '--yes'], { VALTRAC_PAYOUT_MNEMONIC: k.payer.uri });
+      for (const r of rows) expect((await chain.freeBalance(r.address)) - before.get(r.address)!).toBe(r.amount);
+    });
+  }
+});
+
+describe('spec 300: the owner coldkey is the payout coldkey', { timeout: 900_000 }, () => {
+  it('fund only unstakes (no transfer_keep_alive), the free balance rises by what StakeRemoved says less the fee, and confirm pays', async () => {
+    const owner = k.owner.address;
+    await store.apply({ kind: 'setSettings', settings: { payoutColdkey: owner } });
+    // More take on root; the owner's free TAO sent away but for 1 TAO, so the plan needs the take.
+    await addStake(chain, k.hotkey.address, [{ coldkey: k.owner, netuid: 0, amount: tao(1) }]);
+    await chain.send(chain.api.tx.balances!.transferKeepAlive!(k.hotkey.address, (await chain.freeBalance(owner)) - tao(1)), k.owner);
+    await ok(['snapshot', '--once', ...w()]);
+    await ok(['plan', ...w(), '--pool', '3']);
+    const freeBefore = await chain.freeBalance(owner);
+    const nonce = await chain.nonce(owner);
+    const result = await ok(['fund', ...w(), ...slip, '--yes'], ownerEnv());
+    expect(result.stdout).toContain('(no transfer: the owner coldkey is the payout coldkey)');
+    expect(result.stdout).not.toContain('transfer_keep_alive');
+    const [sent, settled] = fundEntries().slice(-2) as [FundingEntry, FundedEntry];
+    expect(sent.to).toBeNull();
+    expect(settled.outcome).toBe('funded');
+    // The signed batch itself: the remark, then the unstakes (root, then subnet 1); no balances call.
+    const batch = chain.api.createType('Extrinsic', sent.hex).method.args[0] as unknown as Array<{ section: string; method: string }>;
+    expect(batch.map((c) => `${c.section}.${c.method}`)).toEqual(['system.remarkWithEvent', 'subtensorModule.removeStakeLimit', 'subtensorModule.removeStakeLimit']);
+    const events = await chain.extrinsicEvents(settled.blockHash!, sent.extrinsicHash);
+    expect(named(events, 'balances', 'Transfer')).toEqual([]);
+    const removed = stakeRemovals(events);
+    expect(removed.map((r) => r.netuid)).toEqual([0, 1]);
+    const received = removed.reduce((sum, r) => sum + r.tao, 0n);
+    const fee = feePaid(events);
+    expect((await chain.freeBalance(owner)) - freeBefore).toBe(received - fee);
+    figures.push(`owner = payout: unstaked ${removed.map((r) => `${formatTao(r.alpha)} α on subnet ${r.netuid}`).join(', ')}, received ${formatTao(received)} TAO, fee ${formatTao(fee)} TAO`);
+    expect(await chain.nonce(owner)).toBe(nonce + 1);
+
+    const rows = (await planRows({ workbook, store })).filter((r) => r.status === 'planned');
+    const before = new Map(await Promise.all(rows.map(async (r) => [r.address, await chain.freeBalance(r.address)] as const)));
+    await ok(['confirm', ...w(), '--yes'], { VALTRAC_PAYOUT_MNEMONIC: k.owner.uri });
+    for (const r of rows) expect((await chain.freeBalance(r.address)) - before.get(r.address)!).toBe(r.amount);
+    expect((await planRows({ workbook, store })).filter((r) => r.planId === rows[0]!.planId && r.status === 'paid')).toHaveLength(rows.length);
+    expect(await chain.nonce(owner)).toBe(nonce + 2);
   });
 });

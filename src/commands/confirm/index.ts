@@ -210,7 +210,7 @@ async function pay<T extends Transfer>(ctx: PayContext, payment: Payment<T>): Pr
     throw new UserError(
       `the payout coldkey ${payer.address} has ${formatTao(sender.free)} TAO free, but needs ${formatTao(needed)} TAO ` +
         `(payouts ${formatTao(payment.taoOut)} + fees ${formatTao(fees)} + existential deposit ${formatTao(ctx.existentialDeposit)}). ` +
-        'Top it up and run confirm again. Nothing was sent.',
+        "valtrac fund moves what is missing from the owner's take (or top it up yourself); then run confirm again. Nothing was sent.",
     );
   }
   const pair = payer.pair;
