@@ -128,7 +128,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
     out.line('');
     out.line(`${allocationSentence(pool, result.allocated)} To send: ${formatTao(result.toSend)} TAO; carried: ${formatTao(result.carried)} TAO.`);
     out.line(outcome === 'written'
-      ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac confirm.'}`
+      ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac fund (it moves what the payout coldkey lacks from your take) and valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
     await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line), period.usersStake);

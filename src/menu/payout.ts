@@ -31,13 +31,13 @@ interface KeyChoice {
  * `valtrac fund --yes` with the owner's key; then the payout key (a wallet and its password, or the mnemonic variable),
  * `valtrac confirm --dry-run` (batches, fees, balance), and, once agreed, `valtrac confirm --yes` with that key.
  */
-export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
+export async function payoutMenu(p: Prompter, workbook: string, run: (args: string[], env?: NodeJS.ProcessEnv) => Promise<number> = valtrac): Promise<void> {
   const pool = await p.askValid('Pool in TAO (Enter: what the delegate stake accrued since the last payout): ', (answer) => {
     if (answer === '' || answer === 'accrued') return { ok: true, value: 'accrued' };
     const rao = parseTao(answer);
     return rao !== null && rao > 0n ? { ok: true, value: answer } : { ok: false, message: 'Type an amount of TAO such as 12.5 (at most 9 decimals), or press Enter.' };
   });
-  const planned = await p.handOver(() => valtrac(['plan', '--workbook', workbook, '--pool', pool, '--from-menu']));
+  const planned = await p.handOver(() => run(['plan', '--workbook', workbook, '--pool', pool, '--from-menu']));
   if (planned !== 0) {
     p.print('No payout planned (see above).');
     return;
@@ -47,11 +47,16 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
     return;
   }
   // The payout coldkey pays from its free TAO: fund's dry run says what it lacks for this plan (no key needed).
-  const lacking = await p.handOver(() => valtrac(['fund', '--dry-run', '--workbook', workbook]));
-  if (lacking === 0 && (await p.confirm("Move what is missing from the owner's take to the payout coldkey now (valtrac fund)? Answer no if it said nothing to fund"))) {
+  const lacking = await p.handOver(() => run(['fund', '--dry-run', '--workbook', workbook]));
+  if (lacking !== 0) {
+    // Its reason is above (the take is not enough, the node, the runtime): paying now would only stop at confirm's check.
+    p.print(`fund's dry run stopped (exit code ${lacking}); see above. Nothing was paid; top the payout coldkey up yourself or fix what it says, then choose 2 again.`);
+    return;
+  }
+  if ((await p.confirm("Move what is missing from the owner's take to the payout coldkey now (valtrac fund)? Answer no if it said nothing to fund"))) {
     const owner = await askKey(p, workbook, 'owner');
     if (!owner) return;
-    const funded = await p.handOver(() => valtrac(['fund', '--yes', '--workbook', workbook, ...owner.args], owner.env));
+    const funded = await p.handOver(() => run(['fund', '--yes', '--workbook', workbook, ...owner.args], owner.env));
     if (funded !== 0) {
       p.print(`fund stopped (exit code ${funded}); see above. Nothing was paid; choose 2 again once it is fixed.`);
       return;
@@ -59,7 +64,7 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
   }
   const key = await askKey(p, workbook, 'payout');
   if (!key) return;
-  const dryRun = await p.handOver(() => valtrac(['confirm', '--dry-run', '--workbook', workbook, ...key.args], key.env));
+  const dryRun = await p.handOver(() => run(['confirm', '--dry-run', '--workbook', workbook, ...key.args], key.env));
   if (dryRun !== 0) {
     p.print(`The dry run stopped (exit code ${dryRun}); see above. Nothing was sent.`);
     return;
@@ -68,7 +73,7 @@ export async function payoutMenu(p: Prompter, workbook: string): Promise<void> {
     p.print('Nothing was sent; the plan stays in Payouts as planned.');
     return;
   }
-  const sent = await p.handOver(() => valtrac(['confirm', '--yes', '--workbook', workbook, ...key.args], key.env));
+  const sent = await p.handOver(() => run(['confirm', '--yes', '--workbook', workbook, ...key.args], key.env));
   p.print(sent === 0 ? 'Payout sent.' : `confirm stopped (exit code ${sent}); see above. Run 2 again (or valtrac confirm) once it is fixed.`);
 }
 

@@ -183,7 +183,7 @@ describe('the README first screen on a real runtime', () => {
     // nominator is a user, so the users' shares add up to the whole pool. The payout coldkey is empty: the dry run shows
     // the batch and says what it lacks, and that fund moves it from the take.
     const plan = await valtrac('plan', '--pool', '1');
-    expect(plan).toMatch(/Written to Payouts in .*Check it, then run valtrac confirm\./);
+    expect(plan).toMatch(/Written to Payouts in .*Check it, then run valtrac fund \(it moves what the payout coldkey lacks from your take\) and valtrac confirm\./);
     const dryRun = await owner('npx', ['valtrac', 'confirm', '--dry-run']);
     expect(dryRun.code, dryRun.output).toBe(1);
     expect(dryRun.output).toMatch(/batch 1: 3 transfers, 1\.000000000 TAO, fee \d+\.\d{9} TAO/);

@@ -37,7 +37,7 @@ describe('the next step each message names', { timeout: 300_000 }, () => {
     expect(fromMenu.stdout).toContain(`Written to Payouts in ${setup.workbook}. Check it; the menu asks next whether to pay it.`);
     expect(fromMenu.stdout).not.toContain('run valtrac confirm');
     const typed = await ok(['plan', ...w, '--pool', '1']);
-    expect(typed.stdout).toContain('Check it, then run valtrac confirm.');
+    expect(typed.stdout).toContain('Check it, then run valtrac fund (it moves what the payout coldkey lacks from your take) and valtrac confirm.');
 
     await ok(['users', 'add', ...w, 'erin', setup.keys.outsider]);
     expect((await ok(['referrals', 'add', ...w, 'dave', 'erin', '10'])).stdout).toContain('dave now refers erin at 10%');
