@@ -268,11 +268,15 @@ async function measureWorkbook(state: BenchState) {
     add(`workbook open + validate (${label})`, s, `${s.details.users} users, ${s.details.snapshots} snapshot rows, ${s.details.payouts} payout rows, ${s.details.problems} problems`, { text: '< 3 s', limitMs: 3000 });
   }
   for (const [label, file] of [['day one', state.freshWorkbook], ['after a year', state.yearWorkbook]] as const) {
-    const s = await repeat(runs, () => {
+    const s = await repeat(runs, async () => {
       const copy = copyOf(file, 'append');
+      // The fixture may predate this version's layout: one write (its own process, not measured) brings it up to
+      // date, as the first write after an upgrade does, so the row measures the snapshotter's hourly append.
+      await runTask('rewrite', { workbook: copy.workbook });
       return runTask('appendSnapshot', { workbook: copy.workbook, records: copy.records, seed, index: state.scenario.size.snapshots });
     });
-    add(`append one snapshot (${label})`, s, `record ${(s.details.recordMs as number).toFixed(0)} ms + Snapshots row ${(s.details.rowMs as number).toFixed(0)} ms (whole workbook rewritten)`);
+    const how = s.details.path === 'sheet' ? 'only the Snapshots sheet and the properties rewritten' : 'whole workbook rewritten';
+    add(`append one snapshot (${label})`, s, `record ${(s.details.recordMs as number).toFixed(0)} ms + Snapshots row ${(s.details.rowMs as number).toFixed(0)} ms (${how})`, { text: '< 0.4 s', limitMs: 400 });
   }
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const archive = dirBytes(archiveDir(state.yearWorkbook));

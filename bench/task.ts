@@ -45,6 +45,11 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     return { ms, problems: value.problems.length, users: value.data.users.length, snapshots: value.data.snapshots.length, payouts: value.data.payouts.length };
   },
 
+  /** A full write of the workbook that changes no data (layout, feedback and version mark brought up to date). */
+  async rewrite({ workbook }) {
+    return timed(() => new WorkbookStore(String(workbook)).apply({ kind: 'feedback', problems: [] }));
+  },
+
   /** One snapshot's lossless record plus its Snapshots row, as the snapshotter writes them. */
   async appendSnapshot({ workbook, records, seed, index }) {
     const scenario = generateScenario(Number(seed));
