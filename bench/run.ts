@@ -275,7 +275,7 @@ async function measureWorkbook(state: BenchState) {
       await runTask('rewrite', { workbook: copy.workbook });
       return runTask('appendSnapshot', { workbook: copy.workbook, records: copy.records, seed, index: state.scenario.size.snapshots });
     });
-    const how = s.details.path === 'sheet' ? 'only the Snapshots sheet and the properties rewritten' : 'whole workbook rewritten';
+    const how = s.details.path === 'sheet' ? 'the Snapshots sheet, workbook and properties parts rewritten, the rest copied' : `whole workbook rewritten${s.details.fallback ? `: ${s.details.fallback}` : ''}`;
     add(`append one snapshot (${label})`, s, `record ${(s.details.recordMs as number).toFixed(0)} ms + Snapshots row ${(s.details.rowMs as number).toFixed(0)} ms (${how})`, { text: '< 0.4 s', limitMs: 400 });
   }
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -56,8 +56,9 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     const registered = new Set(scenario.users.flatMap((u) => u.addresses));
     const { snapshot, summary } = summaryOf(scenario, Number(index), registered);
     const record = await timed(() => writeRecord(String(records), snapshot));
-    const row = await timed(() => new WorkbookStore(String(workbook)).apply({ kind: 'appendSnapshots', rows: [summary] }));
-    return { ms: record.ms + row.ms, recordMs: record.ms, rowMs: row.ms };
+    const store = new WorkbookStore(String(workbook));
+    const row = await timed(() => store.apply({ kind: 'appendSnapshots', rows: [summary] }));
+    return { ms: record.ms + row.ms, recordMs: record.ms, rowMs: row.ms, path: store.lastWrite?.how, fallback: store.lastWrite?.why };
   },
 
   /**
