@@ -127,7 +127,9 @@ export function replaceZipMembers(data: Buffer, replaced: ReadonlyMap<string, Bu
       offset += span.length;
       continue;
     }
-    const packed = deflateRawSync(content);
+    // The fastest level: compressing a year of Snapshots rows takes a third of the default level's time for a fifth
+    // more bytes, and the next full write compresses the part again as it always does.
+    const packed = deflateRawSync(content, { level: 1 });
     const crc = crc32(content);
     const name = Buffer.from(m.name, 'utf8');
     // The new member carries its sizes in the local header (no data descriptor: bit 3 cleared), UTF-8 name (bit 11).

@@ -32,7 +32,10 @@ interface ParsedCell {
 interface ParsedRow {
   r: number;
   attrs: string;
-  cells: ParsedCell[];
+  /** The row's cells, parsed when asked for: a year of rows is copied without parsing each of its cells. */
+  cells(): ParsedCell[];
+  /** The cell in column A, when the row has one (the first cell: the library writes cells in column order). */
+  first(): ParsedCell | null;
   start: number;
   end: number;
 }
@@ -54,7 +57,7 @@ export function appendSnapshotsInPlace(data: Buffer, rows: SnapshotSummary[], ma
   return inPlace(data, mark, 'Snapshots', (existing) => {
     const present = new Set<number>();
     for (const row of existing) {
-      const block = row.cells.find((c) => c.col === 1);
+      const block = row.first();
       if (!block || block.inner === null) continue;
       // A block typed as text is read by the full write's parser (digits in a string); this path reads numbers only.
       if (block.type !== null && block.type !== 'n') fail(`Snapshots!A${row.r} is not a number cell`);
@@ -114,7 +117,12 @@ function inPlace(
     const { added, valueColumns } = rowsToAdd(dataRows);
     const hasValue = (c: ParsedCell) => c.inner !== null && /<v>|<is>/.test(c.inner);
     let lastData = FIRST_DATA_ROW - 1;
-    for (const row of dataRows) if (row.cells.some((c) => c.col <= valueColumns && hasValue(c))) lastData = row.r;
+    for (let i = dataRows.length - 1; i >= 0; i--) {
+      if (dataRows[i]!.cells().some((c) => c.col <= valueColumns && hasValue(c))) {
+        lastData = dataRows[i]!.r;
+        break;
+      }
+    }
 
     // The style every data cell of a column gets: the layout's number format (else the row writer's), the hash
     // columns' indent, nothing else (a column with a style of its own would give new cells that style too).
@@ -133,7 +141,7 @@ function inPlace(
       const existing = sheet.rows.find((row) => row.r === r);
       const out = new Map<number, string>();
       // A row below the data may hold empty cells the layout styled: the full write fills those cells and keeps the rest.
-      for (const cell of existing?.cells ?? []) {
+      for (const cell of existing?.cells() ?? []) {
         if (hasValue(cell)) fail(`${sheetName} row ${r} has a value beyond the data columns`);
         if (styleOf.has(cell.col) && cell.style !== styleOf.get(cell.col)) fail(`${sheetName}!${columnLetter(cell.col)}${r} has a style of its own`);
         out.set(cell.col, cell.raw);
@@ -219,24 +227,37 @@ function parseSheet(xml: string, name: string): { head: string; tail: string; bo
     const attrs = m[1]!;
     const r = Number(/\br="(\d+)"/.exec(attrs)?.[1] ?? NaN);
     if (!Number.isSafeInteger(r) || (rows.length > 0 && r <= rows.at(-1)!.r)) fail(`the ${name} sheet's rows are not numbered in order`);
-    const cells: ParsedCell[] = [];
     const content = m[2] ?? '';
-    const cellPattern = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-    let at = 0;
-    for (let c = cellPattern.exec(content); c !== null; c = cellPattern.exec(content)) {
-      if (c.index !== at) fail(`row ${r} of ${name} has something other than cells`);
-      at = c.index + c[0].length;
-      const a = attributes(c[1]!);
-      const ref = /^([A-Z]+)(\d+)$/.exec(a.r ?? '');
-      if (!ref || Number(ref[2]) !== r) fail(`row ${r} of ${name} has a cell without its address`);
-      cells.push({ col: columnNumber(ref[1]!), style: Number(a.s ?? 0), type: a.t ?? null, inner: c[2] ?? null, raw: c[0] });
-    }
-    if (at !== content.length) fail(`row ${r} of ${name} has something other than cells`);
-    rows.push({ r, attrs, cells, start: m.index, end: expected });
+    let parsed: ParsedCell[] | null = null;
+    const cells = () => (parsed ??= parseCells(content, r, name));
+    const first = (): ParsedCell | null => {
+      const cell = /^<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/.exec(content);
+      const a = cell ? attributes(cell[1]!) : {};
+      if (!cell || !/^A\d+$/.test(a.r ?? '')) return null;
+      if (a.r !== `A${r}`) fail(`row ${r} of ${name} has a cell without its address`);
+      return { col: 1, style: Number(a.s ?? 0), type: a.t ?? null, inner: cell[2] ?? null, raw: cell[0] };
+    };
+    rows.push({ r, attrs, cells, first, start: m.index, end: expected });
   }
   if (expected !== body.length) fail(`the ${name} sheet has something other than rows in its sheet data`);
   const dyDescent = /<worksheet\b[^>]*\sxmlns:x14ac="/.test(head);
   return { head, tail, body, rows, dyDescent };
+}
+
+function parseCells(content: string, r: number, name: string): ParsedCell[] {
+  const cells: ParsedCell[] = [];
+  const cellPattern = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+  let at = 0;
+  for (let c = cellPattern.exec(content); c !== null; c = cellPattern.exec(content)) {
+    if (c.index !== at) fail(`row ${r} of ${name} has something other than cells`);
+    at = c.index + c[0].length;
+    const a = attributes(c[1]!);
+    const ref = /^([A-Z]+)(\d+)$/.exec(a.r ?? '');
+    if (!ref || Number(ref[2]) !== r) fail(`row ${r} of ${name} has a cell without its address`);
+    cells.push({ col: columnNumber(ref[1]!), style: Number(a.s ?? 0), type: a.t ?? null, inner: c[2] ?? null, raw: c[0] });
+  }
+  if (at !== content.length) fail(`row ${r} of ${name} has something other than cells`);
+  return cells;
 }
 
 /** The sheet data with the rows of `replaced` put in place (replacing a row of the same number, or inserted in order). */
