@@ -1,6 +1,6 @@
-import type { SnapshotSummary } from '../domain/types.js';
+import type { PayoutRow, SnapshotSummary } from '../domain/types.js';
 import { replaceZipMembers, zipDirectory, zipMemberBytes, type ZipMember } from '../util/zipEntry.js';
-import { writeSnapshotRow } from './changes.js';
+import { writePayoutRow, writeSnapshotRow } from './changes.js';
 import { HASH_HEADERS } from './layout.js';
 import { COLUMNS, FIRST_DATA_ROW } from './schema.js';
 import { markedKeywords, type VersionMark } from './versions.js';
@@ -34,8 +34,8 @@ interface ParsedRow {
   attrs: string;
   /** The row's cells, parsed when asked for: a year of rows is copied without parsing each of its cells. */
   cells(): ParsedCell[];
-  /** The cell in column A, when the row has one (the first cell: the library writes cells in column order). */
-  first(): ParsedCell | null;
+  /** One cell of the row, or null when it has none there, found without parsing the others. */
+  cell(column: number): ParsedCell | null;
   start: number;
   end: number;
 }
@@ -57,7 +57,7 @@ export function appendSnapshotsInPlace(data: Buffer, rows: SnapshotSummary[], ma
   return inPlace(data, mark, 'Snapshots', (existing) => {
     const present = new Set<number>();
     for (const row of existing) {
-      const block = row.first();
+      const block = row.cell(1);
       if (!block || block.inner === null) continue;
       // A block typed as text is read by the full write's parser (digits in a string); this path reads numbers only.
       if (block.type !== null && block.type !== 'n') fail(`Snapshots!A${row.r} is not a number cell`);
@@ -73,6 +73,22 @@ export function appendSnapshotsInPlace(data: Buffer, rows: SnapshotSummary[], ma
     }
     // The columns whose values make a row a data row for `appendSnapshots` (its lastDataRow(snapshots, 8)).
     return { added, valueColumns: 8 };
+  });
+}
+
+/**
+ * A plan's Payouts rows, appended as `replacePlan` does when the sheet has no row still planned or carried (those it
+ * removes first, moving the rows below them up: the full write does that).
+ */
+export function appendPayoutsInPlace(data: Buffer, rows: PayoutRow[], mark: VersionMark): InPlace {
+  return inPlace(data, mark, 'Payouts', (existing, text) => {
+    for (const row of existing) {
+      const status = row.cell(2);
+      const shown = status ? text(status).trim() : '';
+      if (shown === 'planned' || shown === 'carried') fail(`Payouts row ${row.r} is ${shown}: the plan replaces such rows`);
+    }
+    // lastDataRow(payouts, 16), as replacePlan.
+    return { added: rows.map((payout) => cellsWritten((row) => writePayoutRow(row, payout))), valueColumns: 16 };
   });
 }
 
@@ -95,8 +111,8 @@ function cellsWritten(write: (row: Xlsx.Row) => void): Map<number, NewCell> {
 function inPlace(
   data: Buffer,
   mark: VersionMark,
-  sheetName: 'Snapshots',
-  rowsToAdd: (existing: ParsedRow[]) => { added: Array<Map<number, NewCell>>; valueColumns: number },
+  sheetName: 'Snapshots' | 'Payouts',
+  rowsToAdd: (existing: ParsedRow[], text: (cell: ParsedCell) => string) => { added: Array<Map<number, NewCell>>; valueColumns: number },
 ): InPlace {
   try {
     const members = zipDirectory(data) ?? fail('the file is not a plain zip');
@@ -114,7 +130,9 @@ function inPlace(
 
     const sheet = parseSheet(sheetXml, sheetName);
     const dataRows = sheet.rows.filter((r) => r.r >= FIRST_DATA_ROW);
-    const { added, valueColumns } = rowsToAdd(dataRows);
+    let shared: SharedStrings | null = null;
+    const strings = () => (shared ??= sharedStrings(read('xl/sharedStrings.xml')));
+    const { added, valueColumns } = rowsToAdd(dataRows, (cell) => cellString(cell, strings));
     const hasValue = (c: ParsedCell) => c.inner !== null && /<v>|<is>/.test(c.inner);
     let lastData = FIRST_DATA_ROW - 1;
     for (let i = dataRows.length - 1; i >= 0; i--) {
@@ -147,7 +165,7 @@ function inPlace(
         out.set(cell.col, cell.raw);
       }
       for (let c = 1; c <= columns.length; c++) {
-        const cell = cellXml(`${columnLetter(c)}${r}`, styleOf.get(c)!, cells.get(c)?.value ?? null);
+        const cell = cellXml(`${columnLetter(c)}${r}`, styleOf.get(c)!, cells.get(c)?.value ?? null, strings);
         if (cell !== null) out.set(c, cell);
       }
       const used = [...out.keys()].sort((a, b) => a - b);
@@ -170,6 +188,8 @@ function inPlace(
       ['xl/workbook.xml', Buffer.from(newWorkbook, 'utf8')],
       ['docProps/core.xml', Buffer.from(newCore, 'utf8')],
     ]);
+    const counted = shared as SharedStrings | null;
+    if (counted !== null && counted.added > 0) replaced.set('xl/sharedStrings.xml', Buffer.from(counted.recounted(), 'utf8'));
     const zip = replaceZipMembers(data, replaced) ?? fail('the zip cannot be rewritten member by member (ZIP64 or encrypted)');
     return { data: zip, added: added.length };
   } catch (error) {
@@ -230,14 +250,16 @@ function parseSheet(xml: string, name: string): { head: string; tail: string; bo
     const content = m[2] ?? '';
     let parsed: ParsedCell[] | null = null;
     const cells = () => (parsed ??= parseCells(content, r, name));
-    const first = (): ParsedCell | null => {
-      const cell = /^<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/.exec(content);
-      const a = cell ? attributes(cell[1]!) : {};
-      if (!cell || !/^A\d+$/.test(a.r ?? '')) return null;
-      if (a.r !== `A${r}`) fail(`row ${r} of ${name} has a cell without its address`);
-      return { col: 1, style: Number(a.s ?? 0), type: a.t ?? null, inner: cell[2] ?? null, raw: cell[0] };
+    const cell = (column: number): ParsedCell | null => {
+      const ref = `${columnLetter(column)}${r}`;
+      const at = content.indexOf(`<c r="${ref}"`);
+      // The library writes the address first; a cell written otherwise is found by parsing the row.
+      if (at < 0) return content.includes(`r="${ref}"`) ? (cells().find((c) => c.col === column) ?? null) : null;
+      const found = /^<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/.exec(content.slice(at)) ?? fail(`${name}!${ref} is not a cell in the expected form`);
+      const a = attributes(found[1]!);
+      return { col: column, style: Number(a.s ?? 0), type: a.t ?? null, inner: found[2] ?? null, raw: found[0] };
     };
-    rows.push({ r, attrs, cells, first, start: m.index, end: expected });
+    rows.push({ r, attrs, cells, cell, start: m.index, end: expected });
   }
   if (expected !== body.length) fail(`the ${name} sheet has something other than rows in its sheet data`);
   const dyDescent = /<worksheet\b[^>]*\sxmlns:x14ac="/.test(head);
@@ -295,7 +317,7 @@ function grownPrintArea(xml: string, index: number, lastRow: number): string {
 }
 
 /** The cell as the library writes it (numbers and dates as `<v>`), strings inline; null for an empty unstyled cell. */
-function cellXml(ref: string, style: number, value: Xlsx.CellValue): string | null {
+function cellXml(ref: string, style: number, value: Xlsx.CellValue, strings: () => SharedStrings): string | null {
   const s = style === 0 ? '' : ` s="${style}"`;
   if (value === null || value === undefined) return style === 0 ? null : `<c r="${ref}"${s}/>`;
   if (typeof value === 'number') {
@@ -309,11 +331,60 @@ function cellXml(ref: string, style: number, value: Xlsx.CellValue): string | nu
   if (typeof value === 'string') {
     // The full write keeps strings in the shared strings part; an inline string reads back as the same text and
     // leaves that part untouched.
-    if (value === '' || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/.test(value)) fail(`${ref} would hold text this path does not write`);
+    // An empty inline string reads back as no value, where the full write's empty shared string reads back as '':
+    // the empty string already in the shared strings is referred to instead.
+    if (value === '') return `<c r="${ref}"${s} t="s"><v>${strings().refer('')}</v></c>`;
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udfff]/.test(value)) fail(`${ref} would hold text this path does not write`);
     const space = /^\s|\s$/.test(value) ? ' xml:space="preserve"' : '';
     return `<c r="${ref}"${s} t="inlineStr"><is><t${space}>${escapeXml(value)}</t></is></c>`;
   }
   fail(`${ref} would hold a value of another kind`);
+}
+
+interface SharedStrings {
+  text(index: number): string;
+  /** The index of `text` among the shared strings, counted as one more reference (see recounted). */
+  refer(text: string): number;
+  added: number;
+  /** The part with its `count` (references in the workbook) raised by the references added. */
+  recounted(): string;
+}
+
+function sharedStrings(xml: string): SharedStrings {
+  const items = [...xml.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)].map((m) => m[1] ?? '');
+  const decode = (item: string) => [...item.matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => unescapeXml(t[1]!)).join('');
+  const found = new Map<string, number>();
+  const result: SharedStrings = {
+    added: 0,
+    text(index) {
+      const item = items[index];
+      if (item === undefined) fail(`shared string ${index} does not exist`);
+      return decode(item);
+    },
+    refer(text) {
+      // Rich text (runs) is not the plain string the full write stores.
+      const index = found.get(text) ?? items.findIndex((item) => !item.includes('<r>') && decode(item) === text);
+      if (index < 0) fail(`the shared strings hold no ${JSON.stringify(text)}`);
+      found.set(text, index);
+      result.added++;
+      return index;
+    },
+    recounted() {
+      const sst = /<sst\b[^>]*>/.exec(xml) ?? fail('the shared strings part has no <sst> element');
+      const count = /\scount="(\d+)"/.exec(sst[0]);
+      return count ? xml.replace(sst[0], sst[0].replace(count[0], ` count="${Number(count[1]) + result.added}"`)) : xml;
+    },
+  };
+  return result;
+}
+
+/** A cell's text as a reader shows it: shared, inline or formula-string text; '' for numbers and empty cells. */
+function cellString(cell: ParsedCell, strings: () => SharedStrings): string {
+  const inner = cell.inner ?? '';
+  if (cell.type === 's') return strings().text(Number(/<v>(\d+)<\/v>/.exec(inner)?.[1] ?? fail(`${cell.raw} has no string index`)));
+  if (cell.type === 'inlineStr') return [...inner.matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)].map((t) => unescapeXml(t[1]!)).join('');
+  if (cell.type === 'str') return unescapeXml(/<v>([^<]*)<\/v>/.exec(inner)?.[1] ?? '');
+  return '';
 }
 
 function escapeXml(text: string): string {

@@ -21,7 +21,7 @@ import { Notices } from './notices.js';
 import { checkRegularFile, readWorkbookBytes, unreadableWorkbook } from './openFile.js';
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
-import { appendSnapshotsInPlace } from './sheetAppend.js';
+import { appendPayoutsInPlace, appendSnapshotsInPlace } from './sheetAppend.js';
 import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
 import * as Xlsx from './xlsx.js';
 
@@ -344,20 +344,20 @@ export class WorkbookStore {
   }
 
   /**
-   * Appends Snapshots rows by rewriting only that sheet's part of the package (see sheetAppend.ts), or returns null for
-   * the full write. Only when nothing but the rows can differ from what the full write would give: the file is byte
-   * for byte the one ValTrac's last recorded write left (so its layout, marks and Problems sheet are what a write
-   * computes from its data, which Snapshots rows do not enter: a person's save, an older copy or a restored backup
-   * differs), nothing waits in the journal, no notice is listed or due (the full write recomputes their list, and one
-   * may expire), and no editor has it open (the full path journals the change). The Problems sheet keeps the time of
-   * the check that wrote it: the people's sheets it checked are unchanged.
+   * Appends Snapshots rows, or a plan's Payouts rows, by rewriting only that sheet's part of the package (see
+   * sheetAppend.ts), or returns null for the full write. Only when nothing but the rows can differ from what the full
+   * write would give: the file is byte for byte the one ValTrac's last recorded write left (so its layout, marks and
+   * Problems sheet are what a write computes from its people's sheets, which those rows do not enter; a person's
+   * save, an older copy or a restored backup differs), nothing waits in the journal, no notice is listed or due (the
+   * full write recomputes their list, and one may expire), and no editor has it open (the full path journals the
+   * change). The Problems sheet keeps the time of the check that wrote it: the people's sheets it checked are unchanged.
    */
   private async writeInPlace(change: Change, readIdentity: string): Promise<'written' | 'deferred' | 'retry' | null> {
     const refused = (why: string) => {
       this.inPlaceRefused = why;
       return null;
     };
-    if (change.kind !== 'appendSnapshots') return null;
+    if (change.kind !== 'appendSnapshots' && change.kind !== 'replacePlan') return null;
     if (this.journal.pending().length > 0) return refused('changes wait in the journal');
     if (this.editorOpen()) return refused('an editor has the workbook open');
     const last = this.writes.lastFile();
@@ -373,7 +373,7 @@ export class WorkbookStore {
     }
     if (sha256(data) !== last.sha256) return refused("the file is not the one ValTrac's last write left");
     const mark = this.writes.next(last.mark);
-    const result = appendSnapshotsInPlace(data, change.rows, mark);
+    const result = change.kind === 'appendSnapshots' ? appendSnapshotsInPlace(data, change.rows, mark) : appendPayoutsInPlace(data, change.rows, mark);
     if ('fallback' in result) return refused(result.fallback);
     refuseReadOnly(this.path);
     const { outcome, sha256: written } = await this.replaceBytes(result.data, readIdentity);

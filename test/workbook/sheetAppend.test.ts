@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { base58Decode, base58Encode } from '@polkadot/util-crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
-import type { SnapshotSummary } from '../../src/domain/types.js';
+import type { PayoutRow, SnapshotSummary } from '../../src/domain/types.js';
 import { zipDirectory } from '../../src/util/zipEntry.js';
 import { createWorkbook } from '../../src/workbook/layout.js';
 import { appendSnapshotsInPlace } from '../../src/workbook/sheetAppend.js';
@@ -39,6 +39,14 @@ function snapshot(block: number, extra: Partial<SnapshotSummary> = {}): Snapshot
     nominatorStake: 2_132_348_922_199_432n + BigInt(block),
     nominators: 4478,
     usersStake: 815_975_924_024_548n,
+    ...extra,
+  };
+}
+
+function payout(planId: string, user: string, address: string, amount: bigint, extra: Partial<PayoutRow> = {}): PayoutRow {
+  return {
+    planId, status: 'planned', fromBlock: 300, toBlock: 1200, pool: 1_500_000_000n, user, address, basePpb: 333_333_333n,
+    taxPaid: 0n, taxReceived: 7n, amount, batch: null, extrinsicHash: null, blockNumber: null, blockHash: null, note: '', delivered: null,
     ...extra,
   };
 }
@@ -261,5 +269,51 @@ describe('appending Snapshots rows in place', { timeout: 240_000 }, () => {
     await store.apply({ kind: 'appendSnapshots', rows: [snapshot(1200)] });
     expect(store.lastWrite?.how).toBe('sheet');
     expect((await store.read()).snapshots.map((s) => s.block)).toEqual([300, 600, 900, 1200]);
+  });
+
+  it("appends a plan's Payouts rows in place as the full write does, and not while rows are still planned", async () => {
+    const { dir, store } = await workbook('payouts');
+    await store.apply({ kind: 'appendSnapshots', rows: [snapshot(300), snapshot(600), snapshot(900), snapshot(1200)] });
+    const first = [payout('P1200-aa', 'alice', sr[0]!, 999_999_999_999_999_999n), payout('P1200-aa', 'bob', sr[2]!, 5n, { status: 'carried', note: 'below the minimum' })];
+    await store.apply({ kind: 'replacePlan', rows: first });
+    await store.apply({ kind: 'updatePayouts', planId: 'P1200-aa', updates: [{ user: 'alice', status: 'paid', batch: 0, extrinsicHash: `0x${'01'.repeat(32)}`, blockNumber: 1201, blockHash: `0x${'02'.repeat(32)}` }] });
+    // The carried row stays carried: this plan replaces it, so only the full write can.
+    const second = [
+      payout('P1500-bb', 'alice', sr[0]!, 1_234_567_890n, { fromBlock: 1500, toBlock: 1500 }),
+      payout('P1500-bb', 'bob', sr[2]!, 12n, { fromBlock: 1500, toBlock: 1500, note: 'carried in from P1200-aa' }),
+    ];
+    await store.apply({ kind: 'replacePlan', rows: second });
+    expect(store.lastWrite).toEqual({ how: 'workbook', why: 'Payouts row 4 is carried: the plan replaces such rows' });
+    await store.apply({ kind: 'updatePayouts', planId: 'P1500-bb', updates: ['alice', 'bob'].map((user) => ({ user, status: 'paid' as const, batch: 0 })) });
+
+    const fast = copyFolder(dir, 'payouts-fast');
+    const full = copyFolder(dir, 'payouts-full');
+    fs.rmSync(path.join(full.dir, '.valtrac-writes.jsonl'));
+    const third = [
+      payout('P1800-cc', 'alice', sr[0]!, 21_000_000_123_456_789_001n, { fromBlock: 1800, toBlock: 1800 }),
+      payout('P1800-cc', 'bob', sr[2]!, 3n, { fromBlock: 1800, toBlock: 1800, status: 'carried', note: 'below <the> minimum & more' }),
+    ];
+    await fast.store.apply({ kind: 'replacePlan', rows: third });
+    await full.store.apply({ kind: 'replacePlan', rows: third });
+    expect(fast.store.lastWrite).toEqual({ how: 'sheet', why: null });
+    expect(await contents(fast.file)).toEqual(await contents(full.file));
+    expect(await fast.store.read()).toEqual(await full.store.read());
+    const seen = await py(`
+import json, sys, openpyxl
+sheet = openpyxl.load_workbook(sys.argv[1])["Payouts"]
+print(json.dumps([[c for c in row[:16]] for row in sheet.iter_rows(min_row=3, values_only=True)]))
+`, fast.file);
+    expect((seen as unknown as unknown[][]).map((r) => [r[0], r[1], r[5], r[15]])).toEqual([
+      ['P1200-aa', 'paid', 'alice', ''],
+      ['P1500-bb', 'paid', 'alice', ''],
+      ['P1500-bb', 'paid', 'bob', 'carried in from P1200-aa'],
+      ['P1800-cc', 'planned', 'alice', ''],
+      ['P1800-cc', 'carried', 'bob', 'below <the> minimum & more'],
+    ]);
+
+    // Planned rows in the sheet: the next plan replaces them, which the full write does.
+    await fast.store.apply({ kind: 'replacePlan', rows: third });
+    expect(fast.store.lastWrite?.why).toBe('Payouts row 6 is planned: the plan replaces such rows');
+    expect((await fast.store.read()).payouts.map((p) => p.planId)).toEqual(['P1200-aa', 'P1500-bb', 'P1500-bb', 'P1800-cc', 'P1800-cc']);
   });
 });
