@@ -8,10 +8,11 @@ import type * as Xlsx from './xlsx.js';
 
 /**
  * Appending rows to one of ValTrac's own sheets without rewriting the workbook: only that sheet's XML part, the
- * workbook part (its print area grows with the rows) and the properties part (the version mark) are written again;
- * every other part of the package is copied byte for byte, compressed data included. The rows are the ones the full
- * write would give: the same values from the same row writer (`writeSnapshotRow`), the cell styles the layout gives
- * every data row (looked up in the styles part), the `<dimension>` and print area grown to cover them.
+ * workbook part (its print area grows with the rows), the properties part (the version mark) and, for an empty text,
+ * the shared strings' count are written again; every other part of the package is copied byte for byte, compressed
+ * data included. The rows are the ones the full write would give: the same values from the same row writer
+ * (`writeSnapshotRow`, `writePayoutRow`), the cell styles the layout gives every data row (looked up in the styles
+ * part), the `<dimension>` and print area grown to cover them.
  *
  * It only handles the package as ValTrac's xlsx library writes it, and says why it cannot whenever anything differs
  * (`{ fallback }`): the caller then writes the whole workbook, which is always right. The store calls it only for a file
@@ -19,7 +20,7 @@ import type * as Xlsx from './xlsx.js';
  * shape, not against a person's edits.
  */
 
-export type InPlace = { data: Buffer; added: number } | { fallback: string };
+export type InPlace = { data: Buffer } | { fallback: string };
 
 interface ParsedCell {
   col: number;
@@ -153,10 +154,11 @@ function inPlace(
     }
 
     const newRows = new Map<number, string>();
+    const below = new Map(sheet.rows.filter((row) => row.r > lastData).map((row) => [row.r, row]));
     let maxColumn = 0;
     added.forEach((cells, i) => {
       const r = lastData + 1 + i;
-      const existing = sheet.rows.find((row) => row.r === r);
+      const existing = below.get(r);
       const out = new Map<number, string>();
       // A row below the data may hold empty cells the layout styled: the full write fills those cells and keeps the rest.
       for (const cell of existing?.cells() ?? []) {
@@ -191,7 +193,7 @@ function inPlace(
     const counted = shared as SharedStrings | null;
     if (counted !== null && counted.added > 0) replaced.set('xl/sharedStrings.xml', Buffer.from(counted.recounted(), 'utf8'));
     const zip = replaceZipMembers(data, replaced) ?? fail('the zip cannot be rewritten member by member (ZIP64 or encrypted)');
-    return { data: zip, added: added.length };
+    return { data: zip };
   } catch (error) {
     if (error instanceof Fallback) return { fallback: error.message };
     throw error;

@@ -357,6 +357,7 @@ export class WorkbookStore {
       this.inPlaceRefused = why;
       return null;
     };
+    this.inPlaceRefused = null;
     if (change.kind !== 'appendSnapshots' && change.kind !== 'replacePlan') return null;
     if (this.journal.pending().length > 0) return refused('changes wait in the journal');
     if (this.editorOpen()) return refused('an editor has the workbook open');
