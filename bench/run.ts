@@ -290,6 +290,16 @@ async function measureWorkbook(state: BenchState) {
       else add(`append one snapshot (${label})`, s, row, { text: '< 0.4 s', limitMs: 400 });
     }
   }
+  for (const whole of [true, false]) {
+    const s = await repeat(runs, async () => {
+      const copy = copyOf(state.yearWorkbook, 'plan-rows');
+      await runTask('rewrite', { workbook: copy.workbook });
+      if (whole) fs.rmSync(path.join(path.dirname(copy.workbook), '.valtrac-writes.jsonl'));
+      return runTask('replacePlan', { workbook: copy.workbook });
+    });
+    const how = s.details.path === 'sheet' ? 'the Payouts sheet, workbook, properties and shared strings parts rewritten, the rest copied' : `whole workbook rewritten${s.details.fallback ? `: ${s.details.fallback}` : ''}`;
+    add(`a plan's ${s.details.rows} Payouts rows written (after a year)${whole ? ', the whole workbook written (before)' : ''}`, s, `after plan's read of the workbook (${how})`);
+  }
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const archive = dirBytes(archiveDir(state.yearWorkbook));
   // The records alone: stakes.sqlite beside them is derived data, shown apart.

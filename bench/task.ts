@@ -62,6 +62,21 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
   },
 
   /**
+   * A plan's Payouts rows as `plan` writes them (`replacePlan`, right after its read of the workbook): the newest plan's
+   * rows again under a new plan id, as planned.
+   */
+  async replacePlan({ workbook }) {
+    const data = await new WorkbookStore(String(workbook)).read();
+    const newest = data.payouts.at(-1)?.planId;
+    const rows: PayoutRow[] = data.payouts
+      .filter((p) => p.planId === newest)
+      .map((p) => ({ ...p, planId: 'P99999999-bench', status: 'planned', batch: null, extrinsicHash: null, blockNumber: null, blockHash: null, note: '', delivered: null, paidAt: undefined, usdPrice: undefined }));
+    const store = new WorkbookStore(String(workbook));
+    const { ms } = await timed(() => store.apply({ kind: 'replacePlan', rows }));
+    return { ms, rows: rows.length, path: store.lastWrite?.how, fallback: store.lastWrite?.why };
+  },
+
+  /**
    * readValidator of the hotkey at the finalized head: the RPC requests it made, the time the node was answering them
    * (from the bench's proxy) and this process's own CPU time.
    */
