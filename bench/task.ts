@@ -45,14 +45,35 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     return { ms, problems: value.problems.length, users: value.data.users.length, snapshots: value.data.snapshots.length, payouts: value.data.payouts.length };
   },
 
+  /** A full write of the workbook that changes no data (layout, feedback and version mark brought up to date). */
+  async rewrite({ workbook }) {
+    return timed(() => new WorkbookStore(String(workbook)).apply({ kind: 'feedback', problems: [] }));
+  },
+
   /** One snapshot's lossless record plus its Snapshots row, as the snapshotter writes them. */
   async appendSnapshot({ workbook, records, seed, index }) {
     const scenario = generateScenario(Number(seed));
     const registered = new Set(scenario.users.flatMap((u) => u.addresses));
     const { snapshot, summary } = summaryOf(scenario, Number(index), registered);
     const record = await timed(() => writeRecord(String(records), snapshot));
-    const row = await timed(() => new WorkbookStore(String(workbook)).apply({ kind: 'appendSnapshots', rows: [summary] }));
-    return { ms: record.ms + row.ms, recordMs: record.ms, rowMs: row.ms };
+    const store = new WorkbookStore(String(workbook));
+    const row = await timed(() => store.apply({ kind: 'appendSnapshots', rows: [summary] }));
+    return { ms: record.ms + row.ms, recordMs: record.ms, rowMs: row.ms, path: store.lastWrite?.how, fallback: store.lastWrite?.why };
+  },
+
+  /**
+   * A plan's Payouts rows as `plan` writes them (`replacePlan`, right after its read of the workbook): the newest plan's
+   * rows again under a new plan id, as planned.
+   */
+  async replacePlan({ workbook }) {
+    const data = await new WorkbookStore(String(workbook)).read();
+    const newest = data.payouts.at(-1)?.planId;
+    const rows: PayoutRow[] = data.payouts
+      .filter((p) => p.planId === newest)
+      .map((p) => ({ ...p, planId: 'P99999999-bench', status: 'planned', batch: null, extrinsicHash: null, blockNumber: null, blockHash: null, note: '', delivered: null, paidAt: undefined, usdPrice: undefined }));
+    const store = new WorkbookStore(String(workbook));
+    const { ms } = await timed(() => store.apply({ kind: 'replacePlan', rows }));
+    return { ms, rows: rows.length, path: store.lastWrite?.how, fallback: store.lastWrite?.why };
   },
 
   /**

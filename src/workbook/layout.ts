@@ -20,7 +20,7 @@ import {
 import * as Xlsx from './xlsx.js';
 
 /** Columns of hashes, indented from the block number on their left. */
-const HASH_HEADERS = new Set(['Block hash', 'Extrinsic hash']);
+export const HASH_HEADERS = new Set(['Block hash', 'Extrinsic hash']);
 
 const HEADER_FILL: Xlsx.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE0E0E0' } };
 

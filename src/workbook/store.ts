@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { backupsToKeep } from '../domain/retention.js';
@@ -20,6 +21,7 @@ import { Notices } from './notices.js';
 import { checkRegularFile, readWorkbookBytes, unreadableWorkbook } from './openFile.js';
 import { missingSheets, parseWorkbook, sheet, type ParsedWorkbook, type WorkbookData } from './read.js';
 import { isPeopleSheet } from './schema.js';
+import { appendPayoutsInPlace, appendSnapshotsInPlace } from './sheetAppend.js';
 import { readFileMark, readMark, setMark, WriteHistory, type Lag, type VersionMark } from './versions.js';
 import * as Xlsx from './xlsx.js';
 
@@ -70,6 +72,10 @@ export class WorkbookStore {
   readonly backupDir: string;
   /** Identity of the file this process last wrote, so a watcher can ignore the events of its own rename. */
   lastWritten: string | null = null;
+  /** How this process last wrote the file: the whole workbook, or one sheet in place (and why not, when it could not). */
+  lastWrite: { how: 'workbook' | 'sheet'; why: string | null } | null = null;
+  /** Why the change being written could not be appended in place (the full write that follows reports it). */
+  private inPlaceRefused: string | null = null;
   private readonly stem: string;
 
   constructor(readonly path: string) {
@@ -120,15 +126,19 @@ export class WorkbookStore {
     return this.locked(async () => {
       for (let attempt = 0; ; attempt++) {
         const before = this.identity();
-        const prepared = await this.prepare();
-        const previous = options.refuseNewProblems ? withProblems(parseWorkbook(prepared.workbook)).problems : [];
-        applyChange(prepared.workbook, change, true);
-        if (options.refuseNewProblems) refuseNew(previous, withProblems(parseWorkbook(prepared.workbook)).problems);
-        if (this.editorOpen()) {
-          this.journal.append(change);
-          return 'deferred';
+        // A change a person asked for is checked against the whole workbook first: only the full path does that.
+        let outcome = options.refuseNewProblems ? null : await this.writeInPlace(change, before);
+        if (outcome === null) {
+          const prepared = await this.prepare();
+          const previous = options.refuseNewProblems ? withProblems(parseWorkbook(prepared.workbook)).problems : [];
+          applyChange(prepared.workbook, change, true);
+          if (options.refuseNewProblems) refuseNew(previous, withProblems(parseWorkbook(prepared.workbook)).problems);
+          if (this.editorOpen()) {
+            this.journal.append(change);
+            return 'deferred';
+          }
+          outcome = await this.writeFinished(prepared, [...prepared.applied, change], before);
         }
-        const outcome = await this.writeFinished(prepared, [...prepared.applied, change], before);
         if (outcome === 'deferred') this.journal.append(change);
         if (outcome !== 'retry') return outcome;
         if (attempt >= 5) throw new UserError(`${this.path} keeps changing while ValTrac writes it; try again.`);
@@ -180,7 +190,8 @@ export class WorkbookStore {
       applyLayout(workbook);
       const mark = this.writes.next(null);
       setMark(workbook, mark);
-      if ((await this.replaceFile(workbook)) === 'written') await this.writes.record(mark, new Date(), []);
+      const written = await this.replaceFile(workbook);
+      if (written.outcome === 'written') await this.writes.record(mark, new Date(), [], { sha256: written.sha256, notices: 0 });
     });
   }
 
@@ -319,21 +330,70 @@ export class WorkbookStore {
     const lastFeedback = [...changes].reverse().find((c) => c.kind === 'feedback');
     // Problems of people's sheets are always recomputed from the data being written, never taken from a stale change.
     const extra = lastFeedback?.kind === 'feedback' ? lastFeedback.problems.filter((p) => !isPeopleSheet(p.sheet)) : [];
-    writeFeedback(workbook, [...parsed.problems, ...extra, ...this.notices.active(now), ...fresh], parsed.data.referrals, now);
+    const notices = [...this.notices.active(now), ...fresh];
+    writeFeedback(workbook, [...parsed.problems, ...extra, ...notices], parsed.data.referrals, now);
     applyLayout(workbook);
     const mark = this.writes.next(prepared.mark);
     setMark(workbook, mark);
-    const outcome = await this.replaceFile(workbook, readIdentity);
+    const { outcome, sha256 } = await this.replaceFile(workbook, readIdentity);
     if (outcome !== 'written') return outcome;
-    await this.writes.record(mark, now, changes);
+    await this.writes.record(mark, now, changes, { sha256, notices: notices.length });
     await this.notices.add(fresh, now);
     this.journal.clear();
     return outcome;
   }
 
-  private async replaceFile(workbook: Xlsx.Workbook, readIdentity?: string): Promise<'written' | 'deferred' | 'retry'> {
+  /**
+   * Appends Snapshots rows, or a plan's Payouts rows, by rewriting only that sheet's part of the package (see
+   * sheetAppend.ts), or returns null for the full write. Only when nothing but the rows can differ from what the full
+   * write would give: the file is byte for byte the one ValTrac's last recorded write left (so its layout, marks and
+   * Problems sheet are what a write computes from its people's sheets, which those rows do not enter; a person's
+   * save, an older copy or a restored backup differs), nothing waits in the journal, no notice is listed or due (the
+   * full write recomputes their list, and one may expire), and no editor has it open (the full path journals the
+   * change). The Problems sheet keeps the time of the check that wrote it: the people's sheets it checked are unchanged.
+   */
+  private async writeInPlace(change: Change, readIdentity: string): Promise<'written' | 'deferred' | 'retry' | null> {
+    const refused = (why: string) => {
+      this.inPlaceRefused = why;
+      return null;
+    };
+    this.inPlaceRefused = null;
+    if (change.kind !== 'appendSnapshots' && change.kind !== 'replacePlan') return null;
+    if (this.journal.pending().length > 0) return refused('changes wait in the journal');
+    if (this.editorOpen()) return refused('an editor has the workbook open');
+    const last = this.writes.lastFile();
+    const now = new Date();
+    if (last === null) return refused('the record of writes does not say what the last write left');
+    if (last.notices > 0 || this.notices.active(now).length > 0) return refused('the Problems sheet lists notices');
+    let data: Buffer;
+    try {
+      data = readWorkbookBytes(this.path);
+    } catch {
+      // The full path reads the file again and says what is wrong with it.
+      return refused('the file cannot be read');
+    }
+    if (sha256(data) !== last.sha256) return refused("the file is not the one ValTrac's last write left");
+    const mark = this.writes.next(last.mark);
+    const result = change.kind === 'appendSnapshots' ? appendSnapshotsInPlace(data, change.rows, mark) : appendPayoutsInPlace(data, change.rows, mark);
+    if ('fallback' in result) return refused(result.fallback);
     refuseReadOnly(this.path);
-    const buffer = await Xlsx.xlsxBytes(workbook);
+    const { outcome, sha256: written } = await this.replaceBytes(result.data, readIdentity);
+    if (outcome !== 'written') return outcome;
+    await this.writes.record(mark, now, [change], { sha256: written, notices: 0 });
+    this.lastWrite = { how: 'sheet', why: null };
+    return outcome;
+  }
+
+  private async replaceFile(workbook: Xlsx.Workbook, readIdentity?: string): Promise<{ outcome: 'written' | 'deferred' | 'retry'; sha256: string }> {
+    refuseReadOnly(this.path);
+    const result = await this.replaceBytes(await Xlsx.xlsxBytes(workbook), readIdentity);
+    if (result.outcome === 'written') this.lastWrite = { how: 'workbook', why: this.inPlaceRefused };
+    this.inPlaceRefused = null;
+    return result;
+  }
+
+  private async replaceBytes(buffer: Buffer, readIdentity?: string): Promise<{ outcome: 'written' | 'deferred' | 'retry'; sha256: string }> {
+    const digest = sha256(buffer);
     const temp = nodePath.join(this.dir, `.${this.stem}-write-${process.pid}-${Date.now()}.tmp`);
     // Whatever fails from here (a full disk, a permission), the workbook is the one before and no temp file is left.
     let doing = 'Writing the workbook';
@@ -350,7 +410,7 @@ export class WorkbookStore {
       const editor = this.editorOpen();
       if (editor || (readIdentity !== undefined && this.identity() !== readIdentity)) {
         fs.rmSync(temp, { force: true });
-        return editor ? 'deferred' : 'retry';
+        return { outcome: editor ? 'deferred' : 'retry', sha256: digest };
       }
       doing = 'Keeping a backup of the workbook in';
       where = this.backupDir;
@@ -364,7 +424,7 @@ export class WorkbookStore {
     }
     syncDir(this.dir);
     this.lastWritten = this.identity();
-    return 'written';
+    return { outcome: 'written', sha256: digest };
   }
 
   /** Temp files of a write and moved-aside stale locks that a killed ValTrac process left in the folder. */
@@ -410,6 +470,10 @@ export class WorkbookStore {
       if (!keep.has(i)) fs.rmSync(nodePath.join(this.backupDir, b.name), { force: true });
     });
   }
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** A workbook whose permissions allow nobody to write it was made read-only on purpose: ValTrac does not replace it. */

@@ -41,9 +41,13 @@ export function readFileMark(file: string): VersionMark | null | undefined {
 
 /** Sets the mark, keeping whatever else a person put in the keywords. */
 export function setMark(workbook: Xlsx.Workbook, mark: VersionMark): void {
+  workbook.keywords = markedKeywords(workbook.keywords ?? '', mark);
+}
+
+/** The keywords with the mark set (the token is letters, digits and hyphens: the same in XML-escaped text). */
+export function markedKeywords(keywords: string, mark: VersionMark): string {
   const token = `valtrac-version-${mark.id}-${mark.version}`;
-  const keywords = workbook.keywords ?? '';
-  workbook.keywords = MARK.test(keywords) ? keywords.replace(MARK, token) : [keywords, token].filter((k) => k !== '').join(' ');
+  return MARK.test(keywords) ? keywords.replace(MARK, token) : [keywords, token].filter((k) => k !== '').join(' ');
 }
 
 export interface WrittenVersion {
@@ -52,6 +56,13 @@ export interface WrittenVersion {
   at: Date;
   /** What this write changed (feedback left out: it is recomputed on every write). */
   changes: Change[];
+}
+
+/** The file a write left, as its record keeps it (see WriteHistory.lastFile). */
+export interface WrittenFile {
+  mark: VersionMark;
+  sha256: string;
+  notices: number;
 }
 
 /** Where the file stands against ValTrac's record of its writes. */
@@ -118,9 +129,20 @@ export class WriteHistory {
     return { id, version: Math.max(last?.version ?? 0, fileVersion) + 1 };
   }
 
-  async record(mark: VersionMark, at: Date, changes: Change[]): Promise<void> {
+  /**
+   * What the newest recorded write left in the file: its bytes' SHA-256 and how many notices its Problems sheet lists;
+   * null when the record has none (a write by an older ValTrac, or no record).
+   */
+  lastFile(): WrittenFile | null {
+    const last = this.lines().at(-1);
+    const file = last && /,"file":\{"sha256":"([0-9a-f]{64})","notices":(\d+)\}\}$/.exec(last.text);
+    return file ? { mark: { id: last.id, version: last.version }, sha256: file[1]!, notices: Number(file[2]) } : null;
+  }
+
+  async record(mark: VersionMark, at: Date, changes: Change[], file?: Omit<WrittenFile, 'mark'>): Promise<void> {
     const kept = changes.filter((c) => c.kind !== 'feedback');
-    appendLineDurably(this.path, `{"version":${mark.version},"id":"${mark.id}","at":"${at.toISOString()}","changes":${encodeTagged(kept)}}`);
+    const written = file ? `,"file":{"sha256":"${file.sha256}","notices":${file.notices}}` : '';
+    appendLineDurably(this.path, `{"version":${mark.version},"id":"${mark.id}","at":"${at.toISOString()}","changes":${encodeTagged(kept)}${written}}`);
     const lines = this.lines();
     const cutoff = at.getTime() - WRITES_KEPT_MS;
     if (lines.length > 1 && Date.parse(lines[0]!.at) < cutoff) {
