@@ -3,7 +3,7 @@ import type { PayoutRow, Rao, Settings, SnapshotSummary, User } from '../domain/
 import { readPeriodStakes } from '../workbook/periodStakes.js';
 import { listRecords } from '../workbook/records.js';
 import { readRegistrations, writeRegistrations } from '../workbook/registrations.js';
-import type { WorkbookStore } from '../workbook/store.js';
+import type { WorkbookData, WorkbookStore } from '../workbook/store.js';
 
 interface Program {
   settings: Settings;
@@ -54,14 +54,17 @@ export async function restateUsersStake(
   countFrom: ReadonlyMap<string, number>,
   log: (line: string) => void,
   counted?: ReadonlyMap<number, Rao>,
+  read?: Pick<WorkbookData, 'payouts' | 'snapshots' | 'settings'>,
 ): Promise<number> {
-  const data = await store.read();
+  // plan hands over the workbook it read before writing its planned rows (they end no paid period, move no snapshot):
+  // reading a year's workbook again would cost it more than the rest of its write.
+  const data = read ?? (await store.read());
   const ends = paidPeriodEnds(data.payouts);
   const openFrom = ends.length ? ends.at(-1)! + 1 : 0;
   const open = data.snapshots.filter((r) => r.block >= openFrom);
   const known = counted ?? new Map<number, Rao>();
-  const read = await countedAt(dir, open.filter((r) => !known.has(r.block)), countFrom);
-  const rows = restatements(open, new Map([...known, ...read]));
+  const fromTable = await countedAt(dir, open.filter((r) => !known.has(r.block)), countFrom);
+  const rows = restatements(open, new Map([...known, ...fromTable]));
   if (rows.length === 0) return 0;
   await store.apply({ kind: 'restateUsersStake', rows });
   log(`restated the users' stake of ${rows.length} Snapshots row(s) of the open period (Settings: Users count from ${data.settings.countFrom})`);

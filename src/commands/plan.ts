@@ -131,7 +131,7 @@ export async function handler(args: ArgumentsCamelCase<PlanArgs>): Promise<void>
       ? `Written to Payouts in ${args.workbook}. ${args.fromMenu ? 'Check it; the menu asks next whether to pay it.' : 'Check it, then run valtrac fund (it moves what the payout coldkey lacks from your take) and valtrac confirm.'}`
       : `${args.workbook} is open in an editor: the plan waits in the journal and is written when it is closed.`);
     // The Snapshots sheet shows the users' stake the plan counted (after a user added mid-period, or a changed rule).
-    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line), period.usersStake);
+    await restateUsersStake(store, recordsDir(args.workbook), countFrom, (line) => out.line(line), period.usersStake, data);
     await notifyPlanReady(api, data.settings, { planId, fromBlock: period.fromBlock, toBlock: period.toBlock, payments: rows.filter((r) => r.status === 'planned').length, toSend: result.toSend, carried: result.carried });
   } finally {
     if (api) await release(api);
