@@ -313,12 +313,16 @@ async function measureWorkbook(state: BenchState) {
 }
 
 /** `valtrac plan` on a private copy of `template` (with its archive), for the snapshots up to `toBlock`. */
-function planCopy(state: BenchState, template: string): string {
+function planCopy(state: BenchState, template: string, withWrites = true): string {
   const dir = fs.mkdtempSync(path.join(work, 'plan-run-'));
   const copy = path.join(dir, 'valtrac.xlsx');
   fs.copyFileSync(template, copy);
   if (fs.existsSync(archiveDir(template))) fs.cpSync(archiveDir(template), archiveDir(copy), { recursive: true });
   fs.symlinkSync(state.records, path.join(dir, 'snapshots'));
+  // The record of ValTrac's writes goes with the copy, as it lies beside the owner's workbook: it tells the store the
+  // file is its own last write, so plan appends its Payouts rows in place (src/workbook/sheetAppend.ts).
+  const writes = path.join(path.dirname(template), '.valtrac-writes.jsonl');
+  if (withWrites && fs.existsSync(writes)) fs.copyFileSync(writes, path.join(dir, '.valtrac-writes.jsonl'));
   return copy;
 }
 
@@ -356,6 +360,10 @@ async function measurePlans(state: BenchState, sim: Node) {
     dropStakesTable(state.records);
     const first = await repeat(1, () => cliOn(sim, planArgs(planCopy(state, template), end)));
     add(`valtrac plan over ${label}, first plan (stakes.sqlite filled from the records)`, first, `process start to exit, no watcher; as after an upgrade or a user's coldkey added; ${first.details.planId}`);
+    if (periodWeeks === 1) {
+      const whole = await repeat(runs, () => cliOn(sim, planArgs(planCopy(state, template, false), end)));
+      add(`valtrac plan over ${label}, the whole workbook written (before)`, whole, `as above without the record of ValTrac's last write: plan rewrites every sheet; ${whole.details.planId}`);
+    }
     const alone = await repeat(once, () => cliOn(sim, planArgs(planCopy(state, template), end)));
     add(`valtrac plan over ${label} (${snapshots} snapshots), the CLI alone`, alone, `process start to exit, no watcher; ${alone.details.requests} RPC requests, the node answering ${seconds(alone.details.nodeMs as number)}; ${alone.details.planId}`, target);
     const served = planCopy(state, template);
