@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { computePayouts } from '../src/domain/payout.js';
 import { PeriodShares, type PeriodSnapshot } from '../src/domain/periodShares.js';
 import { listRecords, readRecordsAt, readStakes, writeRecord } from '../src/workbook/records.js';
-import { readPeriodStakes, STAKES_FILE } from '../src/workbook/periodStakes.js';
+import { readPeriodByUser, STAKES_FILE } from '../src/workbook/periodStakes.js';
 import { planFingerprint, planIdFor } from '../src/domain/period.js';
 import type { PayoutRow } from '../src/domain/types.js';
 import { WorkbookStore } from '../src/workbook/store.js';
@@ -153,7 +153,10 @@ const tasks: Record<string, (args: Args) => Promise<Result>> = {
     const blocks = (await listRecords(String(records))).filter((b) => b >= Number(from) && b <= Number(to));
     const { ms, value } = await timed(async () => {
       const shares = new PeriodShares(scenario.users);
-      for await (const s of readPeriodStakes(String(records), blocks, shares.coldkeys)) shares.addStakes(s.block, s.nominatorStake, s.stakes);
+      for await (const s of readPeriodByUser(String(records), blocks, shares.groups, shares.wholeFrom)) {
+        if (s.byUser) shares.addUserStakes(s.block, s.nominatorStake, s.byUser);
+        else shares.addStakes(s.block, s.nominatorStake, s.byColdkey);
+      }
       return { planId: payoutOf(scenario, shares, Number(to)), snapshots: shares.counted + shares.skipped.length };
     });
     return { ms, ...value, tableBytes: fs.statSync(path.join(String(records), STAKES_FILE)).size };

@@ -13,7 +13,7 @@ import { UserError } from '../util/errors.js';
 import { SendLog } from '../workbook/sendLog.js';
 import { writePlanFile } from '../workbook/planFile.js';
 import { listRecords, readRecord, recordsDir } from '../workbook/records.js';
-import { readPeriodStakes } from '../workbook/periodStakes.js';
+import { readPeriodByUser } from '../workbook/periodStakes.js';
 import { WorkbookStore } from '../workbook/store.js';
 import { payoutTable } from './payoutTable.js';
 import { countFromFor, restateUsersStake } from './counting.js';
@@ -188,9 +188,11 @@ async function loadPeriod(
   const usersStake = new Map<number, Rao>();
   const from = closedThrough ?? blocks[0]!;
   const read = recorded.filter((b) => b >= from && b <= blocks[blocks.length - 1]!);
-  for await (const s of readPeriodStakes(dir, read, snapshots.coldkeys)) {
+  for await (const s of readPeriodByUser(dir, read, snapshots.groups, snapshots.wholeFrom)) {
     delegate.set(s.block, s.delegateStake);
-    if (closedThrough === null || s.block > closedThrough) usersStake.set(s.block, snapshots.addStakes(s.block, s.nominatorStake, s.stakes));
+    if (closedThrough !== null && s.block <= closedThrough) continue;
+    const counted = s.byUser ? snapshots.addUserStakes(s.block, s.nominatorStake, s.byUser) : snapshots.addStakes(s.block, s.nominatorStake, s.byColdkey);
+    usersStake.set(s.block, counted);
   }
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;

@@ -19,6 +19,7 @@ import { logLine } from '../util/logLine.js';
 import { checkChain, listRecords, readRecordsAt, recordsDir, rememberChain, writeRecord } from '../workbook/records.js';
 import { snapshotsArchivedThrough } from '../workbook/archive.js';
 import { storeSnapshotStakes } from '../workbook/periodStakes.js';
+import { userGroups } from '../domain/periodShares.js';
 import { describeCatchUp } from '../workbook/catchUp.js';
 import { WorkbookStore, type ReadForFeedback } from '../workbook/store.js';
 import { networkOption, type NetworkArgs } from './common.js';
@@ -371,7 +372,7 @@ class Snapshotter {
           await rememberChain(this.dir, this.api.genesisHash.toHex());
           await writeRecord(this.dir, snapshot);
           try {
-            storeSnapshotStakes(this.dir, snapshot);
+            storeSnapshotStakes(this.dir, snapshot, userGroups(data.users));
           } catch (error) {
             // The record is written; the table is derived from it and the next plan fills the row.
             log(`block ${block}: stakes.sqlite not updated (${(error as Error).message}); the next plan reads this snapshot from its record`);

@@ -23,8 +23,12 @@ export class PeriodShares {
   readonly users: readonly User[];
   /** Blocks of snapshots with zero nominator stake, left out of the mean. */
   readonly skipped: number[] = [];
-  /** The registered coldkeys, each once: addStakes takes their stakes in this order. */
+  /** The registered coldkeys, each once, a user's together: addStakes takes their stakes in this order. */
   readonly coldkeys: readonly string[];
+  /** Each user's coldkeys (in `users` order): addUserStakes takes the sum of each group. */
+  readonly groups: readonly (readonly string[])[];
+  /** The first block at which every registered coldkey counts: from there a user's stake is the sum of its group. */
+  readonly wholeFrom: number;
   private countedSoFar = 0;
   private readonly columnOf: Map<string, number>;
   /** Per coldkey (in `coldkeys` order): its user's column, and the block from which its stake counts. */
@@ -44,6 +48,10 @@ export class PeriodShares {
     this.coldkeys = [...owners.keys()];
     this.ownerColumn = Int32Array.from(owners.values());
     this.countsFrom = Float64Array.from(this.coldkeys, (coldkey) => (countFrom ? (countFrom.get(coldkey) ?? 0) : 0));
+    const groups = this.users.map((): string[] => []);
+    this.coldkeys.forEach((coldkey, i) => groups[this.ownerColumn[i]!]!.push(coldkey));
+    this.groups = groups;
+    this.wholeFrom = this.countsFrom.reduce((latest, from) => Math.max(latest, from), 0);
     this.sums = new FractionColumns(this.users.length + 1);
   }
 
@@ -75,6 +83,27 @@ export class PeriodShares {
       if (amount < 0n) throw new Error(`negative stake for ${this.coldkeys[i]} at block ${block}`);
       perColumn[this.ownerColumn[i]!] += amount;
     }
+    return this.addColumns(block, nominatorStake, perColumn);
+  }
+
+  /**
+   * One snapshot given as each user's stake (the sum of its `groups` coldkey stakes), from `wholeFrom` on, where the
+   * rule counts every coldkey: a quarter of the values addStakes takes. Returns what addStakes returns.
+   */
+  addUserStakes(block: number, nominatorStake: Rao, byUser: ArrayLike<bigint>): Rao {
+    if (byUser.length !== this.users.length) throw new Error(`PeriodShares: ${byUser.length} user stakes for ${this.users.length} users`);
+    if (block < this.wholeFrom) throw new Error(`PeriodShares: at block ${block} not every coldkey counts yet (from ${this.wholeFrom}): give the coldkeys' stakes`);
+    const perColumn = new Array<bigint>(this.users.length + 1);
+    for (let column = 0; column < byUser.length; column++) {
+      const amount = byUser[column]!;
+      if (amount < 0n) throw new Error(`negative stake for ${this.users[column]!.name} at block ${block}`);
+      perColumn[column] = amount;
+    }
+    return this.addColumns(block, nominatorStake, perColumn);
+  }
+
+  /** Adds a snapshot's stake per user column (the last column is filled here): the registered users' stake. */
+  private addColumns(block: number, nominatorStake: Rao, perColumn: bigint[]): Rao {
     let registered = 0n;
     for (let column = 0; column < this.users.length; column++) registered += perColumn[column]!;
     if (nominatorStake <= 0n) {
@@ -133,4 +162,17 @@ function coldkeyOwners(users: readonly User[], columnOf: ReadonlyMap<string, num
     }
   }
   return owners;
+}
+
+/**
+ * The users' coldkeys grouped as PeriodShares groups them, or null while the Users sheet has what plan refuses (a user
+ * without a coldkey, a coldkey of two users).
+ */
+export function userGroups(users: readonly User[]): ReadonlyArray<readonly string[]> | null {
+  try {
+    return new PeriodShares(users).groups;
+  } catch (error) {
+    if (error instanceof UserError) return null;
+    throw error;
+  }
 }

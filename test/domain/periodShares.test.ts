@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { PeriodShares, type PeriodSnapshot } from '../../src/domain/periodShares.js';
+import { describe, expect, it, test } from 'vitest';
+import { PeriodShares, userGroups, type PeriodSnapshot } from '../../src/domain/periodShares.js';
 import type { User } from '../../src/domain/types.js';
 
 // plan reads a period as one array of stakes per snapshot, in PeriodShares' own coldkey order (addStakes); tests and
@@ -37,6 +37,20 @@ describe('PeriodShares read as arrays (addStakes) and as maps (add)', () => {
     expect(all.num).toBe(all.den * 550n);
   });
 
+  it('groups the coldkeys by user and takes a user\'s stake as one sum from the block every coldkey counts', () => {
+    const shares = new PeriodShares(users, new Map([['C2', 600]]));
+    expect(shares.groups).toEqual([['A'], ['B1', 'B2'], ['C1', 'C2', 'C3']]);
+    expect(shares.wholeFrom).toBe(600);
+    expect(() => shares.addUserStakes(300, 100n, [10n, 10n, 50n])).toThrow(/not every coldkey counts yet/);
+    const byColdkey = new PeriodShares(users, new Map([['C2', 600]]));
+    expect(shares.addUserStakes(600, 100n, [10n, 10n, 50n])).toBe(70n);
+    expect(byColdkey.addStakes(600, 100n, [10n, 5n, 5n, 20n, 30n, 0n])).toBe(70n);
+    for (const user of ['alice', 'bob', 'carol']) {
+      const form = [{ user, coefficient: 1n }];
+      expect(shares.share(1n, form, 1n).exact()).toEqual(byColdkey.share(1n, form, 1n).exact());
+    }
+  });
+
   it('gives the same exact shares as the map form for any period and rule', () => {
     const stake = fc.bigInt({ min: 0n, max: 1n << 60n });
     const snapshot = fc.record({ stakes: fc.array(stake, { minLength: 6, maxLength: 6 }), outsiders: stake });
@@ -64,4 +78,9 @@ describe('PeriodShares read as arrays (addStakes) and as maps (add)', () => {
       { numRuns: 200 },
     );
   });
+});
+
+test('userGroups: the groups PeriodShares forms, or null while Users has what plan refuses', () => {
+  expect(userGroups(users)).toEqual([['A'], ['B1', 'B2'], ['C1', 'C2', 'C3']]);
+  expect(userGroups([...users, { name: 'dave', addresses: ['B2'], row: 6 }])).toBeNull();
 });

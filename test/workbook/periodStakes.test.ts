@@ -7,7 +7,7 @@ import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NominatorStake, SubnetPrice, ValidatorSnapshot } from '../../src/domain/types.js';
 import { DatabaseSync } from 'node:sqlite';
-import { readPeriodStakes, STAKES_FILE, storeSnapshotStakes } from '../../src/workbook/periodStakes.js';
+import { readPeriodByUser, readPeriodStakes, STAKES_FILE, storeSnapshotStakes } from '../../src/workbook/periodStakes.js';
 import { listRecords, readStakes, writeRecord } from '../../src/workbook/records.js';
 
 const address = (i: number | string) => encodeAddress(blake2AsU8a(`valtrac-period-${i}`), 42);
@@ -120,3 +120,82 @@ describe('the period read per coldkey (snapshots/stakes.sqlite)', () => {
     expect(out.trim()).toBe(`${first.block}|${first.totalStake - first.delegateStake}|8`);
   });
 });
+
+describe('the period read per user (the users\' stakes kept in stakes.sqlite)', () => {
+  // Three users: one coldkey, two coldkeys (one joins at snapshot 40), three coldkeys (one never staked).
+  const groups = [[address(3)], [address(7), address(0)], [address(11), address(12), address(999)]];
+
+  /** Each user's stake as the records give it: the sum of its coldkeys'. */
+  async function sumsFromRecords(blocks: number[]) {
+    const flat = groups.flat();
+    return (await fromRecords(blocks, flat)).map((s) => {
+      let i = 0;
+      const byUser = groups.map((g) => g.reduce((sum) => sum + s.stakes[i++]!, 0n));
+      return { block: s.block, delegateStake: s.delegateStake, nominatorStake: s.nominatorStake, byUser };
+    });
+  }
+
+  async function byUser(blocks: number[], users = groups, coldkeysBefore = 0) {
+    const out = [];
+    for await (const s of readPeriodByUser(dir, blocks, users, coldkeysBefore)) {
+      out.push(s.byUser ? { block: s.block, delegateStake: s.delegateStake, nominatorStake: s.nominatorStake, byUser: [...s.byUser] } : { block: s.block, byColdkey: [...s.byColdkey] });
+    }
+    return out;
+  }
+
+  function userRows(grouping?: string): number {
+    const db = new DatabaseSync(path.join(dir, STAKES_FILE));
+    try {
+      const row = grouping === undefined ? db.prepare('SELECT count(*) AS n FROM user_snapshot').get()! : db.prepare('SELECT count(*) AS n FROM user_snapshot WHERE grouping = ?').get(grouping)!;
+      return row.n as number;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('sums each user\'s coldkeys as the records do, stores the sums, and reads them back the same', async () => {
+    const blocks = (await listRecords(dir)).slice(20, 130);
+    const expected = await sumsFromRecords(blocks);
+    expect(await byUser(blocks)).toEqual(expected);
+    expect(userRows()).toBe(blocks.length);
+    expect(await byUser(blocks)).toEqual(expected);
+    expect(userRows()).toBe(blocks.length);
+  });
+
+  it('before `coldkeysBefore` gives each coldkey\'s stake instead (the rule does not count every coldkey yet)', async () => {
+    const blocks = (await listRecords(dir)).slice(30, 50);
+    const rows = await byUser(blocks, groups, blocks[10]!);
+    const coldkeys = await fromRecords(blocks.slice(0, 10), groups.flat());
+    expect(rows.slice(0, 10)).toEqual(coldkeys.map((s) => ({ block: s.block, byColdkey: s.stakes })));
+    expect(rows.slice(10)).toEqual(await sumsFromRecords(blocks.slice(10)));
+  });
+
+  it('another grouping (a coldkey moved to another user) is summed again from the coldkeys, never read from the old sums', async () => {
+    const blocks = (await listRecords(dir)).slice(0, 60);
+    await byUser(blocks);
+    const moved = [[address(3), address(0)], [address(7)], groups[2]!];
+    const expected = (await fromRecords(blocks, moved.flat())).map((s) => ({
+      block: s.block,
+      delegateStake: s.delegateStake,
+      nominatorStake: s.nominatorStake,
+      byUser: [s.stakes[0]! + s.stakes[1]!, s.stakes[2]!, s.stakes[3]! + s.stakes[4]! + s.stakes[5]!],
+    }));
+    expect(await byUser(blocks, moved)).toEqual(expected);
+    expect(await byUser(blocks, moved)).toEqual(expected);
+  });
+
+  it('the snapshotter stores the users\' stakes with its row, the same as a plan works them out', async () => {
+    await byUser(await listRecords(dir));
+    for (let i = 150; i < 153; i++) {
+      await writeRecord(dir, snapshotAt(i));
+      storeSnapshotStakes(dir, snapshotAt(i), groups);
+    }
+    const blocks = (await listRecords(dir)).slice(-5);
+    const db = new DatabaseSync(path.join(dir, STAKES_FILE));
+    const stored = db.prepare('SELECT count(*) AS n FROM user_snapshot WHERE block > 15000').get()!.n;
+    db.close();
+    expect(stored).toBe(3);
+    expect(await byUser(blocks)).toEqual(await sumsFromRecords(blocks));
+  });
+});
+
