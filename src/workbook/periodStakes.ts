@@ -128,7 +128,8 @@ async function complete(db: DatabaseSync, dir: string, blocks: readonly number[]
   const positions = track(db, coldkeys);
   const width = db.prepare('SELECT count(*) AS n FROM coldkey').get()!.n as number;
   const stored = storedLengths(db, blocks);
-  const missing = blocks.filter((b) => (stored.get(b) ?? 0) < width * 8);
+  // A row shorter than the tracked coldkeys lacks some; no row at all is missing too (with no coldkey tracked yet).
+  const missing = blocks.filter((b) => !stored.has(b) || stored.get(b)! < width * 8);
   if (missing.length > 0) await fill(db, dir, missing, width);
   return positions;
 }

@@ -112,6 +112,13 @@ describe('the period read per coldkey (snapshots/stakes.sqlite)', () => {
     expect(await fromStakes(blocks, coldkeys)).toEqual(await fromRecords(blocks, coldkeys));
   });
 
+  it('with no coldkey asked (no user registered yet) still gives every snapshot its totals', async () => {
+    const blocks = (await listRecords(dir)).slice(0, 3);
+    const expected = (await fromRecords(blocks, [])).map((s) => ({ ...s, stakes: [] }));
+    expect(await fromStakes(blocks, [])).toEqual(expected);
+    expect(await fromStakes(blocks, [])).toEqual(expected);
+  });
+
   it('is a standard SQLite file the sqlite3 tool reads, amounts in RAO as decimal text', { skip: !existsSync('/usr/bin/sqlite3') }, async () => {
     const blocks = await listRecords(dir);
     await fromStakes(blocks, [address(1)]);
