@@ -383,7 +383,7 @@ async function measurePlans(state: BenchState, sim: Node) {
     const filled = await repeat(1, () => runTask('averagePeriodStakes', { records, from, to: end, seed, fresh: true }));
     add(`  averaging ${label}, stakes.sqlite filled from the records`, filled, `${perSnapshot(filled)}; plan ${filled.details.planId}`);
     const after = await repeat(once, () => runTask('averagePeriodStakes', { records, from, to: end, seed }));
-    add(`  averaging ${label}, read per coldkey from stakes.sqlite`, after, `${perSnapshot(after)}; ${ratio(before.ms, after.ms)}; plan ${after.details.planId}; table ${(Number(after.details.tableBytes) / 1e6).toFixed(1)} MB`, { text: '≤ 0.1 ms a snapshot', limitMs: 0.1 * Number(after.details.snapshots) });
+    add(`  averaging ${label}, read per user from stakes.sqlite`, after, `${perSnapshot(after)}; ${ratio(before.ms, after.ms)}; plan ${after.details.planId}; table ${(Number(after.details.tableBytes) / 1e6).toFixed(1)} MB`, { text: '≤ 0.1 ms a snapshot', limitMs: 0.1 * Number(after.details.snapshots) });
     const same = before.details.planId === filled.details.planId && before.details.planId === after.details.planId;
     rows.push({ what: `  plan over ${label} equals the plan computed the old way`, detail: `plan ids ${before.details.planId} / ${filled.details.planId} / ${after.details.planId} (the id is a hash of every row's amounts in RAO)`, target: 'same plan id', met: same });
     if (periodWeeks === 52 || skipPython) continue;

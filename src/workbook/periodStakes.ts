@@ -6,9 +6,9 @@ import type { Rao, ValidatorSnapshot } from '../domain/types.js';
 import { readStakesAt } from './records.js';
 
 /**
- * The period read per coldkey: `snapshots/stakes.sqlite` keeps, for each recorded snapshot, the TAO value of every
- * tracked coldkey (the registered users' addresses) in one row, so a plan reads a quarter in one pass over a few
- * thousand rows instead of decoding every record back to its key frame. It is derived data: the records stay the
+ * The period read per user and per coldkey: `snapshots/stakes.sqlite` keeps, for each recorded snapshot, the TAO value
+ * of every tracked coldkey (the registered users' addresses) in one row, and each user's stake in another, so a plan
+ * reads a quarter in one pass over a few thousand rows instead of decoding every record back to its key frame. It is derived data: the records stay the
  * lossless source, and any snapshot missing here (the first plan, a record written by an older ValTrac, a coldkey
  * registered later) is read from its record and added. Read it with the sqlite3 CLI, e.g.
  * `sqlite3 snapshots/stakes.sqlite "select block, nominator_stake from snapshot"`; deleting the file only costs the
@@ -17,7 +17,8 @@ import { readStakesAt } from './records.js';
  * Tables: `coldkey(position, address)`, positions 0, 1, 2… in the order coldkeys were first tracked; `snapshot(block,
  * delegate_stake, nominator_stake, stakes)`, amounts in RAO as decimal text, `stakes` the coldkeys' values as 64-bit
  * little-endian integers by position. A row written before a coldkey was tracked is shorter than the positions: it is
- * read again from its record.
+ * read again from its record. `user_snapshot(block, grouping, stakes)`: each user's stake (the sum of its coldkeys') as
+ * 64-bit integers in the order of the groups whose SHA-256 `grouping` is; a read with other groups sums them again.
  */
 export const STAKES_FILE = 'stakes.sqlite';
 
