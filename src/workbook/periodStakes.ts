@@ -8,9 +8,9 @@ import { readStakesAt } from './records.js';
 /**
  * The period read per user and per coldkey: `snapshots/stakes.sqlite` keeps, for each recorded snapshot, the TAO value
  * of every tracked coldkey (the registered users' addresses) in one row, and each user's stake in another, so a plan
- * reads a quarter in one pass over a few thousand rows instead of decoding every record back to its key frame. It is derived data: the records stay the
- * lossless source, and any snapshot missing here (the first plan, a record written by an older ValTrac, a coldkey
- * registered later) is read from its record and added. Read it with the sqlite3 CLI, e.g.
+ * reads a quarter in one pass over a few thousand rows instead of decoding every record back to its key frame. It is
+ * derived data: the records stay the lossless source, and any snapshot missing here (the first plan, a record written
+ * by an older ValTrac, a coldkey registered later) is read from its record and added. Read it with the sqlite3 CLI, e.g.
  * `sqlite3 snapshots/stakes.sqlite "select block, nominator_stake from snapshot"`; deleting the file only costs the
  * next plan the time to rebuild it.
  *
