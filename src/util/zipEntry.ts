@@ -134,30 +134,25 @@ export function replaceZipMembers(data: Buffer, replaced: ReadonlyMap<string, Bu
     const name = Buffer.from(m.name, 'utf8');
     // The new member carries its sizes in the local header (no data descriptor: bit 3 cleared), UTF-8 name (bit 11).
     const flags = (data.readUInt16LE(m.directoryEntry + 8) & ~0x0008) | 0x0800;
+    // The local header and the central entry share one run of fields, from "version needed" to the extra length.
+    const shared = (header: Buffer, at: number) => {
+      header.writeUInt16LE(20, at);
+      header.writeUInt16LE(flags, at + 2);
+      header.writeUInt16LE(8, at + 4);
+      header.writeUInt16LE(time, at + 6);
+      header.writeUInt16LE(date, at + 8);
+      header.writeUInt32LE(crc, at + 10);
+      header.writeUInt32LE(packed.length, at + 14);
+      header.writeUInt32LE(content.length, at + 18);
+      header.writeUInt16LE(name.length, at + 22);
+      header.writeUInt16LE(0, at + 24);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    shared(local, 4);
     const central = Buffer.alloc(46);
     entry.copy(central, 0, 0, 46);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(content.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt16LE(0, 30);
+    shared(central, 6);
     central.writeUInt16LE(0, 32);
     central.writeUInt32LE(offset, 42);
     parts.push(local, name, packed);
