@@ -8,9 +8,10 @@ import { listRecords, readRecord, recordsDir } from '../../src/workbook/records.
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows } from '../payout/harness.js';
-import { deepenPool, RuntimeChain, shareBits } from '../support/runtimes/chain.js';
-import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
-import { addStake, registerValidator, removeStake, runtimeKeys, tao } from '../support/runtimes/validator.js';
+import { shareBits, type RuntimeChain } from '../support/runtimes/chain.js';
+import type { Runtime } from '../support/runtimes/chopsticks.js';
+import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
+import { addStake, removeStake, tao } from '../support/runtimes/validator.js';
 
 // The basket escrow of spec 441+ on the real spec-300 runtime (chopsticks): a 300 TAO root position of the escrow
 // coldkey on the validator hotkey, seeded with dev_setStorage as an ordinary Alpha entry (TotalHotkeyAlpha and
@@ -23,7 +24,7 @@ const NAMES = ['hotkey', 'owner', 'payer', 'alice1', 'alice2', 'bob', 'carol', '
 const ESCROW_ROOT = tao(300);
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: Awaited<ReturnType<typeof runtimeKeys<(typeof NAMES)[number]>>>;
+let k: RuntimeKeys<(typeof NAMES)[number]>;
 let dir: string;
 const without = { workbook: '', store: null as unknown as WorkbookStore };
 const withEscrow = { workbook: '', store: null as unknown as WorkbookStore };
@@ -62,13 +63,7 @@ async function snapshotBoth(): Promise<void> {
 }
 
 beforeAll(async () => {
-  rt = await startRuntime(300);
-  chain = await RuntimeChain.connect(rt.url);
-  await chain.newBlocks(3);
-  k = await runtimeKeys('p300', NAMES);
-  await chain.fund(new Map(Object.values(k).map((p) => [p.address, tao(10_000)])));
-  await deepenPool(chain, 1, tao(1_000), tao(800));
-  await registerValidator(chain, k.owner, k.hotkey.address, 1, 9_000);
+  ({ rt, chain, k } = await startValidator300('p300', NAMES));
   const hotkey = k.hotkey.address;
   await addStake(chain, hotkey, [
     { coldkey: k.owner, netuid: 0, amount: tao(20) },

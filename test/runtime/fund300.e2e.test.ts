@@ -6,10 +6,11 @@ import { SendLog, type FundedEntry, type FundingEntry } from '../../src/workbook
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows, valtrac } from '../payout/harness.js';
-import { alphaOf, deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
-import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
+import { alphaOf, type RuntimeChain } from '../support/runtimes/chain.js';
+import type { Runtime } from '../support/runtimes/chopsticks.js';
+import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
 import { feePaid, named, stakeRemovals, transfersTo } from '../support/runtimes/events.js';
-import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtimes/validator.js';
+import { addStake, tao } from '../support/runtimes/validator.js';
 
 // valtrac fund on the real spec-300 runtime (chopsticks): the owner's take sits on root and on subnet 1, whose alpha
 // is priced at 1.25 TAO; the payout coldkey holds almost nothing. fund must unstake root first, then subnet 1, move
@@ -20,7 +21,7 @@ import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtim
 const NAMES = ['hotkey', 'owner', 'payer', 'alice', 'bob', 'carol'] as const;
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: Awaited<ReturnType<typeof runtimeKeys<(typeof NAMES)[number]>>>;
+let k: RuntimeKeys<(typeof NAMES)[number]>;
 let dir: string;
 let workbook: string;
 let store: WorkbookStore;
@@ -31,13 +32,7 @@ const ownerEnv = () => ({ VALTRAC_OWNER_MNEMONIC: k.owner.uri });
 const figures: string[] = [];
 
 beforeAll(async () => {
-  rt = await startRuntime(300);
-  chain = await RuntimeChain.connect(rt.url);
-  await chain.newBlocks(3);
-  k = await runtimeKeys('fund300', NAMES);
-  await chain.fund(new Map(Object.values(k).map((p) => [p.address, p === k.payer ? tao(1) / 5n : tao(10_000)])));
-  await deepenPool(chain, 1, tao(1_000), tao(800));
-  await registerValidator(chain, k.owner, k.hotkey.address, 1, 9_000);
+  ({ rt, chain, k } = await startValidator300('fund300', NAMES, (name) => (name === 'payer' ? tao(1) / 5n : tao(10_000))));
   const hotkey = k.hotkey.address;
   // The owner's take: 1 TAO on root, 10 TAO staked into subnet 1 (about 8 alpha).
   await addStake(chain, hotkey, [

@@ -10,9 +10,10 @@ import { SendLog } from '../../src/workbook/sendLog.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows, valtrac } from '../payout/harness.js';
-import { deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
-import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
-import { addStake, registerValidator, removeStake, runtimeKeys, tao } from '../support/runtimes/validator.js';
+import type { RuntimeChain } from '../support/runtimes/chain.js';
+import type { Runtime } from '../support/runtimes/chopsticks.js';
+import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
+import { addStake, removeStake, tao } from '../support/runtimes/validator.js';
 
 // A whole program on the real spec-300 runtime (chopsticks): a validator with nominators on root and on a dynamic
 // subnet (price ≠ 1), users with several coldkeys and a two-layer referral chain, snapshots with stake changing
@@ -22,7 +23,7 @@ import { addStake, registerValidator, removeStake, runtimeKeys, tao } from '../s
 const NAMES = ['hotkey', 'owner', 'payer', 'alice1', 'alice2', 'bob', 'carol', 'dust', 'outsider'] as const;
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: Awaited<ReturnType<typeof runtimeKeys<(typeof NAMES)[number]>>>;
+let k: RuntimeKeys<(typeof NAMES)[number]>;
 let dir: string;
 let workbook: string;
 let store: WorkbookStore;
@@ -32,13 +33,7 @@ const w = () => ['--workbook', workbook];
 const figures: string[] = [];
 
 beforeAll(async () => {
-  rt = await startRuntime(300);
-  chain = await RuntimeChain.connect(rt.url);
-  await chain.newBlocks(3);
-  k = await runtimeKeys('p300', NAMES);
-  await chain.fund(new Map(Object.values(k).map((p) => [p.address, tao(10_000)])));
-  await deepenPool(chain, 1, tao(1_000), tao(800));
-  await registerValidator(chain, k.owner, k.hotkey.address, 1, 9_000);
+  ({ rt, chain, k } = await startValidator300('p300', NAMES));
   const hotkey = k.hotkey.address;
   await addStake(chain, hotkey, [
     { coldkey: k.owner, netuid: 0, amount: tao(20) },

@@ -6,9 +6,10 @@ import { readRegistrations } from '../../src/workbook/registrations.js';
 import { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows } from '../payout/harness.js';
-import { deepenPool, RuntimeChain } from '../support/runtimes/chain.js';
-import { startRuntime, type Runtime } from '../support/runtimes/chopsticks.js';
-import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtimes/validator.js';
+import type { RuntimeChain } from '../support/runtimes/chain.js';
+import type { Runtime } from '../support/runtimes/chopsticks.js';
+import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
+import { addStake, tao } from '../support/runtimes/validator.js';
 
 // Issue 20, point 2, on the real spec-300 runtime: erin is added to Users in the middle of a period (after its first
 // snapshot). Under "Users count from: period" she is paid as if registered from the period's start and the Snapshots
@@ -19,7 +20,7 @@ import { addStake, registerValidator, runtimeKeys, tao } from '../support/runtim
 const NAMES = ['hotkey', 'owner', 'payer', 'alice', 'erin', 'outsider'] as const;
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: Awaited<ReturnType<typeof runtimeKeys<(typeof NAMES)[number]>>>;
+let k: RuntimeKeys<(typeof NAMES)[number]>;
 let dir: string;
 let workbook: string;
 let store: WorkbookStore;
@@ -27,13 +28,7 @@ let blocks: number[];
 const w = () => ['--workbook', workbook];
 
 beforeAll(async () => {
-  rt = await startRuntime(300);
-  chain = await RuntimeChain.connect(rt.url);
-  await chain.newBlocks(3);
-  k = await runtimeKeys('who', NAMES);
-  await chain.fund(new Map(Object.values(k).map((p) => [p.address, tao(1_000)])));
-  await deepenPool(chain, 1, tao(1_000), tao(800));
-  await registerValidator(chain, k.owner, k.hotkey.address, 1, 9_000);
+  ({ rt, chain, k } = await startValidator300('who', NAMES, () => tao(1_000)));
   await addStake(chain, k.hotkey.address, [
     { coldkey: k.alice, netuid: 0, amount: tao(30) },
     { coldkey: k.erin, netuid: 0, amount: tao(10) },
