@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCROW_COLDKEY } from '../../src/domain/basket.js';
 import { formatTao } from '../../src/domain/tao.js';
 import { listRecords, readRecord, recordsDir } from '../../src/workbook/records.js';
-import { WorkbookStore } from '../../src/workbook/store.js';
+import type { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows } from '../payout/harness.js';
+import { snapshotProgram, startProgram300, writeProgramWorkbook, type ProgramKeys } from './program300.js';
 import { shareBits, type RuntimeChain } from '../support/runtimes/chain.js';
 import type { Runtime } from '../support/runtimes/chopsticks.js';
-import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
-import { addStake, removeStake, tao } from '../support/runtimes/validator.js';
+import { tao } from '../support/runtimes/validator.js';
 
 // The basket escrow of spec 441+ on the real spec-300 runtime (chopsticks): a 300 TAO root position of the escrow
 // coldkey on the validator hotkey, seeded with dev_setStorage as an ordinary Alpha entry (TotalHotkeyAlpha and
@@ -20,11 +20,10 @@ import { addStake, removeStake, tao } from '../support/runtimes/validator.js';
 // (users, referrals, stake changes between snapshots) with a pool of 10 TAO; measured here: alice 6.032120368 TAO,
 // bob 2.183046963, carol 0.677436439, dust 0.000474395, with and without the escrow alike.
 
-const NAMES = ['hotkey', 'owner', 'payer', 'alice1', 'alice2', 'bob', 'carol', 'dust', 'outsider'] as const;
 const ESCROW_ROOT = tao(300);
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: RuntimeKeys<(typeof NAMES)[number]>;
+let k: ProgramKeys;
 let dir: string;
 const without = { workbook: '', store: null as unknown as WorkbookStore };
 const withEscrow = { workbook: '', store: null as unknown as WorkbookStore };
@@ -63,42 +62,14 @@ async function snapshotBoth(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ({ rt, chain, k } = await startValidator300('p300', NAMES));
-  const hotkey = k.hotkey.address;
-  await addStake(chain, hotkey, [
-    { coldkey: k.owner, netuid: 0, amount: tao(20) },
-    { coldkey: k.owner, netuid: 1, amount: tao(10) },
-    { coldkey: k.alice1, netuid: 0, amount: tao(30) },
-    { coldkey: k.alice2, netuid: 1, amount: tao(5) },
-    { coldkey: k.bob, netuid: 1, amount: tao(12) },
-    { coldkey: k.carol, netuid: 0, amount: tao(4) },
-    { coldkey: k.carol, netuid: 1, amount: tao(2) },
-    { coldkey: k.dust, netuid: 0, amount: 3_000_000n },
-    { coldkey: k.outsider, netuid: 0, amount: tao(7) },
-  ]);
-
+  ({ rt, chain, k } = await startProgram300());
   dir = tempDir('rt-escrow300');
   for (const [setup, name] of [[without, 'without'], [withEscrow, 'with']] as const) {
     setup.workbook = path.join(dir, name, 'valtrac.xlsx');
     fs.mkdirSync(path.dirname(setup.workbook), { recursive: true });
-    const w = ['--workbook', setup.workbook];
-    await ok(['init', ...w, '--hotkey', hotkey, '--network', rt.url]);
-    await ok(['users', 'add', ...w, 'alice', k.alice1.address, k.alice2.address]);
-    await ok(['users', 'add', ...w, 'bob', k.bob.address]);
-    await ok(['users', 'add', ...w, 'carol', k.carol.address]);
-    await ok(['users', 'add', ...w, 'dust', k.dust.address]);
-    await ok(['referrals', 'add', ...w, 'alice', 'bob', '10']);
-    await ok(['referrals', 'add', ...w, 'bob', 'carol', '20']);
-    setup.store = new WorkbookStore(setup.workbook);
-    await setup.store.apply({ kind: 'setSettings', settings: { payoutColdkey: k.payer.address } });
+    setup.store = await writeProgramWorkbook(setup.workbook, k, rt.url);
   }
-
-  await snapshotBoth();
-  await addStake(chain, hotkey, [{ coldkey: k.bob, netuid: 1, amount: tao(3) }]);
-  await removeStake(chain, hotkey, [{ coldkey: k.carol, netuid: 0, amount: tao(1) }]);
-  await snapshotBoth();
-  await addStake(chain, hotkey, [{ coldkey: k.alice1, netuid: 0, amount: tao(5) }]);
-  await snapshotBoth();
+  await snapshotProgram(chain, k, snapshotBoth);
 }, 900_000);
 
 afterAll(async () => {

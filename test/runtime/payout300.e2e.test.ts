@@ -7,23 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTao } from '../../src/domain/tao.js';
 import type { PayoutRow } from '../../src/domain/types.js';
 import { SendLog } from '../../src/workbook/sendLog.js';
-import { WorkbookStore } from '../../src/workbook/store.js';
+import type { WorkbookStore } from '../../src/workbook/store.js';
 import { tempDir } from '../helpers.js';
 import { ok, planRows, valtrac } from '../payout/harness.js';
+import { snapshotProgram, startProgram300, writeProgramWorkbook, type ProgramKeys } from './program300.js';
 import type { RuntimeChain } from '../support/runtimes/chain.js';
 import type { Runtime } from '../support/runtimes/chopsticks.js';
-import { startValidator300, type RuntimeKeys } from '../support/runtimes/validator300.js';
-import { addStake, removeStake, tao } from '../support/runtimes/validator.js';
+import { addStake, tao } from '../support/runtimes/validator.js';
 
 // A whole program on the real spec-300 runtime (chopsticks): a validator with nominators on root and on a dynamic
 // subnet (price ≠ 1), users with several coldkeys and a two-layer referral chain, snapshots with stake changing
 // between them, then plan and confirm through the real CLI. Every check reads the chain with the test's own
 // @polkadot/api: balances, alpha, events, nonces.
 
-const NAMES = ['hotkey', 'owner', 'payer', 'alice1', 'alice2', 'bob', 'carol', 'dust', 'outsider'] as const;
 let rt: Runtime;
 let chain: RuntimeChain;
-let k: RuntimeKeys<(typeof NAMES)[number]>;
+let k: ProgramKeys;
 let dir: string;
 let workbook: string;
 let store: WorkbookStore;
@@ -33,38 +32,11 @@ const w = () => ['--workbook', workbook];
 const figures: string[] = [];
 
 beforeAll(async () => {
-  ({ rt, chain, k } = await startValidator300('p300', NAMES));
-  const hotkey = k.hotkey.address;
-  await addStake(chain, hotkey, [
-    { coldkey: k.owner, netuid: 0, amount: tao(20) },
-    { coldkey: k.owner, netuid: 1, amount: tao(10) },
-    { coldkey: k.alice1, netuid: 0, amount: tao(30) },
-    { coldkey: k.alice2, netuid: 1, amount: tao(5) },
-    { coldkey: k.bob, netuid: 1, amount: tao(12) },
-    { coldkey: k.carol, netuid: 0, amount: tao(4) },
-    { coldkey: k.carol, netuid: 1, amount: tao(2) },
-    { coldkey: k.dust, netuid: 0, amount: 3_000_000n },
-    { coldkey: k.outsider, netuid: 0, amount: tao(7) },
-  ]);
-
+  ({ rt, chain, k } = await startProgram300());
   dir = tempDir('rt-payout300');
   workbook = path.join(dir, 'valtrac.xlsx');
-  await ok(['init', ...w(), '--hotkey', hotkey, '--network', rt.url]);
-  await ok(['users', 'add', ...w(), 'alice', k.alice1.address, k.alice2.address]);
-  await ok(['users', 'add', ...w(), 'bob', k.bob.address]);
-  await ok(['users', 'add', ...w(), 'carol', k.carol.address]);
-  await ok(['users', 'add', ...w(), 'dust', k.dust.address]);
-  await ok(['referrals', 'add', ...w(), 'alice', 'bob', '10']);
-  await ok(['referrals', 'add', ...w(), 'bob', 'carol', '20']);
-  store = new WorkbookStore(workbook);
-  await store.apply({ kind: 'setSettings', settings: { payoutColdkey: k.payer.address } });
-
-  await ok(['snapshot', '--once', ...w()]);
-  await addStake(chain, hotkey, [{ coldkey: k.bob, netuid: 1, amount: tao(3) }]);
-  await removeStake(chain, hotkey, [{ coldkey: k.carol, netuid: 0, amount: tao(1) }]);
-  await ok(['snapshot', '--once', ...w()]);
-  await addStake(chain, hotkey, [{ coldkey: k.alice1, netuid: 0, amount: tao(5) }]);
-  await ok(['snapshot', '--once', ...w()]);
+  store = await writeProgramWorkbook(workbook, k, rt.url);
+  await snapshotProgram(chain, k, () => ok(['snapshot', '--once', ...w()]));
 }, 900_000);
 
 afterAll(async () => {
